@@ -1,0 +1,3 @@
+import { render } from 'preact';
+
+render(<p>Companion for Sora</p>, document.getElementById('app') as HTMLElement);

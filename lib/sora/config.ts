@@ -1,0 +1,19 @@
+/**
+ * Every Sora URL the extension knows lives here, so a moved or revived backend is a one-file edit.
+ * Tests reach the simulator through these same hosts (Chromium's --host-resolver-rules), never through
+ * a different URL.
+ */
+export const SORA_ORIGIN = 'https://sora.chatgpt.com';
+export const BACKEND_BASE = `${SORA_ORIGIN}/backend`;
+export const SESSION_URL = `${SORA_ORIGIN}/api/auth/session`;
+export const OAUTH_TOKEN_URL = 'https://auth.openai.com/oauth/token';
+export const MEDIA_ORIGIN = 'https://videos.openai.com';
+
+export const SESSION_COOKIE = '__Secure-next-auth.session-token';
+export const DEVICE_ID_COOKIE = 'oai-did';
+
+/** The share link of a post (`s_…`). */
+export const postUrl = (postId: string) => `${SORA_ORIGIN}/p/${postId}`;
+
+/** Default time a single backend call may take before it counts as a timeout. */
+export const DEFAULT_TIMEOUT_MS = 30_000;

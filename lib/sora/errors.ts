@@ -1,0 +1,116 @@
+/**
+ * One error type for everything that can go wrong talking to Sora. Callers branch on `code`, never on
+ * messages; `message` is a readable English fallback, the UI shows a localized text per code.
+ */
+export const SORA_ERROR_CODES = [
+  /** 401 token_expired / token_invalidated / unparsable token, still failing after one refresh. */
+  'auth_expired',
+  /** No session cookie, or /api/auth/session answered without an accessToken. */
+  'logged_out',
+  /** 400 sentinel_block, or invalid_request "something didn't look right" (sentinel token refused). */
+  'sentinel_rejected',
+  /** 429 too_many_concurrent_tasks: the account already runs its ceiling of tasks. */
+  'too_many_concurrent',
+  /** 429 rate_limit_exhausted: the daily allowance is used up. */
+  'daily_limit',
+  /** Any other 429; honour `retryAfterMs`. */
+  'rate_limited',
+  /** "We're under heavy load" (code heavy_load). */
+  'heavy_load',
+  /** HTTP 5xx. */
+  'server_error',
+  /** unsupported_country_code; `param` holds the country. */
+  'unsupported_country',
+  /** Cloudflare challenge: 403 with cf-mitigated: challenge or a "Just a moment" page. */
+  'cloudflare_challenge',
+  /** 404. */
+  'not_found',
+  /** Any other 4xx Sora refused. */
+  'bad_request',
+  /** The content was refused by Sora's policy (a violation draft or a failed task with a reason). */
+  'policy_violation',
+  /** fetch itself failed: offline, DNS, connection dropped. */
+  'network',
+  /** No answer within the time limit. */
+  'timeout',
+  /** The answer was not JSON or did not have the shape we need. */
+  'bad_response',
+  /** The caller aborted the request. */
+  'aborted',
+] as const;
+
+export type SoraErrorCode = (typeof SORA_ERROR_CODES)[number];
+
+export interface SoraErrorInit {
+  status?: number;
+  /** Sora's own error code (`error.code`), kept for diagnostics. */
+  serverCode?: string;
+  /** `error.param`, e.g. the country for unsupported_country_code. */
+  param?: string;
+  retryAfterMs?: number;
+  /** For too_many_concurrent: `error.details.num_tasks`. */
+  numTasks?: number;
+  cause?: unknown;
+}
+
+export class SoraError extends Error {
+  readonly code: SoraErrorCode;
+  readonly status?: number;
+  readonly serverCode?: string;
+  readonly param?: string;
+  readonly retryAfterMs?: number;
+  readonly numTasks?: number;
+
+  constructor(code: SoraErrorCode, message: string, init: SoraErrorInit = {}) {
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    this.name = 'SoraError';
+    this.code = code;
+    this.status = init.status;
+    this.serverCode = init.serverCode;
+    this.param = init.param;
+    this.retryAfterMs = init.retryAfterMs;
+    this.numTasks = init.numTasks;
+  }
+
+  /** The plain `{code, message, …}` form that crosses the message layer and is stored on jobs. */
+  toJSON(): SerializedError {
+    return {
+      code: this.code,
+      message: this.message,
+      ...(this.status === undefined ? {} : { status: this.status }),
+      ...(this.param === undefined ? {} : { param: this.param }),
+      ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+    };
+  }
+}
+
+export interface SerializedError {
+  code: SoraErrorCode;
+  message: string;
+  status?: number;
+  param?: string;
+  retryAfterMs?: number;
+}
+
+/** Errors worth retrying later with backoff; everything else needs the user or is final. */
+export function isTransient(code: SoraErrorCode): boolean {
+  return (
+    code === 'heavy_load' ||
+    code === 'server_error' ||
+    code === 'network' ||
+    code === 'timeout' ||
+    code === 'rate_limited' ||
+    code === 'bad_response'
+  );
+}
+
+export function isSoraError(e: unknown): e is SoraError {
+  return e instanceof SoraError;
+}
+
+/** Turns anything thrown into the serializable form, without ever including request headers. */
+export function toSerializedError(e: unknown): SerializedError {
+  if (e instanceof SoraError) return e.toJSON();
+  if (e instanceof Error && e.name === 'AbortError') return { code: 'aborted', message: 'Canceled.' };
+  return { code: 'bad_response', message: e instanceof Error ? e.message : String(e) };
+}
