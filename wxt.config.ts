@@ -16,12 +16,7 @@ export default defineConfig({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
     default_locale: 'en',
-    permissions: [
-      'storage',
-      'cookies',
-      'alarms',
-      ...(browser === 'firefox' ? [] : ['sidePanel']),
-    ],
+    permissions: ['storage', 'cookies', 'alarms', ...(browser === 'firefox' ? [] : ['sidePanel'])],
     host_permissions: SORA_HOSTS,
     action: { default_title: '__MSG_extName__' },
     ...(browser === 'firefox'

@@ -1,3 +1,6 @@
 import { render } from 'preact';
+import '../../components/theme.css';
+import './popup.css';
+import { App } from './App';
 
-render(<p>Companion for Sora</p>, document.getElementById('app') as HTMLElement);
+render(<App />, document.getElementById('app') as HTMLElement);

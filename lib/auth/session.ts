@@ -1,0 +1,260 @@
+/**
+ * The access token (AT) of the browser's sora.chatgpt.com session, owned by the background.
+ *
+ * Where the AT is: memory → storage.session (survives a stopped service worker, not a browser restart) →
+ * `GET /api/auth/session`. It is never written to storage.local, never logged and never put in an error
+ * message. Every session read goes through one shared promise, so a burst of 401s costs one read.
+ */
+import { SoraError } from '../sora/errors';
+import { decodeJwtPayload, jwtExpiresAt } from '../sora/ids';
+import {
+  type CookieChangeLike,
+  type CookiesLike,
+  cookieAppliesToSora,
+  hasSessionCookie,
+  isSessionCookieName,
+} from './cookies';
+import { createDeviceIdSource } from './device';
+import type { SessionStore, StorageAreaLike, StoredSession } from './store';
+
+export type AuthStatus = 'unknown' | 'logged_in' | 'logged_out';
+
+export interface AuthState {
+  status: AuthStatus;
+  email?: string;
+}
+
+/**
+ * What `GET /api/auth/session` answers (`{}` when logged out). The background passes
+ * `() => fetchSession(fetch)` from lib/sora/endpoints/session.ts, whose `SessionInfo` fits this shape.
+ */
+export interface SessionResponse {
+  accessToken?: string;
+  user?: { email?: string; name?: string };
+  expires?: string;
+}
+
+export interface GetTokenOptions {
+  /** Read the session again even if the cached AT looks valid (after a 401). */
+  forceRefresh?: boolean;
+  /**
+   * The AT that just failed. If the cached AT already differs, another caller has refreshed meanwhile and
+   * that AT is returned without a read. Implies `forceRefresh` when it equals the cached AT.
+   */
+  staleToken?: string;
+}
+
+export interface AuthDeps {
+  /** Reads the session; throws SoraError 'network' | 'timeout' | 'cloudflare_challenge' | … on failure. */
+  fetchSession: () => Promise<SessionResponse>;
+  cookies: CookiesLike;
+  store: SessionStore;
+  /** For the `device.id` fallback; defaults to `browser.storage.local`. */
+  local?: StorageAreaLike;
+  now?: () => number;
+  /** Refresh this long before the AT's `exp`. Default 5 minutes. */
+  refreshSkewMs?: number;
+}
+
+export interface Auth {
+  getAccessToken(opts?: GetTokenOptions): Promise<string>;
+  state(): AuthState;
+  onChange(listener: (state: AuthState) => void): () => void;
+  /** Forgets the AT (memory and storage.session). It does not log the browser out of Sora. */
+  signOut(): Promise<void>;
+  /** Follows the session cookie; returns an unsubscribe. */
+  watchCookies(): () => void;
+  getDeviceId(): Promise<string>;
+}
+
+export const DEFAULT_REFRESH_SKEW_MS = 5 * 60_000;
+/**
+ * Without `exp` or `expires` the AT's life is unknown: re-read after this long and rely on 401 handling
+ * before that.
+ */
+const UNKNOWN_EXPIRY_TTL_MS = 15 * 60_000;
+/**
+ * If Sora hands out an AT already inside the refresh skew, use it for this long before asking again, so a
+ * short-lived AT does not turn every call into a session read.
+ */
+const MIN_REREAD_INTERVAL_MS = 30_000;
+/**
+ * next-auth rewrites the session cookie on every session read (rolling expiry). Cookie events this soon
+ * after our own read are its echo, not a new login.
+ */
+const OWN_WRITE_GRACE_MS = 5_000;
+
+const loggedOutError = () => new SoraError('logged_out', 'Not logged in to sora.chatgpt.com.');
+
+export function createAuth(deps: AuthDeps): Auth {
+  const now = deps.now ?? Date.now;
+  const skew = deps.refreshSkewMs ?? DEFAULT_REFRESH_SKEW_MS;
+  const listeners = new Set<(state: AuthState) => void>();
+  const deviceId = createDeviceIdSource(deps.cookies, deps.local);
+
+  let current: StoredSession | undefined;
+  /** Whether storage.session has been consulted since the last time the cache was dropped. */
+  let loaded = false;
+  let loading: Promise<StoredSession | undefined> | undefined;
+  let inflight: Promise<StoredSession> | undefined;
+  let ownWriteUntil = 0;
+  /** Bumped whenever the cache is dropped; a session read that straddles a bump must not repopulate it. */
+  let epoch = 0;
+  let authState: AuthState = { status: 'unknown' };
+
+  function setState(next: AuthState): void {
+    if (next.status === authState.status && next.email === authState.email) return;
+    authState = next;
+    const snapshot = { ...next };
+    for (const listener of [...listeners]) {
+      try {
+        listener(snapshot);
+      } catch (e) {
+        console.error('auth state listener failed', e instanceof Error ? e.message : e);
+      }
+    }
+  }
+
+  function usable(s: StoredSession): boolean {
+    const t = now();
+    if (t >= s.expiresAt) return false;
+    if (t < s.expiresAt - skew) return true;
+    return t - s.fetchedAt < MIN_REREAD_INTERVAL_MS;
+  }
+
+  /** Forgets the AT at once (synchronously) and then clears storage.session. */
+  function dropCache(next: AuthState): Promise<void> {
+    epoch++;
+    current = undefined;
+    loaded = true;
+    setState(next);
+    return deps.store.remove().catch(() => {});
+  }
+
+  const markLoggedOut = () => dropCache({ status: 'logged_out' });
+
+  /** The cached session from memory, else from storage.session (once per worker life or cache drop). */
+  async function cached(): Promise<StoredSession | undefined> {
+    if (current !== undefined || loaded) return current;
+    loading ??= (async () => {
+      const startEpoch = epoch;
+      const stored = await deps.store.get().catch(() => undefined);
+      if (epoch === startEpoch) {
+        current = stored;
+        loaded = true;
+        if (stored !== undefined) setState({ status: 'logged_in', email: stored.email });
+      }
+      return current;
+    })().finally(() => {
+      loading = undefined;
+    });
+    return loading;
+  }
+
+  async function readSession(): Promise<StoredSession> {
+    const startEpoch = epoch;
+    let answer: SessionResponse;
+    try {
+      answer = await deps.fetchSession();
+    } catch (e) {
+      // A failed read says nothing about the login: keep the state and any cached AT for the next try.
+      if (e instanceof SoraError) throw e;
+      throw new SoraError('network', 'Could not read the Sora session.', { cause: e });
+    } finally {
+      ownWriteUntil = now() + OWN_WRITE_GRACE_MS;
+    }
+    if (epoch !== startEpoch) throw loggedOutError();
+
+    const token = answer.accessToken;
+    if (typeof token !== 'string' || token === '') {
+      await markLoggedOut();
+      throw loggedOutError();
+    }
+    const fetchedAt = now();
+    const session: StoredSession = {
+      accessToken: token,
+      expiresAt: expiryOf(token, answer.expires, fetchedAt),
+      fetchedAt,
+    };
+    const email = answer.user?.email || decodeJwtPayload(token)?.email;
+    if (email !== undefined) session.email = email;
+
+    current = session;
+    loaded = true;
+    setState({ status: 'logged_in', email: session.email });
+    // Losing storage.session only costs one more read after a worker restart; the AT is still usable.
+    await deps.store.set(session).catch(() => {});
+    if (epoch !== startEpoch) {
+      // Signed out while the write was pending: the write may have landed after the sign-out's removal.
+      await deps.store.remove().catch(() => {});
+      throw loggedOutError();
+    }
+    return session;
+  }
+
+  function refresh(): Promise<StoredSession> {
+    inflight ??= readSession().finally(() => {
+      inflight = undefined;
+    });
+    return inflight;
+  }
+
+  async function getAccessToken(opts: GetTokenOptions = {}): Promise<string> {
+    // Checked on every call: it costs no network, and a logout the worker slept through must win over a
+    // cached AT that Sora would still accept.
+    if (!(await hasSessionCookie(deps.cookies).catch(() => true))) {
+      if (current !== undefined || authState.status !== 'logged_out') await markLoggedOut();
+      throw loggedOutError();
+    }
+    const s = await cached();
+    // Everything from here to `refresh()` is synchronous, so concurrent callers all see one `inflight`.
+    if (inflight !== undefined) return (await inflight).accessToken;
+    if (s !== undefined && usable(s)) {
+      const stale = opts.staleToken;
+      if (stale !== undefined ? s.accessToken !== stale : opts.forceRefresh !== true) return s.accessToken;
+    }
+    return (await refresh()).accessToken;
+  }
+
+  function onCookieChange(change: CookieChangeLike): void {
+    const { cookie } = change;
+    if (!isSessionCookieName(cookie.name) || !cookieAppliesToSora(cookie)) return;
+    if (change.removed && change.cause === 'overwrite') return;
+    if (change.removed) {
+      // Dropping one chunk (the token shrank, or next-auth re-chunked) is not a logout: ask the jar.
+      void hasSessionCookie(deps.cookies)
+        .then((present) => (present ? undefined : markLoggedOut()))
+        .catch(() => {});
+      return;
+    }
+    if (inflight !== undefined || now() < ownWriteUntil) return;
+    // Someone (maybe another user) logged in, or the Sora tab rolled the session: re-read before next use.
+    void dropCache({ status: 'unknown' });
+  }
+
+  return {
+    getAccessToken,
+    state: () => ({ ...authState }),
+    onChange(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    signOut: markLoggedOut,
+    watchCookies() {
+      deps.cookies.onChanged.addListener(onCookieChange);
+      return () => deps.cookies.onChanged.removeListener(onCookieChange);
+    },
+    getDeviceId: deviceId,
+  };
+}
+
+/** JWT `exp` when decodable, else the session's `expires`, whichever is sooner when both are known. */
+function expiryOf(token: string, expires: string | undefined, fetchedAt: number): number {
+  const fromJwt = jwtExpiresAt(token);
+  const parsed = expires === undefined ? Number.NaN : Date.parse(expires);
+  const fromSession = Number.isFinite(parsed) ? parsed : undefined;
+  if (fromJwt !== undefined && fromSession !== undefined) return Math.min(fromJwt, fromSession);
+  return fromJwt ?? fromSession ?? fetchedAt + UNKNOWN_EXPIRY_TTL_MS;
+}

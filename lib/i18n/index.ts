@@ -1,0 +1,72 @@
+/**
+ * UI strings in English and Simplified Chinese.
+ *
+ * Why not browser.i18n / @wxt-dev/i18n for UI text: the product lets the user override the browser's
+ * language, which `browser.i18n.getMessage` cannot do. The manifest's own name and description still
+ * come from public/_locales. Both catalogues are plain typed objects, so a missing key fails `tsc` and
+ * the popup carries no loader.
+ */
+import type { SerializedError } from '../sora/errors';
+import { en, type MessageKey } from './en';
+import { zh_CN } from './zh_CN';
+
+export type Locale = 'en' | 'zh_CN';
+export type LocaleSetting = Locale | 'auto';
+export type { MessageKey };
+
+const catalogues: Record<Locale, Record<MessageKey, string>> = { en, zh_CN };
+export const LOCALES: readonly Locale[] = ['en', 'zh_CN'];
+
+let current: Locale = detectLocale();
+
+export function detectLocale(languages: readonly string[] = globalThis.navigator?.languages ?? []): Locale {
+  const first = languages[0]?.toLowerCase() ?? 'en';
+  return first.startsWith('zh') ? 'zh_CN' : 'en';
+}
+
+export function setLocale(setting: LocaleSetting): Locale {
+  current = setting === 'auto' ? detectLocale() : setting;
+  if (globalThis.document) document.documentElement.lang = current === 'zh_CN' ? 'zh-CN' : 'en';
+  return current;
+}
+
+export function getLocale(): Locale {
+  return current;
+}
+
+export function t(key: MessageKey, params?: Record<string, string | number>): string {
+  const text = catalogues[current][key];
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/** The readable sentence for an error that crossed the message layer. */
+export function errorText(error: Pick<SerializedError, 'code' | 'message' | 'param'>): string {
+  const key = `error.${error.code}` as MessageKey;
+  if (!(key in en)) return error.message;
+  return t(key, { message: error.message, param: error.param ?? '?' });
+}
+
+/** "3 h 12 min" style durations for countdowns. */
+export function formatDuration(ms: number): string {
+  const totalMin = Math.max(0, Math.ceil(ms / 60_000));
+  const h = Math.floor(totalMin / 60);
+  const m = totalMin % 60;
+  if (current === 'zh_CN') return h > 0 ? `${h} 小时 ${m} 分钟` : `${m} 分钟`;
+  return h > 0 ? `${h} h ${m} min` : `${m} min`;
+}
+
+export function formatDate(epochMs: number): string {
+  return new Date(epochMs).toLocaleDateString(current === 'zh_CN' ? 'zh-CN' : 'en', {
+    year: 'numeric',
+    month: 'short',
+    day: 'numeric',
+  });
+}
+
+export function formatTime(epochMs: number): string {
+  return new Date(epochMs).toLocaleTimeString(current === 'zh_CN' ? 'zh-CN' : 'en', {
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+}

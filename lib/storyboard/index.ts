@@ -1,0 +1,68 @@
+/**
+ * The storyboard model: shots + instructions for a video of 5 / 10 / 15 / 25 s, the Sora prompt format and
+ * shorthand in both directions, and validation. Request bodies are built in lib/sora; `framesFor` gives
+ * their `n_frames`.
+ */
+export {
+  formatDuration,
+  instructionsAmbiguity,
+  normalizeText,
+  type ParsedStoryboard,
+  type ParseError,
+  type ParseErrorCode,
+  type ParseOptions,
+  type ParseResult,
+  parseAny,
+  parseShorthand,
+  parseStoryboard,
+  type SceneAmbiguity,
+  type StoryboardFormat,
+  sceneAmbiguity,
+  serializeStoryboard,
+} from './format';
+export { describeIssue, describeParseError, formatSeconds } from './messages';
+export {
+  type AddShotOptions,
+  addShot,
+  canAddShot,
+  canFitToLength,
+  createStoryboard,
+  DEFAULT_LENGTH_S,
+  DURATION_STEP_S,
+  duplicateShot,
+  FRAMES_PER_SECOND,
+  fitToLength,
+  framesFor,
+  isOnStep,
+  isStoryboardLength,
+  lengthForFrames,
+  lengthForTotal,
+  MAX_INSTRUCTIONS_CHARS,
+  MAX_SCENE_CHARS,
+  MAX_SHOTS,
+  MIN_SHOT_S,
+  makeShot,
+  maxShotsFor,
+  moveShot,
+  newShotId,
+  remainingSeconds,
+  removeShot,
+  roundSeconds,
+  type Shot,
+  type ShotShare,
+  STORYBOARD_LENGTHS,
+  type Storyboard,
+  type StoryboardLength,
+  shotShares,
+  snapDuration,
+  type Timeline,
+  timeline,
+  totalDuration,
+  updateShot,
+} from './model';
+export {
+  isStoryboardValid,
+  type StoryboardIssue,
+  type StoryboardIssueCode,
+  validateStoryboard,
+} from './validate';

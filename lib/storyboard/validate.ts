@@ -1,0 +1,126 @@
+/**
+ * What stops a storyboard from being sent. Every issue is an error (the submit button stays disabled); the UI
+ * shows `describeIssue(issue)` or its own localised text per `code`, with `shotIndex` (0-based) pointing at
+ * the shot to highlight.
+ */
+import { instructionsAmbiguity, normalizeText, type SceneAmbiguity, sceneAmbiguity } from './format';
+import {
+  DURATION_STEP_S,
+  isOnStep,
+  MAX_INSTRUCTIONS_CHARS,
+  MAX_SCENE_CHARS,
+  MIN_SHOT_S,
+  maxShotsFor,
+  roundSeconds,
+  type Storyboard,
+  type StoryboardLength,
+  totalDuration,
+} from './model';
+
+export { describeIssue, formatSeconds } from './messages';
+
+export type StoryboardIssue =
+  | { code: 'no_shots'; shotIndex?: undefined; params: Record<string, never> }
+  | {
+      code: 'too_many_shots';
+      shotIndex?: undefined;
+      params: { max: number; actual: number; lengthS: StoryboardLength };
+    }
+  | { code: 'empty_scene'; shotIndex: number; params: Record<string, never> }
+  | { code: 'duration_invalid'; shotIndex: number; params: Record<string, never> }
+  | { code: 'duration_too_short'; shotIndex: number; params: { min: number; actual: number } }
+  | { code: 'duration_too_long'; shotIndex: number; params: { max: number; actual: number } }
+  | {
+      code: 'duration_not_step';
+      shotIndex: number;
+      params: { step: number; actual: number; nearest: number };
+    }
+  | {
+      code: 'total_mismatch';
+      shotIndex?: undefined;
+      /** `difference` = actual − expected: positive means too long, negative means seconds left over. */
+      params: { expected: number; actual: number; difference: number };
+    }
+  | { code: 'scene_too_long'; shotIndex: number; params: { max: number; actual: number } }
+  | { code: 'instructions_too_long'; shotIndex?: undefined; params: { max: number; actual: number } }
+  | { code: 'ambiguous_scene'; shotIndex: number; params: { reason: SceneAmbiguity; nextShot: number } }
+  | { code: 'ambiguous_instructions'; shotIndex?: undefined; params: { nextShot: number } };
+
+export type StoryboardIssueCode = StoryboardIssue['code'];
+
+/** Code points, not UTF-16 units, so an emoji counts as one character like the user sees it. */
+function charCount(text: string): number {
+  let count = 0;
+  for (const _ of text) count += 1;
+  return count;
+}
+
+/**
+ * All issues, in display order: storyboard-wide first, then per shot in shot order, then the total and the
+ * instructions. An empty list means the storyboard can be submitted.
+ */
+export function validateStoryboard(sb: Storyboard): StoryboardIssue[] {
+  const issues: StoryboardIssue[] = [];
+  const count = sb.shots.length;
+  if (count === 0) issues.push({ code: 'no_shots', params: {} });
+  const max = maxShotsFor(sb.lengthS);
+  if (count > max)
+    issues.push({ code: 'too_many_shots', params: { max, actual: count, lengthS: sb.lengthS } });
+
+  sb.shots.forEach((shot, shotIndex) => {
+    const scene = normalizeText(shot.scene);
+    if (!scene) issues.push({ code: 'empty_scene', shotIndex, params: {} });
+    const actual = shot.durationS;
+    if (typeof actual !== 'number' || !Number.isFinite(actual)) {
+      issues.push({ code: 'duration_invalid', shotIndex, params: {} });
+    } else if (actual < MIN_SHOT_S) {
+      issues.push({ code: 'duration_too_short', shotIndex, params: { min: MIN_SHOT_S, actual } });
+    } else if (actual > sb.lengthS) {
+      issues.push({ code: 'duration_too_long', shotIndex, params: { max: sb.lengthS, actual } });
+    } else if (!isOnStep(actual)) {
+      const nearest = Math.max(MIN_SHOT_S, Math.round(actual / DURATION_STEP_S) * DURATION_STEP_S);
+      issues.push({
+        code: 'duration_not_step',
+        shotIndex,
+        params: { step: DURATION_STEP_S, actual, nearest },
+      });
+    }
+    const length = charCount(scene);
+    if (length > MAX_SCENE_CHARS) {
+      issues.push({ code: 'scene_too_long', shotIndex, params: { max: MAX_SCENE_CHARS, actual: length } });
+    }
+    const ambiguity = sceneAmbiguity(scene, shotIndex, count);
+    if (ambiguity) {
+      issues.push({
+        code: 'ambiguous_scene',
+        shotIndex,
+        params: { reason: ambiguity, nextShot: shotIndex + 2 },
+      });
+    }
+  });
+
+  const total = totalDuration(sb);
+  if (count > 0 && Math.abs(total - sb.lengthS) > 1e-9) {
+    issues.push({
+      code: 'total_mismatch',
+      params: { expected: sb.lengthS, actual: total, difference: roundSeconds(total - sb.lengthS) },
+    });
+  }
+
+  const instructions = normalizeText(sb.instructions);
+  const instructionsLength = charCount(instructions);
+  if (instructionsLength > MAX_INSTRUCTIONS_CHARS) {
+    issues.push({
+      code: 'instructions_too_long',
+      params: { max: MAX_INSTRUCTIONS_CHARS, actual: instructionsLength },
+    });
+  }
+  if (instructionsAmbiguity(instructions, count)) {
+    issues.push({ code: 'ambiguous_instructions', params: { nextShot: count + 1 } });
+  }
+  return issues;
+}
+
+export function isStoryboardValid(sb: Storyboard): boolean {
+  return validateStoryboard(sb).length === 0;
+}

@@ -1,0 +1,119 @@
+/**
+ * Playwright fixtures: a fresh simulator and a fresh browser profile per test, the real built extension,
+ * and the helpers user journeys need (open popup / side panel, log in, stop the service worker, restart
+ * the browser on the same profile).
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type BrowserContext, test as base, expect, type Page, type Worker } from '@playwright/test';
+import type { Sim } from '../sim/app';
+import { startSimServer } from '../sim/server';
+import { extensionIdOf, extensionWorker, launchWithExtension, newProfileDir } from './browser';
+
+export interface SimHandle {
+  port: number;
+  sim: Sim;
+}
+
+export interface ExtensionHelpers {
+  id: string;
+  context: BrowserContext;
+  worker(): Promise<Worker>;
+  /** Opens popup.html as a tab (the toolbar popup cannot be opened headless). */
+  openPopup(): Promise<Page>;
+  openSidePanel(): Promise<Page>;
+  /** Sets the session cookie the simulator issues for `email`, as logging in on sora.chatgpt.com would. */
+  login(email?: string): Promise<void>;
+  logout(): Promise<void>;
+  /** Stops every service worker through CDP, as Chrome does when the worker is idle. */
+  stopServiceWorker(): Promise<void>;
+  /** Closes the browser and opens it again on the same profile. */
+  restartBrowser(): Promise<void>;
+  downloadsDir: string;
+}
+
+interface Fixtures {
+  simServer: SimHandle;
+  sim: Sim;
+  extension: ExtensionHelpers;
+  locale: string | undefined;
+}
+
+export const test = base.extend<Fixtures>({
+  locale: [undefined, { option: true }],
+  // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixture's dependencies from this pattern.
+  simServer: async ({}, use) => {
+    const server = await startSimServer({ port: 0 });
+    await use({ port: server.port, sim: server.sim });
+    await server.close();
+  },
+  sim: async ({ simServer }, use) => {
+    await use(simServer.sim);
+  },
+  extension: async ({ simServer, locale }, use) => {
+    const downloadsDir = mkdtempSync(path.join(tmpdir(), 'companion-downloads-'));
+    const profileDir = newProfileDir(downloadsDir);
+    const launch = () => launchWithExtension({ port: simServer.port, profileDir, locale });
+    let context = await launch();
+    let id = extensionIdOf(await extensionWorker(context));
+
+    const helpers: ExtensionHelpers = {
+      get id() {
+        return id;
+      },
+      get context() {
+        return context;
+      },
+      downloadsDir,
+      worker: () => extensionWorker(context),
+      async openPopup() {
+        const page = await context.newPage();
+        await page.goto(`chrome-extension://${id}/popup.html`);
+        return page;
+      },
+      async openSidePanel() {
+        const page = await context.newPage();
+        await page.goto(`chrome-extension://${id}/sidepanel.html`);
+        return page;
+      },
+      async login(email) {
+        const result = simServer.sim.control.login(email);
+        await context.addCookies(
+          [...result.cookies, result.deviceId].map((c) => ({
+            name: c.name,
+            value: c.value,
+            url: 'https://sora.chatgpt.com',
+            secure: true,
+            httpOnly: c.name !== result.deviceId.name,
+            sameSite: 'Lax' as const,
+          })),
+        );
+      },
+      async logout() {
+        await context.clearCookies({ domain: 'sora.chatgpt.com' });
+      },
+      async stopServiceWorker() {
+        const page = context.pages()[0] ?? (await context.newPage());
+        const cdp = await context.newCDPSession(page);
+        await cdp.send('ServiceWorker.enable');
+        await cdp.send('ServiceWorker.stopAllWorkers');
+        await cdp.detach();
+      },
+      async restartBrowser() {
+        await context.close();
+        context = await launch();
+        id = extensionIdOf(await extensionWorker(context));
+      },
+    };
+    await use(helpers);
+    await context.close();
+  },
+});
+
+export { expect };
+
+/** Requests the simulator saw for a backend path (e.g. '/backend/nf/check'). */
+export function backendCalls(sim: Sim, pathGlob: string) {
+  return sim.control.log({ path: pathGlob, host: 'sora.chatgpt.com' });
+}

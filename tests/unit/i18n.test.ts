@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { detectLocale, errorText, setLocale, t } from '../../lib/i18n';
+import { en } from '../../lib/i18n/en';
+import { zh_CN } from '../../lib/i18n/zh_CN';
+import { SORA_ERROR_CODES } from '../../lib/sora/errors';
+import enManifest from '../../public/_locales/en/messages.json';
+import zhManifest from '../../public/_locales/zh_CN/messages.json';
+
+const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+describe('UI strings', () => {
+  it('has every key in both languages, none empty, with the same placeholders', () => {
+    expect(Object.keys(zh_CN).sort()).toEqual(Object.keys(en).sort());
+    for (const [key, text] of Object.entries(en)) {
+      const zh = zh_CN[key as keyof typeof en];
+      expect(text.trim(), key).not.toBe('');
+      expect(zh.trim(), key).not.toBe('');
+      expect(placeholders(zh), key).toEqual(placeholders(text));
+    }
+  });
+
+  it('has a readable sentence for every error code', () => {
+    for (const code of SORA_ERROR_CODES) expect(Object.keys(en)).toContain(`error.${code}`);
+  });
+
+  it('has the manifest name and description in both languages', () => {
+    expect(Object.keys(zhManifest).sort()).toEqual(Object.keys(enManifest).sort());
+  });
+
+  it('follows the browser language and honours an override', () => {
+    expect(detectLocale(['zh-CN', 'en'])).toBe('zh_CN');
+    expect(detectLocale(['zh-TW'])).toBe('zh_CN');
+    expect(detectLocale(['de-DE'])).toBe('en');
+    setLocale('zh_CN');
+    expect(t('auth.logIn')).toBe('登录 Sora');
+    expect(errorText({ code: 'unsupported_country', message: 'x', param: 'KP' })).toContain('KP');
+    setLocale('en');
+    expect(t('account.videosLeftCount', { count: 3 })).toBe('3 left');
+  });
+});
