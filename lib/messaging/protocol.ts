@@ -5,6 +5,10 @@
  *
  * The access token never appears in any request, response or event here.
  */
+import type { EngineStatus, JobsChanged } from '../jobs/engine';
+import type { JobInput } from '../jobs/input';
+import type { Job } from '../jobs/model';
+import type { MoveDirection } from '../jobs/queue';
 import type { SerializedError } from '../sora/errors';
 
 export interface PlanInfo {
@@ -41,6 +45,20 @@ export interface Protocol {
   'account.get': { req: { refresh?: boolean }; res: AccountSnapshot };
   /** Opens sora.chatgpt.com in a tab so the user can log in (or pass a Cloudflare check). */
   'auth.openLogin': { req: Record<string, never>; res: { tabId?: number } };
+
+  /**
+   * Queue generation jobs (one batch). Blobs cannot cross the message layer: a start image is first put
+   * into IndexedDB by the page (`putFile`) and passed as `{fileId}`.
+   */
+  'jobs.enqueue': { req: { inputs: JobInput[] }; res: { jobs: Job[] } };
+  'jobs.list': { req: Record<string, never>; res: { jobs: Job[]; status: EngineStatus } };
+  'jobs.cancel': { req: { ids: string[] }; res: { jobs: Job[] } };
+  'jobs.retry': { req: { ids: string[] }; res: { jobs: Job[] } };
+  'jobs.move': { req: { id: string; direction: MoveDirection }; res: null };
+  'jobs.clearFinished': { req: Record<string, never>; res: { removed: number } };
+  /** The user pauses / resumes the whole queue (running tasks are still followed). */
+  'jobs.pause': { req: Record<string, never>; res: EngineStatus };
+  'jobs.resume': { req: Record<string, never>; res: EngineStatus };
 }
 
 export type RequestName = keyof Protocol;
@@ -50,6 +68,9 @@ export type ResponseOf<K extends RequestName> = Protocol[K]['res'];
 /** Events the background broadcasts to open extension pages. */
 export interface Events {
   'account.changed': AccountSnapshot;
+  /** Jobs that changed (full records) and ids removed. */
+  'jobs.changed': JobsChanged;
+  'jobs.status': EngineStatus;
 }
 export type EventName = keyof Events;
 

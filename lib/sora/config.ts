@@ -17,3 +17,7 @@ export const postUrl = (postId: string) => `${SORA_ORIGIN}/p/${postId}`;
 
 /** Default time a single backend call may take before it counts as a timeout. */
 export const DEFAULT_TIMEOUT_MS = 30_000;
+
+/** The refresh-token grant of the reference (`POST OAUTH_TOKEN_URL`): the ChatGPT iOS app's client. */
+export const OAUTH_CLIENT_ID = 'app_LlGpXReQgckcGGUo2JrYvtJK';
+export const OAUTH_REDIRECT_URI = 'com.openai.chat://auth0.openai.com/ios/com.openai.chat/callback';

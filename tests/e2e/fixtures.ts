@@ -33,15 +33,14 @@ export interface ExtensionHelpers {
   downloadsDir: string;
 }
 
+/** `locale` is Playwright's own option (`test.use({ locale: 'zh-CN' })`), passed on to Chromium's --lang. */
 interface Fixtures {
   simServer: SimHandle;
   sim: Sim;
   extension: ExtensionHelpers;
-  locale: string | undefined;
 }
 
 export const test = base.extend<Fixtures>({
-  locale: [undefined, { option: true }],
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixture's dependencies from this pattern.
   simServer: async ({}, use) => {
     const server = await startSimServer({ port: 0 });

@@ -1,0 +1,56 @@
+/**
+ * The user's settings, in storage.local under one key. Pages read and write them directly (no round trip
+ * through the background); the background follows `storage.onChanged`. Nothing secret lives here.
+ */
+import * as v from 'valibot';
+import { browser } from 'wxt/browser';
+
+export const SETTINGS_KEY = 'settings';
+
+const SettingsSchema = v.object({
+  /** Most generations Sora may run at once for this account (NOTES.md: 3 is the usual ceiling). */
+  concurrency: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10)), 3),
+  notifications: v.optional(v.boolean(), true),
+  language: v.optional(v.picklist(['auto', 'en', 'zh_CN']), 'auto'),
+  /** Subfolder of the browser's download folder. */
+  downloadFolder: v.optional(v.string(), 'Sora'),
+  filenameTemplate: v.optional(v.string(), '{date}_{prompt:40}_{id}'),
+  /** Optional user-run service that turns a share link into a clean download link. */
+  parseServiceUrl: v.optional(v.string(), ''),
+  keepPublished: v.optional(v.boolean(), false),
+  sidecar: v.optional(v.picklist(['none', 'txt', 'json']), 'none'),
+});
+
+export type Settings = v.InferOutput<typeof SettingsSchema>;
+export const DEFAULT_SETTINGS: Settings = v.parse(SettingsSchema, {});
+
+/** Stored values that no longer validate fall back to the default, one field at a time. */
+export function normalizeSettings(raw: unknown): Settings {
+  const input = raw && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(SettingsSchema.entries)) {
+    const field = SettingsSchema.entries[key as keyof Settings];
+    const parsed = v.safeParse(field, input[key]);
+    out[key] = parsed.success ? parsed.output : DEFAULT_SETTINGS[key as keyof Settings];
+  }
+  return out as Settings;
+}
+
+export async function loadSettings(): Promise<Settings> {
+  const stored = await browser.storage.local.get(SETTINGS_KEY);
+  return normalizeSettings(stored[SETTINGS_KEY]);
+}
+
+export async function saveSettings(patch: Partial<Settings>): Promise<Settings> {
+  const next = normalizeSettings({ ...(await loadSettings()), ...patch });
+  await browser.storage.local.set({ [SETTINGS_KEY]: next });
+  return next;
+}
+
+export function onSettingsChanged(fn: (settings: Settings) => void): () => void {
+  const listener = (changes: Record<string, { newValue?: unknown }>, area: string) => {
+    if (area === 'local' && SETTINGS_KEY in changes) fn(normalizeSettings(changes[SETTINGS_KEY]?.newValue));
+  };
+  browser.storage.onChanged.addListener(listener);
+  return () => browser.storage.onChanged.removeListener(listener);
+}

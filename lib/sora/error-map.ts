@@ -1,0 +1,223 @@
+/**
+ * Turns a refused HTTP answer into a {@link SoraError}, as `shared/sora-api/NOTES.md` "Errors" describes.
+ * Pure: no fetch, no retries (the http core decides about the one auth retry and the one sentinel retry
+ * from {@link ErrorKind}).
+ */
+import { SoraError } from './errors';
+
+/** What the error body said, from `{"error":{message,type,param,code,details}}` or looser shapes. */
+export interface ErrorEnvelope {
+  message?: string;
+  type?: string;
+  param?: string;
+  code?: string;
+  details?: Record<string, unknown>;
+  /** The top-level `status` some answers carry. */
+  status?: number | string;
+}
+
+export interface RawAnswer {
+  status: number;
+  headers: Headers;
+  /** The body as text ('' when empty). */
+  text: string;
+}
+
+const asString = (x: unknown): string | undefined => (typeof x === 'string' && x !== '' ? x : undefined);
+const isRecord = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && !Array.isArray(x);
+
+/** Parses JSON, or returns `undefined` when the text is not JSON. */
+export function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false };
+  }
+}
+
+/**
+ * Reads the error envelope from a body. Understands `{"error":{…}}`, `{"error":"code",
+ * "error_description":"…"}` (OAuth), `{"detail":"…"}` and `{"message":"…"}`.
+ */
+export function parseEnvelope(text: string): ErrorEnvelope | undefined {
+  const parsed = tryParseJson(text);
+  if (!parsed.ok || !isRecord(parsed.value)) return undefined;
+  const body = parsed.value;
+  const status = typeof body.status === 'number' || typeof body.status === 'string' ? body.status : undefined;
+  const err = body.error;
+  if (isRecord(err)) {
+    return {
+      message: asString(err.message),
+      type: asString(err.type),
+      param: asString(err.param),
+      code: asString(err.code),
+      details: isRecord(err.details) ? err.details : undefined,
+      status,
+    };
+  }
+  if (typeof err === 'string') {
+    return { code: err, message: asString(body.error_description) ?? asString(body.message) ?? err, status };
+  }
+  const detail = body.detail;
+  if (typeof detail === 'string') return { message: detail, status };
+  if (isRecord(detail)) return { message: asString(detail.message), code: asString(detail.code), status };
+  if (typeof body.message === 'string') return { message: body.message, code: asString(body.code), status };
+  return undefined;
+}
+
+/**
+ * `retry-after` in ms: delta-seconds (`"30"`, `"1.5"`) or an HTTP date (relative to `now`). Negative
+ * deltas become 0; anything unreadable is `undefined`.
+ */
+export function parseRetryAfter(value: string | null, now: number): number | undefined {
+  if (value === null) return undefined;
+  const v = value.trim();
+  if (v === '') return undefined;
+  if (/^\d+(\.\d+)?$/.test(v)) return Math.round(Number(v) * 1000);
+  const at = Date.parse(v);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, at - now);
+}
+
+const SENTINEL_MESSAGE = /didn['’`]?t look right/i;
+const HEAVY_LOAD_MESSAGE = /under heavy load/i;
+
+/**
+ * How the http core should react: `auth` → force an AT refresh and retry once; `sentinel` → new sentinel
+ * token and retry once; `final` → throw `error`.
+ */
+export type ErrorKind = 'auth' | 'sentinel' | 'final';
+
+export interface ClassifiedError {
+  kind: ErrorKind;
+  /** The error to throw (for `auth` / `sentinel`: the one to throw when the retry is used up). */
+  error: SoraError;
+}
+
+export interface ClassifyContext {
+  now: number;
+  /** Replaces secrets in any text taken from the server before it goes into a message. */
+  redact: (s: string) => string;
+  /** Short description of the call for messages, e.g. "POST /nf/create". */
+  what: string;
+}
+
+const hasCode = (env: ErrorEnvelope | undefined, ...codes: string[]) =>
+  env !== undefined && codes.some((c) => env.code === c || env.type === c);
+
+function isCloudflareChallenge(answer: RawAnswer, isJson: boolean): boolean {
+  if ((answer.headers.get('cf-mitigated') ?? '').toLowerCase().includes('challenge')) return true;
+  return !isJson && /just a moment/i.test(answer.text);
+}
+
+/** Maps a non-2xx answer (or a 2xx Cloudflare page) to a SoraError and tells whether a retry may help. */
+export function classifyError(answer: RawAnswer, ctx: ClassifyContext): ClassifiedError {
+  const { status, headers } = answer;
+  const isJson = tryParseJson(answer.text).ok;
+  const env = parseEnvelope(answer.text);
+  const serverMessage = env?.message ? ctx.redact(env.message).slice(0, 500) : undefined;
+  const base = {
+    status,
+    serverCode: env?.code ?? env?.type,
+    param: env?.param,
+  };
+  const final = (error: SoraError): ClassifiedError => ({ kind: 'final', error });
+  const withServer = (fallback: string) => (serverMessage ? `${fallback}: ${serverMessage}` : fallback);
+
+  if (isCloudflareChallenge(answer, isJson)) {
+    return final(
+      new SoraError(
+        'cloudflare_challenge',
+        'Sora asked for a browser check (Cloudflare). Open sora.chatgpt.com once, then try again.',
+        base,
+      ),
+    );
+  }
+  if (hasCode(env, 'unsupported_country_code')) {
+    return final(
+      new SoraError(
+        'unsupported_country',
+        env?.param ? `Sora is not available in this country (${env.param}).` : 'Sora is not available here.',
+        base,
+      ),
+    );
+  }
+  if (status === 401) {
+    // The documented ones are token_expired, token_invalidated, "Could not parse your authentication token"
+    // and "Missing bearer authentication"; any other 401 is treated the same way (refresh once, retry once).
+    return {
+      kind: 'auth',
+      error: new SoraError(
+        'auth_expired',
+        'Your Sora session has expired. Log in at sora.chatgpt.com again.',
+        base,
+      ),
+    };
+  }
+  if (
+    (status >= 400 && status < 500 && hasCode(env, 'sentinel_block')) ||
+    (status === 400 && serverMessage !== undefined && SENTINEL_MESSAGE.test(serverMessage))
+  ) {
+    return {
+      kind: 'sentinel',
+      error: new SoraError(
+        'sentinel_rejected',
+        'Sora refused the request security check (sentinel token). Open sora.chatgpt.com once, then try again.',
+        base,
+      ),
+    };
+  }
+  if (hasCode(env, 'heavy_load') || (serverMessage !== undefined && HEAVY_LOAD_MESSAGE.test(serverMessage))) {
+    return final(
+      new SoraError('heavy_load', 'Sora is under heavy load. Trying again later.', {
+        ...base,
+        retryAfterMs: parseRetryAfter(headers.get('retry-after'), ctx.now),
+      }),
+    );
+  }
+  if (status === 429) {
+    if (hasCode(env, 'too_many_concurrent_tasks')) {
+      const fromDetails = env?.details?.num_tasks;
+      const fromMessage = serverMessage?.match(/(\d+)\s+generations?\s+in\s+progress/i)?.[1];
+      const numTasks =
+        typeof fromDetails === 'number'
+          ? fromDetails
+          : typeof fromDetails === 'string' && /^\d+$/.test(fromDetails)
+            ? Number(fromDetails)
+            : fromMessage !== undefined
+              ? Number(fromMessage)
+              : undefined;
+      return final(
+        new SoraError('too_many_concurrent', withServer('Too many generations in progress'), {
+          ...base,
+          numTasks,
+        }),
+      );
+    }
+    const retryAfterMs = parseRetryAfter(headers.get('retry-after'), ctx.now);
+    if (hasCode(env, 'rate_limit_exhausted')) {
+      return final(
+        new SoraError('daily_limit', 'The daily Sora allowance is used up.', { ...base, retryAfterMs }),
+      );
+    }
+    return final(
+      new SoraError('rate_limited', withServer('Sora is rate limiting requests'), { ...base, retryAfterMs }),
+    );
+  }
+  if (status === 404) {
+    return final(new SoraError('not_found', withServer(`Not found (${ctx.what})`), base));
+  }
+  if (status >= 400 && status < 500) {
+    return final(new SoraError('bad_request', withServer(`Sora refused the request (${status})`), base));
+  }
+  if (status >= 500) {
+    return final(
+      new SoraError('server_error', withServer(`Sora server error (${status})`), {
+        ...base,
+        retryAfterMs: parseRetryAfter(headers.get('retry-after'), ctx.now),
+      }),
+    );
+  }
+  return final(new SoraError('bad_response', `Unexpected answer ${status} from ${ctx.what}`, base));
+}
