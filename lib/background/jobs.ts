@@ -1,0 +1,92 @@
+/**
+ * Connects the job engine to the browser: the message handlers, the events open pages follow, the
+ * toolbar badge, notifications, and the wake-ups (a short timer inside the engine while something runs,
+ * plus a 30-second alarm as the backstop for a stopped service worker).
+ */
+import { browser } from 'wxt/browser';
+import { getDb } from '../db/schema';
+import { createEngine, type Engine } from '../jobs/engine';
+import type { Job } from '../jobs/model';
+import { createSoraPort } from '../jobs/sora-port';
+import type { Handlers } from '../messaging/transport';
+import { emit } from '../messaging/transport';
+import { loadSettings } from '../settings';
+import type { SoraHttp } from '../sora/http';
+
+export const ENGINE_ALARM = 'jobs.engine';
+const ALARM_PERIOD_MIN = 0.5;
+
+export function createJobsBackground(http: SoraHttp) {
+  const engine: Engine = createEngine({
+    db: getDb,
+    port: createSoraPort(http),
+    ceiling: async () => (await loadSettings()).concurrency,
+  });
+
+  async function refreshStatus(): Promise<void> {
+    const status = await engine.status();
+    void emit('jobs.status', status);
+    const active = status.counts.submitting + status.counts.running + status.counts.resolving;
+    await browser.action.setBadgeText({ text: active > 0 ? String(active) : '' });
+    await browser.action.setBadgeBackgroundColor({ color: status.pause ? '#a15c00' : '#3b5bdb' });
+    // The alarm keeps the queue alive across service-worker stops; no alarm when nothing is open.
+    const open = active + status.counts.queued + status.counts.paused;
+    if (open > 0) await browser.alarms.create(ENGINE_ALARM, { periodInMinutes: ALARM_PERIOD_MIN });
+    else await browser.alarms.clear(ENGINE_ALARM);
+  }
+
+  async function notify(id: string, title: string, message: string): Promise<void> {
+    if (!(await loadSettings()).notifications) return;
+    await browser.notifications.create(id, {
+      type: 'basic',
+      iconUrl: browser.runtime.getURL('/icon/128.png'),
+      title,
+      message,
+    });
+  }
+
+  engine.onJobsChanged((change) => void emit('jobs.changed', change));
+  engine.onStatusChanged(() => void refreshStatus().catch(() => {}));
+  engine.onJobFailed((job: Job) => {
+    void notify(
+      `job-failed-${job.id}`,
+      'A Sora job failed',
+      `${job.request.prompt.slice(0, 80)}\n${job.lastError?.message ?? ''}`,
+    );
+  });
+  engine.onBatchFinished((batchId, counts) => {
+    const text = `${counts.done} done, ${counts.failed} failed, ${counts.canceled} canceled`;
+    void notify(`batch-${batchId}`, 'Your Sora batch is finished', text);
+  });
+
+  const handlers: Handlers = {
+    'jobs.enqueue': async ({ inputs }) => ({ jobs: await engine.enqueue(inputs) }),
+    'jobs.list': async () => ({ jobs: await engine.list(), status: await engine.status() }),
+    'jobs.cancel': async ({ ids }) => ({ jobs: await engine.cancel(ids) }),
+    'jobs.retry': async ({ ids }) => ({ jobs: await engine.retry(ids) }),
+    'jobs.move': async ({ id, direction }) => {
+      await engine.move(id, direction);
+      return null;
+    },
+    'jobs.clearFinished': async () => ({ removed: await engine.clearFinished() }),
+    'jobs.pause': async () => {
+      await engine.pause();
+      return engine.status();
+    },
+    'jobs.resume': async () => {
+      await engine.resume();
+      return engine.status();
+    },
+  };
+
+  return {
+    engine,
+    handlers,
+    /** Called on every wake-up: install, startup, any message, the alarm. Cheap when there is nothing to do. */
+    wake: () =>
+      void engine
+        .tick()
+        .then(refreshStatus)
+        .catch(() => {}),
+  };
+}
