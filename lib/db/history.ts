@@ -1,0 +1,62 @@
+/**
+ * Finished generations, newest first. The job engine writes one item per generation when a job completes;
+ * the History feature builds on these records (search, filters, downloads).
+ */
+import type { JobKind } from '../jobs/model';
+import type { CompanionDb } from './schema';
+
+export type HistoryStatus = 'ready' | 'deleted';
+
+export interface HistoryItem {
+  /** The generation id (`gen_…`): unique per result, so writing the same result twice keeps one item. */
+  id: string;
+  taskId: string;
+  /** The job that produced it (gone once the queue is cleared). */
+  jobId: string | null;
+  kind: JobKind;
+  prompt: string;
+  /** The request parameters (orientation, n_frames, model, size, style, remix target, image size, …). */
+  params: Record<string, unknown>;
+  /** Best file URL (signed, expires after a few days: resolve again on 403/404). */
+  url: string;
+  downloadUrl?: string;
+  thumbnailUrl?: string;
+  width?: number;
+  height?: number;
+  durationS?: number;
+  /** Epoch ms the result was recorded. */
+  createdAt: number;
+  status: HistoryStatus;
+}
+
+export async function putHistoryItems(db: CompanionDb, items: readonly HistoryItem[]): Promise<void> {
+  const tx = db.transaction('history', 'readwrite');
+  await Promise.all([...items.map((item) => tx.store.put(item)), tx.done]);
+}
+
+export function getHistoryItem(db: CompanionDb, id: string): Promise<HistoryItem | undefined> {
+  return db.get('history', id);
+}
+
+export function getHistoryByTask(db: CompanionDb, taskId: string): Promise<HistoryItem[]> {
+  return db.getAllFromIndex('history', 'by-task', taskId);
+}
+
+export function countHistory(db: CompanionDb): Promise<number> {
+  return db.count('history');
+}
+
+/** Newest first; `before` (epoch ms, exclusive) pages further back. */
+export async function listHistory(
+  db: CompanionDb,
+  opts: { limit: number; before?: number },
+): Promise<HistoryItem[]> {
+  const range = opts.before === undefined ? undefined : IDBKeyRange.upperBound(opts.before, true);
+  const out: HistoryItem[] = [];
+  let cursor = await db.transaction('history').store.index('by-created').openCursor(range, 'prev');
+  while (cursor && out.length < opts.limit) {
+    out.push(cursor.value);
+    cursor = await cursor.continue();
+  }
+  return out;
+}

@@ -1,0 +1,128 @@
+/**
+ * The extension's IndexedDB database ('companion'), shared by the background and the extension pages
+ * (same origin). Schema changes are numbered steps run by ONE upgrade function: step n turns a version n-1
+ * database into version n. A shipped step is never edited; a change is a new step (and a new test in
+ * tests/unit/db.test.ts, which upgrades from every older version).
+ *
+ * Nothing secret is stored here: never the access token, never a cookie.
+ */
+import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
+import type { Job, JobState } from '../jobs/model';
+import type { HistoryItem } from './history';
+
+export const DB_NAME = 'companion';
+
+/** A file the user picked (a start image), kept until its job is cleared. */
+export interface StoredFile {
+  id: string;
+  blob: Blob;
+  name: string;
+  type: string;
+  createdAt: number;
+}
+
+export interface CompanionSchema extends DBSchema {
+  jobs: {
+    key: string;
+    value: Job;
+    indexes: { 'by-state': JobState; 'by-order': number; 'by-created': number; 'by-batch': string };
+  };
+  history: {
+    key: string;
+    value: HistoryItem;
+    indexes: { 'by-created': number; 'by-kind': string; 'by-status': string; 'by-task': string };
+  };
+  /** Small key → value records (engine pause, learned ceiling, poll times). */
+  meta: { key: string; value: unknown };
+  files: { key: string; value: StoredFile };
+}
+
+export type CompanionDb = IDBPDatabase<CompanionSchema>;
+export type UpgradeTransaction = IDBPTransaction<
+  CompanionSchema,
+  StoreNames<CompanionSchema>[],
+  'versionchange'
+>;
+export type UpgradeStep = (db: CompanionDb, tx: UpgradeTransaction) => void;
+
+/** `UPGRADE_STEPS[n - 1]` upgrades version n-1 to version n. */
+export const UPGRADE_STEPS: readonly UpgradeStep[] = [
+  // 1: jobs, history, meta, files.
+  (db) => {
+    const jobs = db.createObjectStore('jobs', { keyPath: 'id' });
+    jobs.createIndex('by-state', 'state');
+    jobs.createIndex('by-order', 'order');
+    jobs.createIndex('by-created', 'createdAt');
+    jobs.createIndex('by-batch', 'batchId');
+    const history = db.createObjectStore('history', { keyPath: 'id' });
+    history.createIndex('by-created', 'createdAt');
+    history.createIndex('by-kind', 'kind');
+    history.createIndex('by-status', 'status');
+    history.createIndex('by-task', 'taskId');
+    db.createObjectStore('meta');
+    db.createObjectStore('files', { keyPath: 'id' });
+  },
+];
+
+export const DB_VERSION = UPGRADE_STEPS.length;
+
+/** Runs the steps after `oldVersion` up to `newVersion`, in order, inside the version-change transaction. */
+export function runUpgrade(
+  db: CompanionDb,
+  oldVersion: number,
+  newVersion: number,
+  tx: UpgradeTransaction,
+  steps: readonly UpgradeStep[] = UPGRADE_STEPS,
+): void {
+  for (let v = oldVersion; v < newVersion; v++) {
+    const step = steps[v];
+    if (!step) throw new Error(`No upgrade step to database version ${v + 1}.`);
+    step(db, tx);
+  }
+}
+
+export interface OpenOptions {
+  name?: string;
+  /** Tests open older versions to check upgrades. Default: the newest. */
+  version?: number;
+  steps?: readonly UpgradeStep[];
+  /** The connection was closed for a newer version (an extension update) or by the browser. */
+  onClosed?: () => void;
+}
+
+/** Opens (creating or upgrading) the database. */
+export function openCompanionDb(options: OpenOptions = {}): Promise<CompanionDb> {
+  const steps = options.steps ?? UPGRADE_STEPS;
+  const version = options.version ?? steps.length;
+  const opening: Promise<CompanionDb> = openDB<CompanionSchema>(options.name ?? DB_NAME, version, {
+    upgrade(db, oldVersion, newVersion, tx) {
+      runUpgrade(db, oldVersion, newVersion ?? version, tx, steps);
+    },
+    blocking() {
+      // A newer extension version wants to upgrade: let it (this side reopens on next use).
+      void opening.then((db) => db.close());
+      options.onClosed?.();
+    },
+    terminated() {
+      options.onClosed?.();
+    },
+  });
+  return opening;
+}
+
+let shared: Promise<CompanionDb> | null = null;
+
+/** The shared connection (a cache, not state: reopened whenever it is gone). */
+export function getDb(): Promise<CompanionDb> {
+  if (shared) return shared;
+  const opening = openCompanionDb({
+    onClosed: () => {
+      if (shared === opening) shared = null;
+    },
+  }).catch((e: unknown) => {
+    if (shared === opening) shared = null;
+    throw e;
+  });
+  shared = opening;
+  return opening;
+}

@@ -1,0 +1,555 @@
+/**
+ * Following tasks on Sora with as few reads as possible:
+ * - ONE `GET /nf/pending/v2` per interval for every running video job (2.5 s while things move, slower
+ *   while nothing changes, none when nothing runs);
+ * - ONE drafts read resolves every video task that left the pending list in that interval (and looks for
+ *   creates of an earlier worker life);
+ * - ONE `/v2/recent_tasks` read per interval for every running image job.
+ * Never one request per job.
+ */
+import { getHistoryByTask } from '../db/history';
+import { SoraError, toSerializedError } from '../sora/errors';
+import type { EngineContext } from './context';
+import {
+  type EnginePause,
+  type GenerationResult,
+  isVideoKind,
+  type Job,
+  normalizePrompt,
+  type PauseReason,
+  type PendingSnapshotTask,
+  type PollState,
+} from './model';
+import { type ChangeSet, type JobEventItem, listJobs } from './queue';
+import { type ErrorInfo, isFailedStatus, isOrphan, pauseBlocksNetwork, retryDelayMs } from './scheduler';
+import type { DraftInfo, ImageTaskInfo, PendingTaskInfo } from './sora-port';
+
+export interface PollInput {
+  open: readonly Job[];
+  poll: PollState;
+  pause: EnginePause | null;
+  /** Jobs this engine life is submitting right now (not orphans). */
+  inflight: ReadonlySet<string>;
+  /** The engine wants to submit and the last pending list is too old to count foreign tasks. */
+  wantFreshSnapshot: boolean;
+}
+
+export interface PollResult {
+  poll: PollState;
+  changes: ChangeSet[];
+  /** A read said the session is gone (or Cloudflare wants a check): pause the queue. */
+  pause: { reason: PauseReason; error: ErrorInfo } | null;
+  /** A pending read was made in this round. */
+  readPending: boolean;
+  /**
+   * The ONE drafts read for the tasks that left the pending list (and for creates of an earlier life),
+   * left to the caller so it can fill the freed slots first, or at the same time.
+   */
+  resolve: (() => Promise<ResolveResult>) | null;
+}
+
+export interface ResolveResult {
+  changes: ChangeSet[];
+  pause: { reason: PauseReason; error: ErrorInfo } | null;
+  /** When the drafts were read (null: the read failed). */
+  draftsReadAt: number | null;
+}
+
+type Apply = (items: JobEventItem[]) => Promise<ChangeSet>;
+
+/** Drafts whose `created_at` is this much before the create was sent still count (clock skew). */
+const CLOCK_SKEW_MS = 2 * 60_000;
+
+const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
+
+const POLICY_WORDS = /polic|guideline|violat|moderat|not allowed|inappropriate/i;
+
+/** A failed task's error: Sora's reason, as a policy violation when it reads like one. */
+export function taskFailure(reason: string | null, what: 'video' | 'image'): ErrorInfo {
+  const message = reason ?? `Sora could not make this ${what}.`;
+  return { code: reason !== null && POLICY_WORDS.test(reason) ? 'policy_violation' : 'task_failed', message };
+}
+
+export type DraftResolution =
+  | { kind: 'done'; generations: GenerationResult[] }
+  | { kind: 'violation'; reason: string }
+  | { kind: 'failed'; reason: string | null }
+  | { kind: 'wait'; why: 'no_draft' | 'no_url' };
+
+function toGeneration(d: DraftInfo): GenerationResult {
+  const g: GenerationResult = { generationId: d.generationId, url: d.url as string };
+  if (d.downloadUrl !== undefined) g.downloadUrl = d.downloadUrl;
+  if (d.thumbnailUrl !== undefined) g.thumbnailUrl = d.thumbnailUrl;
+  if (d.width !== undefined) g.width = d.width;
+  if (d.height !== undefined) g.height = d.height;
+  if (d.durationS !== undefined) g.durationS = d.durationS;
+  return g;
+}
+
+/**
+ * What the drafts of one task say. Results need a URL; a violation is final; while any draft still lacks a
+ * URL we wait (bounded by the caller) unless `giveUp`, when the ready ones are taken.
+ */
+export function resolveFromDrafts(drafts: readonly DraftInfo[], giveUp: boolean): DraftResolution {
+  if (drafts.length === 0) return { kind: 'wait', why: 'no_draft' };
+  const ready = drafts.filter((d) => d.state === 'ready');
+  const waiting = drafts.some((d) => d.state === 'no_url_yet');
+  if (ready.length > 0 && (!waiting || giveUp)) return { kind: 'done', generations: ready.map(toGeneration) };
+  if (waiting) return { kind: 'wait', why: 'no_url' };
+  const violation = drafts.find((d) => d.state === 'violation');
+  if (violation)
+    return { kind: 'violation', reason: violation.reason ?? 'Sora refused this content (content policy).' };
+  return { kind: 'failed', reason: drafts.find((d) => d.reason !== undefined)?.reason ?? null };
+}
+
+const missing = (why: 'no_draft' | 'no_url', what: 'video' | 'image'): ErrorInfo => ({
+  code: 'result_missing',
+  message:
+    why === 'no_draft'
+      ? `Sora finished the task, but no ${what} appeared in your ${what === 'video' ? 'drafts' : 'recent tasks'}.`
+      : `Sora listed the ${what} but never gave it a file.`,
+});
+
+function sameSnapshot(
+  a: readonly PendingSnapshotTask[] | undefined,
+  b: readonly PendingSnapshotTask[],
+): boolean {
+  if (!a || a.length !== b.length) return false;
+  const byId = new Map(a.map((t) => [t.id, t]));
+  return b.every((t) => {
+    const o = byId.get(t.id);
+    return o !== undefined && o.status === t.status && o.progress === t.progress;
+  });
+}
+
+/** Below this progress an estimate of the end is too rough to schedule a read on. */
+const ETA_MIN_PROGRESS = 0.5;
+
+/**
+ * When the first unfinished task should leave the pending list, from the progress rate between the last two
+ * reads (null when no task is far enough along to tell).
+ */
+export function earliestFinish(
+  previous: PollState['snapshot'],
+  tasks: readonly PendingSnapshotTask[],
+  now: number,
+): number | null {
+  if (!previous || now <= previous.at) return null;
+  const before = new Map(previous.tasks.map((t) => [t.id, t.progress]));
+  let eta: number | null = null;
+  for (const t of tasks) {
+    const p0 = before.get(t.id);
+    const p1 = t.progress;
+    if (p0 == null || p1 === null || p1 <= p0 || p1 < ETA_MIN_PROGRESS || isFailedStatus(t.status)) continue;
+    const at = now + ((1 - p1) * (now - previous.at)) / (p1 - p0);
+    if (eta === null || at < eta) eta = at;
+  }
+  return eta;
+}
+
+/**
+ * The next pending read: one interval on, or (when a task should finish during the interval after that)
+ * just after that task's expected end instead. The read lands right after the task leaves instead of up to
+ * an interval later, and reads never come closer than one interval: a freed slot is seen sooner at no
+ * extra cost. A wrong estimate costs at most one interval, like the plain cadence.
+ */
+export function nextReadAt(now: number, intervalMs: number, eta: number | null, marginMs: number): number {
+  const regular = now + intervalMs;
+  if (eta === null) return regular;
+  // Estimates err more the further off they are: aim a little later for a far end than for a near one.
+  const aimed = eta + Math.max(marginMs, (eta - now) * 0.15);
+  return aimed > regular && aimed < regular + intervalMs ? Math.round(aimed) : regular;
+}
+
+/** Jobs after a set of changes. */
+function overlay(jobs: readonly Job[], changes: readonly ChangeSet[]): Job[] {
+  const map = new Map(jobs.map((j) => [j.id, j]));
+  for (const c of changes) for (const j of c.changed) map.set(j.id, j);
+  return [...map.values()].sort((a, b) => a.order - b.order);
+}
+
+interface ReadFailure {
+  pause: { reason: PauseReason; error: ErrorInfo } | null;
+  retryAfterMs: number | undefined;
+}
+
+function readFailure(e: unknown): ReadFailure {
+  const s = toSerializedError(e);
+  const error = { code: s.code, message: s.message };
+  if (s.code === 'logged_out' || s.code === 'auth_expired')
+    return { pause: { reason: 'logged_out', error }, retryAfterMs: undefined };
+  if (s.code === 'cloudflare_challenge')
+    return { pause: { reason: 'cloudflare_challenge', error }, retryAfterMs: undefined };
+  return { pause: null, retryAfterMs: e instanceof SoraError ? e.retryAfterMs : undefined };
+}
+
+/** Task ids some job (or a history item) already owns: never matched to another job. */
+async function claimedChecker(ctx: EngineContext): Promise<(taskId: string) => Promise<boolean>> {
+  const owned = new Set(
+    (await listJobs(ctx.db)).map((j) => j.taskId).filter((id): id is string => id !== null),
+  );
+  return async (taskId) => owned.has(taskId) || (await getHistoryByTask(ctx.db, taskId)).length > 0;
+}
+
+/**
+ * The decision for an orphan nothing matched: wait, or (after the grace period, when nothing unknown could
+ * still be it) send it again. An uncertain create counts as an attempt; a stopped worker does not.
+ */
+function orphanGiveUp(ctx: EngineContext, job: Job, unknownTasks: number): JobEventItem | null {
+  const { options } = ctx;
+  const now = ctx.now();
+  const sentAt = job.createSentAt ?? 0;
+  if (now - sentAt < options.orphanGraceMs) return null;
+  if (unknownTasks > 0 && now - sentAt < options.orphanMaxWaitMs) return null;
+  if (job.createUncertain) {
+    const error = job.lastError
+      ? { code: job.lastError.code, message: job.lastError.message }
+      : { code: 'network' as const, message: 'Sora did not answer the create request.' };
+    if (job.attempts + 1 >= options.maxAttempts) {
+      return { id: job.id, event: { type: 'fail', error, burnAttempt: true } };
+    }
+    return {
+      id: job.id,
+      event: {
+        type: 'requeue',
+        delayMs: retryDelayMs(job.attempts, undefined, options, ctx.random),
+        burnAttempt: true,
+        error,
+      },
+    };
+  }
+  return { id: job.id, event: { type: 'requeue', delayMs: 0, burnAttempt: false } };
+}
+
+/** Runs the reads that are due and applies what they show. */
+export async function runPolls(ctx: EngineContext, input: PollInput, apply: Apply): Promise<PollResult> {
+  const now = ctx.now();
+  const poll: PollState = { ...input.poll };
+  const result: PollResult = { poll, changes: [], pause: null, readPending: false, resolve: null };
+  const orphans = input.open.filter((j) => isOrphan(j, input.inflight));
+
+  // Never sent (the worker stopped before the create went out): back in line, nothing to look for.
+  const unsent = orphans.filter((j) => j.createSentAt === null);
+  if (unsent.length > 0) {
+    result.changes.push(
+      await apply(
+        unsent.map((j) => ({ id: j.id, event: { type: 'requeue', delayMs: 0, burnAttempt: false } })),
+      ),
+    );
+  }
+  if (pauseBlocksNetwork(input.pause)) return result;
+
+  const sent = orphans.filter((j) => j.createSentAt !== null);
+  await pollVideos(ctx, input, sent, apply, result, now);
+  if (result.pause) return result;
+  await pollImages(ctx, input, sent, apply, result, now);
+  return result;
+}
+
+async function pollVideos(
+  ctx: EngineContext,
+  input: PollInput,
+  sentOrphans: readonly Job[],
+  apply: Apply,
+  result: PollResult,
+  now: number,
+): Promise<void> {
+  const { options, port } = ctx;
+  const poll = result.poll;
+  const base = options.pollIntervalMs;
+  const watched = input.open.filter(
+    (j) => isVideoKind(j.kind) && (j.state === 'running' || j.state === 'resolving'),
+  );
+  const orphans = sentOrphans
+    .filter((j) => isVideoKind(j.kind))
+    .sort((a, b) => (a.createSentAt ?? 0) - (b.createSentAt ?? 0));
+  const needed = watched.length > 0 || orphans.length > 0 || input.wantFreshSnapshot;
+  if (!needed || now < poll.nextPendingAt) return;
+
+  let pending: PendingTaskInfo[];
+  try {
+    pending = await port.listPending();
+  } catch (e) {
+    const failure = readFailure(e);
+    result.pause = failure.pause;
+    poll.pendingErrors++;
+    poll.nextPendingAt =
+      now +
+      Math.max(
+        base,
+        retryDelayMs(
+          poll.pendingErrors - 1,
+          failure.retryAfterMs,
+          { backoffBaseMs: base, backoffMaxMs: 60_000 },
+          ctx.random,
+        ),
+      );
+    return;
+  }
+  result.readPending = true;
+  const byId = new Map(pending.map((t) => [t.taskId, t]));
+  const events: JobEventItem[] = [];
+  for (const job of watched) {
+    const task = job.taskId === null ? undefined : byId.get(job.taskId);
+    if (job.state === 'running') {
+      if (!task) events.push({ id: job.id, event: { type: 'taskLeft' } });
+      else if (isFailedStatus(task.status))
+        events.push({ id: job.id, event: { type: 'fail', error: taskFailure(task.failureReason, 'video') } });
+      else if (task.progress !== job.progress)
+        events.push({ id: job.id, event: { type: 'progress', progress: task.progress } });
+    } else if (task && !isFailedStatus(task.status)) {
+      events.push({ id: job.id, event: { type: 'taskBack' } });
+    }
+  }
+
+  // Creates of an earlier life that reached Sora and are still running.
+  const isClaimed = orphans.length > 0 ? await claimedChecker(ctx) : async () => false;
+  const taken = new Set<string>();
+  const unmatched: Job[] = [];
+  for (const job of orphans) {
+    const prompt = normalizePrompt(job.request.prompt);
+    let match: PendingTaskInfo | undefined;
+    for (const t of pending) {
+      if (taken.has(t.taskId) || t.prompt === null || normalizePrompt(t.prompt) !== prompt) continue;
+      if (await isClaimed(t.taskId)) continue;
+      match = t;
+      break;
+    }
+    if (match) {
+      taken.add(match.taskId);
+      events.push({ id: job.id, event: { type: 'matched', taskId: match.taskId, finished: false } });
+    } else {
+      unmatched.push(job);
+    }
+  }
+
+  const tasks: PendingSnapshotTask[] = pending.map((t) => ({
+    id: t.taskId,
+    status: t.status,
+    prompt: t.prompt,
+    progress: t.progress,
+  }));
+  const changed = events.length > 0 || !sameSnapshot(poll.snapshot?.tasks, tasks);
+  const interval = poll.intervalMs > 0 ? poll.intervalMs : base;
+  poll.quietReads = changed ? 0 : poll.quietReads + 1;
+  poll.intervalMs = changed
+    ? base
+    : poll.quietReads >= options.quietReadsBeforeSlowdown
+      ? Math.min(options.maxPollIntervalMs, Math.round(interval * 1.5))
+      : interval;
+  const eta = earliestFinish(poll.snapshot, tasks, now);
+  poll.snapshot = { at: now, tasks };
+  poll.lastPendingAt = now;
+  poll.nextPendingAt = nextReadAt(now, poll.intervalMs, eta, options.etaMarginMs);
+  poll.pendingErrors = 0;
+  if (events.length > 0) result.changes.push(await apply(events));
+
+  const current = overlay(input.open, result.changes);
+  const resolving = current.filter((j) => isVideoKind(j.kind) && j.state === 'resolving');
+  if (resolving.length === 0 && unmatched.length === 0) return;
+  // Unknown tasks (no prompt to compare) might be an orphan's: wait for them to show up as drafts.
+  let unknownTasks = 0;
+  for (const t of pending) {
+    if (t.prompt !== null || taken.has(t.taskId) || isFailedStatus(t.status)) continue;
+    if (!(await isClaimed(t.taskId))) unknownTasks++;
+  }
+  result.resolve = () => readDrafts(ctx, resolving, unmatched, unknownTasks, isClaimed, taken, apply, now);
+}
+
+async function readDrafts(
+  ctx: EngineContext,
+  resolving: readonly Job[],
+  orphans: readonly Job[],
+  unknownTasks: number,
+  isClaimed: (taskId: string) => Promise<boolean>,
+  taken: Set<string>,
+  apply: Apply,
+  now: number,
+): Promise<ResolveResult> {
+  const { options, port } = ctx;
+  const result: ResolveResult = { changes: [], pause: null, draftsReadAt: null };
+  const limit = clamp(2 * (resolving.length + orphans.length) + 10, 20, 100);
+  const drafts: DraftInfo[] = [];
+  const events: JobEventItem[] = [];
+  const matchedOrphans = new Map<string, string>();
+  let remaining = [...orphans];
+  let cursor: string | undefined;
+  try {
+    for (let page = 0; ; page++) {
+      const res = await port.listDrafts(limit, cursor);
+      drafts.push(...res.items);
+      const still: Job[] = [];
+      for (const job of remaining) {
+        const prompt = normalizePrompt(job.request.prompt);
+        const earliest = (job.createSentAt ?? 0) - CLOCK_SKEW_MS;
+        let match: DraftInfo | undefined;
+        for (const d of res.items) {
+          if (d.taskId === null || taken.has(d.taskId) || normalizePrompt(d.prompt) !== prompt) continue;
+          if (d.createdAt !== null && d.createdAt < earliest) continue;
+          if (await isClaimed(d.taskId)) continue;
+          match = d;
+          break;
+        }
+        if (match?.taskId) {
+          taken.add(match.taskId);
+          matchedOrphans.set(job.id, match.taskId);
+        } else {
+          still.push(job);
+        }
+      }
+      remaining = still;
+      // Look further back only for orphans, and only while the page is newer than their creates.
+      const oldest = Math.min(...res.items.map((d) => d.createdAt ?? Number.POSITIVE_INFINITY));
+      const earliestSent = Math.min(...remaining.map((j) => (j.createSentAt ?? 0) - CLOCK_SKEW_MS));
+      if (remaining.length === 0 || res.cursor === null || page + 1 >= options.orphanDraftPages) break;
+      if (!(oldest > earliestSent)) break;
+      cursor = res.cursor;
+    }
+  } catch (e) {
+    result.pause = readFailure(e).pause;
+    return result;
+  }
+  result.draftsReadAt = ctx.now();
+
+  const byTask = new Map<string, DraftInfo[]>();
+  for (const d of drafts) {
+    if (d.taskId === null) continue;
+    const list = byTask.get(d.taskId);
+    if (list) list.push(d);
+    else byTask.set(d.taskId, [d]);
+  }
+  const settle = (job: Job, taskId: string, since: number) => {
+    const giveUp = now - since >= options.resolveTimeoutMs;
+    const res = resolveFromDrafts(byTask.get(taskId) ?? [], giveUp);
+    if (res.kind === 'done')
+      events.push({ id: job.id, event: { type: 'resolved', result: { generations: res.generations } } });
+    else if (res.kind === 'failed')
+      events.push({ id: job.id, event: { type: 'fail', error: taskFailure(res.reason, 'video') } });
+    else if (res.kind === 'violation')
+      events.push({
+        id: job.id,
+        event: { type: 'fail', error: { code: 'policy_violation', message: res.reason } },
+      });
+    else if (giveUp) events.push({ id: job.id, event: { type: 'fail', error: missing(res.why, 'video') } });
+  };
+  for (const job of resolving) {
+    if (job.taskId !== null) settle(job, job.taskId, job.resolvingSince ?? now);
+  }
+  for (const job of orphans) {
+    const taskId = matchedOrphans.get(job.id);
+    if (taskId !== undefined) {
+      events.push({ id: job.id, event: { type: 'matched', taskId, finished: true } });
+      settle(job, taskId, now);
+    } else {
+      const give = orphanGiveUp(ctx, job, unknownTasks);
+      if (give) events.push(give);
+    }
+  }
+  if (events.length > 0) result.changes.push(await apply(events));
+  return result;
+}
+
+const SUCCEEDED = new Set(['succeeded', 'completed', 'complete']);
+
+async function pollImages(
+  ctx: EngineContext,
+  input: PollInput,
+  sentOrphans: readonly Job[],
+  apply: Apply,
+  result: PollResult,
+  now: number,
+): Promise<void> {
+  const { options, port } = ctx;
+  const poll = result.poll;
+  const base = options.pollIntervalMs;
+  const watched = overlay(input.open, result.changes).filter(
+    (j) => j.kind === 'image' && (j.state === 'running' || j.state === 'resolving'),
+  );
+  const orphans = sentOrphans.filter((j) => j.kind === 'image');
+  if ((watched.length === 0 && orphans.length === 0) || now < poll.nextRecentAt) return;
+
+  let tasks: ImageTaskInfo[];
+  try {
+    tasks = await port.listImageTasks(clamp(2 * (watched.length + orphans.length) + 10, 20, 50));
+  } catch (e) {
+    const failure = readFailure(e);
+    result.pause = failure.pause;
+    poll.recentErrors++;
+    poll.nextRecentAt =
+      now +
+      Math.max(
+        base,
+        retryDelayMs(
+          poll.recentErrors - 1,
+          failure.retryAfterMs,
+          { backoffBaseMs: base, backoffMaxMs: 60_000 },
+          ctx.random,
+        ),
+      );
+    return;
+  }
+  poll.lastRecentAt = now;
+  poll.nextRecentAt = now + base;
+  poll.recentErrors = 0;
+  const byId = new Map(tasks.map((t) => [t.taskId, t]));
+  const events: JobEventItem[] = [];
+  for (const job of watched) {
+    const task = job.taskId === null ? undefined : byId.get(job.taskId);
+    if (!task) {
+      if (now - (job.runningAt ?? now) >= options.imageLostTimeoutMs) {
+        events.push({ id: job.id, event: { type: 'fail', error: missing('no_draft', 'image') } });
+      }
+      continue;
+    }
+    if (task.status !== null && SUCCEEDED.has(task.status)) {
+      const ready = task.generations.filter((g) => g.url !== null);
+      const giveUp =
+        job.state === 'resolving' && now - (job.resolvingSince ?? now) >= options.resolveTimeoutMs;
+      if (ready.length > 0 && (ready.length === task.generations.length || giveUp)) {
+        const generations: GenerationResult[] = ready.map((g) => ({
+          generationId: g.generationId,
+          url: g.url as string,
+          ...(g.width === undefined ? {} : { width: g.width }),
+          ...(g.height === undefined ? {} : { height: g.height }),
+        }));
+        events.push({ id: job.id, event: { type: 'resolved', result: { generations } } });
+      } else if (giveUp) {
+        events.push({ id: job.id, event: { type: 'fail', error: missing('no_url', 'image') } });
+      } else if (job.state === 'running') {
+        events.push({ id: job.id, event: { type: 'taskLeft' } });
+      }
+    } else if (isFailedStatus(task.status)) {
+      events.push({ id: job.id, event: { type: 'fail', error: taskFailure(task.failureReason, 'image') } });
+    } else if (job.state === 'running' && task.progress !== job.progress) {
+      events.push({ id: job.id, event: { type: 'progress', progress: task.progress } });
+    }
+  }
+  if (orphans.length > 0) {
+    const isClaimed = await claimedChecker(ctx);
+    const taken = new Set<string>();
+    for (const job of orphans) {
+      const prompt = normalizePrompt(job.request.prompt);
+      let match: ImageTaskInfo | undefined;
+      for (const t of tasks) {
+        if (taken.has(t.taskId) || normalizePrompt(t.prompt) !== prompt || (await isClaimed(t.taskId)))
+          continue;
+        match = t;
+        break;
+      }
+      if (match) {
+        taken.add(match.taskId);
+        // Resolved by the next read like any running image.
+        events.push({ id: job.id, event: { type: 'matched', taskId: match.taskId, finished: false } });
+      } else {
+        let unknown = 0;
+        for (const t of tasks) {
+          const open = t.status === null || !(SUCCEEDED.has(t.status) || isFailedStatus(t.status));
+          if (t.prompt === null && open && !taken.has(t.taskId) && !(await isClaimed(t.taskId))) unknown++;
+        }
+        const give = orphanGiveUp(ctx, job, unknown);
+        if (give) events.push(give);
+      }
+    }
+  }
+  if (events.length > 0) result.changes.push(await apply(events));
+}
