@@ -35,6 +35,16 @@ export interface CompanionSchema extends DBSchema {
   /** Small key → value records (engine pause, learned ceiling, poll times). */
   meta: { key: string; value: unknown };
   files: { key: string; value: StoredFile };
+  /** Saved storyboards (lib/storyboard); the record type is owned there. */
+  storyboards: { key: string; value: StoredRecord; indexes: { 'by-updated': number } };
+  /** The user's characters (lib/characters); the record type is owned there. */
+  characters: { key: string; value: StoredRecord; indexes: { 'by-created': number } };
+}
+
+/** Records whose exact shape belongs to the feature module that stores them. */
+export interface StoredRecord {
+  id: string;
+  [field: string]: unknown;
 }
 
 export type CompanionDb = IDBPDatabase<CompanionSchema>;
@@ -61,6 +71,11 @@ export const UPGRADE_STEPS: readonly UpgradeStep[] = [
     history.createIndex('by-task', 'taskId');
     db.createObjectStore('meta');
     db.createObjectStore('files', { keyPath: 'id' });
+  },
+  // 2: saved storyboards and characters.
+  (db) => {
+    db.createObjectStore('storyboards', { keyPath: 'id' }).createIndex('by-updated', 'updatedAt');
+    db.createObjectStore('characters', { keyPath: 'id' }).createIndex('by-created', 'createdAt');
   },
 ];
 

@@ -39,6 +39,14 @@ const EXPECTED: Record<number, Record<string, string[]>> = {
     jobs: ['by-batch', 'by-created', 'by-order', 'by-state'],
     meta: [],
   },
+  2: {
+    characters: ['by-created'],
+    files: [],
+    history: ['by-created', 'by-kind', 'by-status', 'by-task'],
+    jobs: ['by-batch', 'by-created', 'by-order', 'by-state'],
+    meta: [],
+    storyboards: ['by-updated'],
+  },
 };
 
 function shape(db: CompanionDb): Record<string, string[]> {
