@@ -5,15 +5,17 @@
  */
 import type { AccountSnapshot } from '../messaging/protocol';
 import { isSoraError, isTransient, toSerializedError } from '../sora/errors';
+import type { MeResponse, RateLimitAndCreditBalance, SubscriptionsResponse } from '../sora/schemas';
 import { withRetry } from '../util/backoff';
-import { type MeLike, type QuotaLike, type SubscriptionsLike, toSnapshot } from './snapshot';
+import { ACCOUNT_CACHE_KEY } from './cache-key';
+import { toSnapshot } from './snapshot';
 
-export const ACCOUNT_CACHE_KEY = 'account.snapshot';
+export { ACCOUNT_CACHE_KEY };
 
 export interface AccountReaders {
-  readMe(): Promise<MeLike>;
-  readSubscriptions(): Promise<SubscriptionsLike>;
-  readQuota(): Promise<QuotaLike>;
+  readMe(): Promise<MeResponse>;
+  readSubscriptions(): Promise<SubscriptionsResponse>;
+  readQuota(): Promise<RateLimitAndCreditBalance | null | undefined>;
 }
 
 export interface KeyValueArea {

@@ -5,11 +5,12 @@
  */
 import { browser } from 'wxt/browser';
 import { createAccountService } from '../account/service';
+import { createSora2Service } from '../account/sora2';
 import { createAuth, createSessionStore } from '../auth';
 import { emit } from '../messaging/transport';
 import { checkQuota, fetchSession, getMe, getSubscriptions } from '../sora/endpoints';
 import { createSoraHttp } from '../sora/http';
-import { randomSentinel } from '../sora/sentinel';
+import { createBackgroundSentinel } from './page-sentinel';
 
 export function createServices() {
   const fetchFn: typeof fetch = (input, init) => fetch(input, init);
@@ -22,13 +23,14 @@ export function createServices() {
     fetch: fetchFn,
     getAccessToken: (opts) => auth.getAccessToken(opts),
     getDeviceId: () => auth.getDeviceId(),
-    sentinel: randomSentinel(),
+    // The sora.chatgpt.com page's own token when a tab offers one, else the reference's random token.
+    sentinel: createBackgroundSentinel(),
   });
   const account = createAccountService({
     readers: {
       readMe: () => getMe(http),
       readSubscriptions: () => getSubscriptions(http),
-      readQuota: async () => (await checkQuota(http)).rate_limit_and_credit_balance ?? {},
+      readQuota: async () => (await checkQuota(http)).rate_limit_and_credit_balance,
     },
     cache: {
       get: (key) => browser.storage.local.get(key),
@@ -36,7 +38,42 @@ export function createServices() {
     },
     onChange: (snapshot) => void emit('account.changed', snapshot),
   });
-  return { auth, http, account };
+  // — account & settings —
+  const sora2 = createSora2Service({ http, refreshAccount: () => account.refresh() });
+  return { auth, http, account, sora2 };
+}
+
+// — account & settings —
+export const OPEN_SIDE_PANEL_COMMAND = 'open-side-panel';
+
+interface PanelApis {
+  sidePanel?: { open(options: { windowId: number }): Promise<void> };
+  sidebarAction?: { open(): Promise<void> };
+}
+
+/**
+ * The keyboard shortcut that opens the side panel. Chrome's `_execute_action` can only open the popup, so
+ * this is a named command; the panel must be opened synchronously inside the command's user gesture,
+ * hence the window id comes from the tab the command hands us rather than from an awaited lookup.
+ */
+export function openSidePanelForCommand(command: string, tab?: { windowId?: number }): void {
+  if (command !== OPEN_SIDE_PANEL_COMMAND) return;
+  const chromeApis = (globalThis as { chrome?: PanelApis }).chrome;
+  const firefoxApis = browser as unknown as PanelApis;
+  const fail = (e: unknown) =>
+    console.warn('Could not open the side panel', e instanceof Error ? e.message : e);
+  if (chromeApis?.sidePanel) {
+    if (tab?.windowId !== undefined) {
+      chromeApis.sidePanel.open({ windowId: tab.windowId }).catch(fail);
+    } else {
+      void browser.windows
+        .getLastFocused()
+        .then((w) => (w.id === undefined ? undefined : chromeApis.sidePanel?.open({ windowId: w.id })))
+        .catch(fail);
+    }
+    return;
+  }
+  firefoxApis.sidebarAction?.open().catch(fail);
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -5,10 +5,11 @@
  */
 import { browser } from 'wxt/browser';
 import { create } from 'zustand';
-import { ACCOUNT_CACHE_KEY } from '../account/service';
+import { ACCOUNT_CACHE_KEY } from '../account/cache-key';
+import type { Sora2Status } from '../account/sora2';
 import type { AccountSnapshot } from '../messaging/protocol';
 import { listen, send } from '../messaging/transport';
-import { toSerializedError } from '../sora/errors';
+import { type SerializedError, toSerializedError } from '../sora/errors';
 
 interface AccountState {
   snapshot: AccountSnapshot | null;
@@ -42,3 +43,35 @@ export const useAccount = create<AccountState>((set, get) => ({
     }
   },
 }));
+
+// — account & settings —
+
+interface Sora2State {
+  status: Sora2Status | null;
+  loading: boolean;
+  error: SerializedError | null;
+  /** Reads the invite code and activation; keeps the last status on failure. */
+  load(): Promise<void>;
+}
+
+/** Sora 2 access as the Account view shows it; asked for only while a session exists. */
+export const useSora2 = create<Sora2State>((set) => ({
+  status: null,
+  loading: false,
+  error: null,
+  async load() {
+    set({ loading: true, error: null });
+    try {
+      set({ status: await send('account.sora2', {}) });
+    } catch (e) {
+      set({ error: toSerializedError(e) });
+    } finally {
+      set({ loading: false });
+    }
+  },
+}));
+
+/** Puts a snapshot the background handed back (e.g. after setting the username) on screen at once. */
+export function showAccountSnapshot(snapshot: AccountSnapshot): void {
+  useAccount.setState({ snapshot });
+}

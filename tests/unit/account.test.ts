@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ACCOUNT_CACHE_KEY, type AccountReaders, createAccountService } from '../../lib/account/service';
-import { parseEndTs, toPlan, toQuota } from '../../lib/account/snapshot';
+import { toQuota } from '../../lib/account/snapshot';
+import { parseEndTs, summarizePlan as toPlan } from '../../lib/sora/endpoints/account';
 import { SoraError } from '../../lib/sora/errors';
 
 function memoryArea() {
