@@ -5,10 +5,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundleBench } from './bundle';
 import { engineBench } from './engine';
+import { popupBench } from './popup';
 import type { Bench, BenchReport } from './types';
 
-const BENCHES: Bench[] = [engineBench];
+const BENCHES: Bench[] = [engineBench, popupBench, bundleBench];
 
 const RESULTS_DIR = join(import.meta.dirname, 'results');
 
