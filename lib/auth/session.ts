@@ -228,8 +228,17 @@ export function createAuth(deps: AuthDeps): Auth {
       return;
     }
     if (inflight !== undefined || now() < ownWriteUntil) return;
-    // Someone (maybe another user) logged in, or the Sora tab rolled the session: re-read before next use.
-    void dropCache({ status: 'unknown' });
+    // Someone (maybe another user) logged in, or the Sora tab rolled the session. Forget the AT and read
+    // the session now, without passing through 'unknown': listeners then hear exactly the changes that
+    // matter (first login, another user), not every rolling renewal of the same session.
+    epoch++;
+    current = undefined;
+    loaded = true;
+    void deps.store
+      .remove()
+      .catch(() => {})
+      .then(() => refresh())
+      .catch(() => {});
   }
 
   return {

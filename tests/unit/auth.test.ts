@@ -437,19 +437,44 @@ describe('watchCookies', () => {
     expect(auth.state().status).toBe('logged_out');
   });
 
-  it('drops the cached token and emits a change when the session cookie changes', async () => {
+  it('re-reads the session at once when another user logs in, and tells listeners', async () => {
+    let email = 'ada@example.com';
+    const { auth, cookies, fetchSession, states } = setup({
+      session: async () => ({ accessToken: newToken(), user: { email } }),
+    });
+    auth.watchCookies();
+    const first = await auth.getAccessToken();
+    clock += MIN; // well after our own read: this is someone else's login
+    email = 'bob@example.com';
+
+    cookies.set(SESSION, 'another-user');
+    await vi.waitFor(() => expect(auth.state()).toEqual({ status: 'logged_in', email: 'bob@example.com' }));
+    expect(fetchSession).toHaveBeenCalledTimes(2);
+    expect(states.at(-1)).toEqual({ status: 'logged_in', email: 'bob@example.com' });
+    expect(await auth.getAccessToken()).not.toBe(first);
+    expect(fetchSession).toHaveBeenCalledTimes(2);
+  });
+
+  it('reports the first login after the worker started, which begins in the unknown state', async () => {
+    const { auth, cookies, fetchSession, states } = setup({ cookies: new FakeCookies() });
+    auth.watchCookies();
+    expect(auth.state().status).toBe('unknown');
+    cookies.set(SESSION, 'fresh-login');
+    await vi.waitFor(() => expect(states.at(-1)).toEqual({ status: 'logged_in', email: 'ada@example.com' }));
+    expect(fetchSession).toHaveBeenCalledTimes(1);
+  });
+
+  it('a rolling renewal of the same session by the Sora tab tells listeners nothing', async () => {
     const { auth, cookies, fetchSession, states } = setup();
     auth.watchCookies();
     await auth.getAccessToken();
-    clock += MIN; // well after our own read: this is someone else's login
-
-    cookies.set(SESSION, 'another-user');
-    await settle();
-    expect(auth.state().status).toBe('unknown');
-    expect(states.at(-1)).toEqual({ status: 'unknown' });
-    expect(await storedSession()).toBeUndefined();
+    const heard = states.length;
+    clock += MIN;
+    cookies.set(SESSION, 'rolled-by-the-sora-tab');
+    await vi.waitFor(() => expect(fetchSession).toHaveBeenCalledTimes(2));
     await auth.getAccessToken();
-    expect(fetchSession).toHaveBeenCalledTimes(2);
+    expect(states.length).toBe(heard);
+    expect(auth.state()).toEqual({ status: 'logged_in', email: 'ada@example.com' });
   });
 
   it('keeps the token when the cookie change is the echo of its own session read', async () => {

@@ -1,0 +1,38 @@
+import { t } from '../../lib/i18n';
+import { postUrl } from '../../lib/sora/config';
+import { parsePostId } from '../../lib/sora/ids';
+import { useIntent } from '../../lib/stores/intent';
+import './remix-preview.css';
+
+/**
+ * The video a "Remix this" click chose: thumbnail and original prompt, shown while the remix field still
+ * holds that post (typing another target hides it).
+ */
+export function RemixPreview({ target }: { target: string }) {
+  const applied = useIntent((s) => s.applied);
+  if (!applied || parsePostId(target) !== applied.remixTarget) return null;
+  if (!applied.thumbnail && !applied.prompt) return null;
+  return (
+    <figure class="remix-preview" data-testid="remix-preview" aria-label={t('remix.original')}>
+      {applied.thumbnail && (
+        <img
+          src={applied.thumbnail}
+          alt={t('remix.thumbnailAlt')}
+          loading="lazy"
+          referrerpolicy="no-referrer"
+        />
+      )}
+      <figcaption>
+        {applied.prompt && (
+          <>
+            <span class="muted small">{t('remix.originalPrompt')}</span>
+            <p class="remix-preview-prompt">{applied.prompt}</p>
+          </>
+        )}
+        <a href={postUrl(applied.remixTarget)} target="_blank" rel="noreferrer" class="small">
+          {t('remix.openPost')}
+        </a>
+      </figcaption>
+    </figure>
+  );
+}

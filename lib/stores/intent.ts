@@ -1,0 +1,72 @@
+/**
+ * The side panel's copy of the remix intent the "Remix this" menu stored in storage.session. `start()`
+ * picks up an intent that is already waiting (the panel was just opened by the click) and follows new ones
+ * (the panel was already open). An intent is taken out of storage as soon as it is picked up, so it is
+ * applied once; the view that applies it calls `consume()`.
+ */
+import { useEffect } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { create } from 'zustand';
+import { INTENT_KEY, parseIntent, type RemixIntent } from '../remix/intent';
+
+export type { RemixIntent };
+
+type Changes = Record<string, { newValue?: unknown }>;
+
+/** Removes the stored intent only if it is still the one picked up (a newer click must not be lost). */
+async function removeIfSame(intent: RemixIntent): Promise<void> {
+  const stored = await browser.storage.session.get(INTENT_KEY);
+  const current = stored[INTENT_KEY] as { createdAt?: unknown } | undefined;
+  if (current?.createdAt === intent.createdAt) await browser.storage.session.remove(INTENT_KEY);
+}
+
+interface IntentState {
+  /** The intent waiting to be applied, or `null`. */
+  intent: RemixIntent | null;
+  /** The last intent handed over, kept so the form can show the original's thumbnail and prompt. */
+  applied: RemixIntent | null;
+  /** Reads a waiting intent and follows new ones; returns the unsubscribe. */
+  start(): () => void;
+  /** Hands over the waiting intent (once) and forgets it. */
+  consume(): RemixIntent | null;
+}
+
+export const useIntent = create<IntentState>((set, get) => {
+  const pickUp = (value: unknown) => {
+    const intent = parseIntent(value);
+    if (!intent) return;
+    set({ intent });
+    void removeIfSame(intent).catch(() => {});
+  };
+  return {
+    intent: null,
+    applied: null,
+    start() {
+      void browser.storage.session
+        .get(INTENT_KEY)
+        .then((stored) => pickUp(stored[INTENT_KEY]))
+        .catch(() => {});
+      const listener = (changes: Changes, area: string) => {
+        if (area === 'session' && INTENT_KEY in changes) pickUp(changes[INTENT_KEY]?.newValue);
+      };
+      browser.storage.onChanged.addListener(listener);
+      return () => browser.storage.onChanged.removeListener(listener);
+    },
+    consume() {
+      const intent = get().intent;
+      if (intent) set({ intent: null, applied: intent });
+      return intent;
+    },
+  };
+});
+
+/** Calls `apply` once for each intent that arrives while the calling view is mounted. */
+export function useRemixIntent(apply: (intent: RemixIntent) => void): void {
+  const pending = useIntent((s) => s.intent);
+  // Keyed on the arriving intent only: a new `apply` closure each render must not re-run it.
+  useEffect(() => {
+    if (!pending) return;
+    const intent = useIntent.getState().consume();
+    if (intent) apply(intent);
+  }, [pending]);
+}
