@@ -1,0 +1,73 @@
+/**
+ * Connects the character flow to the browser: the `characters.*` handlers, the `characters.changed` event
+ * open pages follow, and the wake-ups (a timer inside the flow while a cameo is processed, plus a
+ * 30-second alarm as the backstop for a stopped service worker, kept only while work is open).
+ */
+import { browser } from 'wxt/browser';
+import { type CharacterFlow, createCharacterFlow } from '../characters/flow';
+import { createCharacterPort } from '../characters/port';
+import { getDb } from '../db/schema';
+import type { Handlers } from '../messaging/transport';
+import { emit } from '../messaging/transport';
+import type { SoraHttp } from '../sora/http';
+
+export const CHARACTERS_ALARM = 'characters.flow';
+const ALARM_PERIOD_MIN = 0.5;
+
+export function createCharactersBackground(http: SoraHttp) {
+  const flow: CharacterFlow = createCharacterFlow({
+    db: getDb,
+    // The picture download is a plain fetch (never the access token): see port.ts fetchMedia.
+    port: createCharacterPort(http, (input, init) => fetch(input, init)),
+  });
+
+  async function keepAlarm(): Promise<void> {
+    if (await flow.hasOpenWork()) {
+      const existing = await browser.alarms.get(CHARACTERS_ALARM);
+      if (!existing) await browser.alarms.create(CHARACTERS_ALARM, { periodInMinutes: ALARM_PERIOD_MIN });
+    } else {
+      await browser.alarms.clear(CHARACTERS_ALARM);
+    }
+  }
+
+  flow.onChanged((change) => {
+    void emit('characters.changed', change);
+  });
+
+  const wake = (): void => {
+    void flow
+      .tick()
+      .then(keepAlarm)
+      .catch(() => {});
+  };
+
+  const handlers: Handlers = {
+    'characters.list': async () => ({ characters: await flow.list() }),
+    'characters.create': async (req) => {
+      const character = await flow.create(req);
+      void keepAlarm().catch(() => {});
+      return { character };
+    },
+    'characters.finish': async ({ id, ...req }) => {
+      const character = await flow.finish(id, req);
+      void keepAlarm().catch(() => {});
+      return { character };
+    },
+    'characters.retry': async ({ id }) => {
+      const character = await flow.retry(id);
+      void keepAlarm().catch(() => {});
+      return { character };
+    },
+    'characters.remove': async ({ id }) => ({ character: await flow.remove(id) }),
+    'characters.setVisibility': async ({ id, visibility }) => ({
+      character: await flow.setVisibility(id, visibility),
+    }),
+  };
+
+  return {
+    flow,
+    handlers,
+    /** Every wake-up: install, startup, any message, the alarm. Cheap when nothing is open. */
+    wake,
+  };
+}

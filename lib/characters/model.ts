@@ -1,0 +1,245 @@
+/**
+ * Characters (cameos): one persisted record per character, which is also the job that creates it.
+ *
+ * ```
+ *   create ──► uploading ──(cameo id saved)──► processing ──(ready: hints + picture URL)──► preparing
+ *                  │                              │  ▲ poll ~5 s                               │ picture
+ *                  │                              │  └─ picture URL expired ◄──────────────────┤ downloaded,
+ *                  │                              │ failed / stalled / gone                     │ re-uploaded
+ *                  ▼                              ▼                                             ▼
+ *                failed ◄──────────────────────failed                               waiting_for_user
+ *                  ▲ (retry: back to the failed step,                                    │ finish form
+ *                  │  or a fresh upload for a cameo Sora                                 ▼
+ *                  │  gave up on)                              username taken ◄──── finalizing
+ *                  │                                           (back to the form)        │ character id saved
+ *                  └──────────────────────────────────────────── refused ───────────────┤
+ *                                                                                        ▼
+ *                                                          publishing (visibility) ──► ready
+ *
+ *   remove: any state ──► deleting ──► (record gone) | back to where it was, with the error
+ * ```
+ *
+ * Every step saves its result on the record before the next one starts, and a step only runs while the
+ * record is in that step's state, so a restarted service worker continues where it was and never repeats a
+ * call whose result was saved (the video is never uploaded again once a cameo id is stored; finalize never
+ * runs again once a character id is stored).
+ *
+ * Records are plain data, stored in the `characters` store as they are. Other views (the storyboard's
+ * `@mentions`) may read them directly: only records in state `ready` have a `characterId`, and `username` /
+ * `displayName` are the final names there (Sora's suggestions before that).
+ */
+import type { SoraErrorCode } from '../sora/errors';
+
+export const CHARACTER_STATES = [
+  'uploading',
+  'processing',
+  'preparing',
+  'waiting_for_user',
+  'finalizing',
+  'publishing',
+  'ready',
+  'failed',
+  'deleting',
+] as const;
+export type CharacterState = (typeof CHARACTER_STATES)[number];
+
+/** States the flow works on by itself (everything but the user's turn and the two ends). */
+export const AUTO_STATES: readonly CharacterState[] = [
+  'uploading',
+  'processing',
+  'preparing',
+  'finalizing',
+  'publishing',
+  'deleting',
+];
+export const isAuto = (state: CharacterState): boolean => AUTO_STATES.includes(state);
+
+/** The steps a failure can happen in, which retry goes back to. */
+export type CharacterStep = 'uploading' | 'processing' | 'preparing' | 'finalizing' | 'publishing';
+
+export type Visibility = 'public' | 'private';
+
+/**
+ * Codes a record can carry: Sora's own, plus the flow's:
+ * - `cameo_failed`: Sora said it could not make a character from the video.
+ * - `cameo_stalled`: Sora kept processing longer than the stall limit.
+ * - `video_missing`: the picked video is no longer stored (retry cannot upload it again).
+ * - `username_taken`: finalize refused the username (the form asks for another).
+ * - `already_finalized`: Sora says the character exists, but its answer (the id) was lost.
+ */
+export type CharacterErrorCode =
+  | SoraErrorCode
+  | 'cameo_failed'
+  | 'cameo_stalled'
+  | 'video_missing'
+  | 'username_taken'
+  | 'already_finalized';
+
+export interface CharacterError {
+  code: CharacterErrorCode;
+  message: string;
+  /** Epoch ms. */
+  at: number;
+}
+
+/** Sora's suggestions once the cameo is processed. */
+export interface CharacterHints {
+  displayName: string | null;
+  username: string | null;
+  /** Passed back to finalize as is when the user keeps the suggested instructions (shape unverified). */
+  instructionSet: unknown;
+}
+
+/** What the user chose in the finish form. */
+export interface FinishInput {
+  username: string;
+  displayName: string;
+  instructionSet: unknown;
+  visibility: Visibility;
+}
+
+export interface CharacterVideo {
+  /** In the `files` store until the character is finalized or removed (a retry may upload it again). */
+  fileId: string | null;
+  name: string;
+  size: number;
+  durationSec: number | null;
+}
+
+/** A type alias (not an interface) so it is assignable to the store's `StoredRecord`. */
+export type CharacterRecord = {
+  id: string;
+  /** Record format, for future migrations. */
+  v: 1;
+  createdAt: number;
+  updatedAt: number;
+  state: CharacterState;
+  /** The step that failed, while `state` is `failed`. */
+  failedStep: CharacterStep | null;
+  /** Where a removal that fails goes back to. */
+  stateBeforeDelete: CharacterState | null;
+  video: CharacterVideo;
+  /** `[start, end]` in seconds, sent as "start,end". */
+  timestamps: [number, number];
+  // Step results, each saved before the next step starts.
+  cameoId: string | null;
+  /** When the cameo id was saved: the stall limit counts from here. */
+  uploadedAt: number | null;
+  soraStatus: string | null;
+  /** 0–1 while Sora processes, when it says. */
+  progress: number | null;
+  hints: CharacterHints | null;
+  /** Signed, expiring: only used right away to download the picture. */
+  profileAssetUrl: string | null;
+  /** The picture, in the `files` store (pages show it from there). */
+  pictureFileId: string | null;
+  profileAssetPointer: string | null;
+  finish: FinishInput | null;
+  characterId: string | null;
+  /** Final after finalize; Sora's suggestion before. */
+  username: string | null;
+  displayName: string | null;
+  /** As last confirmed by Sora; null when unknown. */
+  visibility: Visibility | null;
+  finalizedAt: number | null;
+  /** Cameos of earlier tries (Sora gave up on them); deleted on Sora, best effort, when the record goes. */
+  abandonedCameoIds: string[];
+  /** Transient failures of the current step. */
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: CharacterError | null;
+};
+
+export interface NewCharacterInput {
+  fileId: string;
+  fileName: string;
+  size: number;
+  durationSec: number | null;
+  timestamps: [number, number];
+}
+
+export function newCharacterRecord(id: string, input: NewCharacterInput, now: number): CharacterRecord {
+  return {
+    id,
+    v: 1,
+    createdAt: now,
+    updatedAt: now,
+    state: 'uploading',
+    failedStep: null,
+    stateBeforeDelete: null,
+    video: {
+      fileId: input.fileId,
+      name: input.fileName,
+      size: input.size,
+      durationSec: input.durationSec,
+    },
+    timestamps: input.timestamps,
+    cameoId: null,
+    uploadedAt: null,
+    soraStatus: null,
+    progress: null,
+    hints: null,
+    profileAssetUrl: null,
+    pictureFileId: null,
+    profileAssetPointer: null,
+    finish: null,
+    characterId: null,
+    username: null,
+    displayName: null,
+    visibility: null,
+    finalizedAt: null,
+    abandonedCameoIds: [],
+    attempts: 0,
+    nextAttemptAt: now,
+    lastError: null,
+  };
+}
+
+/** Failed in a way only a fresh upload can fix (Sora gave up on the cameo). */
+export function needsNewUpload(record: CharacterRecord): boolean {
+  return (
+    record.state === 'failed' &&
+    (record.failedStep === 'uploading' ||
+      record.lastError?.code === 'cameo_failed' ||
+      record.lastError?.code === 'cameo_stalled' ||
+      (record.failedStep === 'processing' && record.lastError?.code === 'not_found'))
+  );
+}
+
+/** Whether "Try again" can do anything for this record. */
+export function canRetry(record: CharacterRecord): boolean {
+  if (record.state !== 'failed') return false;
+  const code = record.lastError?.code;
+  if (code === 'already_finalized' || code === 'video_missing') return false;
+  if (needsNewUpload(record) && record.video.fileId === null) return code === 'cameo_stalled';
+  return true;
+}
+
+/** Half-created: anything that is not a usable character and is not on its way to being one by itself. */
+export const isHalfCreated = (record: CharacterRecord): boolean =>
+  record.state !== 'ready' && record.characterId === null;
+
+/** Where the record stands in the six steps (for the progress view), 0-based. */
+export const STEP_ORDER: readonly CharacterState[] = [
+  'uploading',
+  'processing',
+  'preparing',
+  'waiting_for_user',
+  'finalizing',
+  'publishing',
+  'ready',
+];
+
+export function stepIndex(record: CharacterRecord): number {
+  const state =
+    record.state === 'failed'
+      ? (record.failedStep ?? 'uploading')
+      : record.state === 'deleting'
+        ? (record.stateBeforeDelete ?? 'uploading')
+        : record.state;
+  return Math.max(0, STEP_ORDER.indexOf(state));
+}
+
+/** Newest first. */
+export const byNewest = (a: CharacterRecord, b: CharacterRecord): number =>
+  b.createdAt - a.createdAt || b.id.localeCompare(a.id);
