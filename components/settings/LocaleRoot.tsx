@@ -1,0 +1,32 @@
+import { type ComponentType, render } from 'preact';
+import { useEffect } from 'preact/hooks';
+import { setLocale, t } from '../../lib/i18n';
+import { loadSettings } from '../../lib/settings';
+import { useSettings } from '../../lib/stores/settings';
+
+/**
+ * Keeps the page in the language the settings ask for. `t()` reads a module-level locale, so switching it
+ * is not enough: this component re-renders the whole app when the setting changes (in this page or any
+ * other open one), which re-runs every `t()` while keeping the app's own state.
+ */
+export function LocaleRoot({ app: App }: { app: ComponentType }) {
+  const language = useSettings((s) => s.settings?.language);
+  useEffect(() => useSettings.getState().start(), []);
+  // Before the children render, so they are drawn in the new language in the same pass.
+  if (language) setLocale(language);
+  // The static <title> of the HTML is English; the window / tab title should follow the language too.
+  useEffect(() => {
+    document.title = t('app.name');
+  });
+  return <App />;
+}
+
+/** Renders `App` once the language setting is applied, so a page never flashes in the other language. */
+export function renderInLanguage(App: ComponentType, root: HTMLElement): void {
+  void loadSettings()
+    .then(
+      (settings) => setLocale(settings.language),
+      () => setLocale('auto'),
+    )
+    .then(() => render(<LocaleRoot app={App} />, root));
+}
