@@ -1,7 +1,8 @@
 /**
  * The storyboard model: shots + instructions for a video of 5 / 10 / 15 / 25 s, the Sora prompt format and
  * shorthand in both directions, and validation. Request bodies are built in lib/sora; `framesFor` gives
- * their `n_frames`.
+ * their `n_frames`. Around it: `@mention` text helpers (mentions.ts), reading stored boards back
+ * (revive.ts), and the format options, plan checks and queue input (submit.ts).
  */
 export {
   formatDuration,
@@ -20,6 +21,14 @@ export {
   sceneAmbiguity,
   serializeStoryboard,
 } from './format';
+export {
+  insertMention,
+  type MentionCandidate,
+  type MentionQuery,
+  matchMentions,
+  mentionAt,
+  toMentionCandidates,
+} from './mentions';
 export { describeIssue, describeParseError, formatSeconds } from './messages';
 export {
   type AddShotOptions,
@@ -60,6 +69,18 @@ export {
   totalDuration,
   updateShot,
 } from './model';
+export { type DropSide, dropIndex } from './reorder';
+export { reviveStoryboard } from './revive';
+export {
+  DEFAULT_STORYBOARD_OPTIONS,
+  DEFAULT_TITLE,
+  normalizeOptions,
+  type PlanIssue,
+  planIssues,
+  type StoryboardOptions,
+  storyboardTitle,
+  toStoryboardInput,
+} from './submit';
 export {
   isStoryboardValid,
   type StoryboardIssue,
