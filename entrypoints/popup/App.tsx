@@ -1,12 +1,17 @@
 import { useEffect } from 'preact/hooks';
+import { QuickPrompt } from '../../components/create/QuickPrompt';
 import { openSidePanel, prepareSidePanel } from '../../components/openSidePanel';
 import { QuotaCard } from '../../components/QuotaCard';
+import { RunningJobs } from '../../components/queue/RunningJobs';
 import { t } from '../../lib/i18n';
 import { useAccount } from '../../lib/stores/account';
+import { useJobs } from '../../lib/stores/jobs';
 
 export function App() {
   const { snapshot, refreshing, start, refresh } = useAccount();
+  const startJobs = useJobs((s) => s.start);
   useEffect(() => start(), [start]);
+  useEffect(() => startJobs(), [startJobs]);
   useEffect(prepareSidePanel, []);
   return (
     <main class="popup">
@@ -14,6 +19,8 @@ export function App() {
         <h1>{t('app.name')}</h1>
       </header>
       <QuotaCard snapshot={snapshot} refreshing={refreshing} onRefresh={() => void refresh()} />
+      <RunningJobs />
+      {snapshot?.status !== 'logged_out' && <QuickPrompt />}
       <footer class="popup-footer">
         <button type="button" class="btn" onClick={() => void openSidePanel().then(() => window.close())}>
           {t('popup.openSidePanel')}

@@ -1,6 +1,6 @@
-import { render } from 'preact';
 import '../../components/theme.css';
 import './popup.css';
+import { renderInLanguage } from '../../components/settings/LocaleRoot';
 import { App } from './App';
 
-render(<App />, document.getElementById('app') as HTMLElement);
+renderInLanguage(App, document.getElementById('app') as HTMLElement);

@@ -1,0 +1,75 @@
+import { importBatch, MAX_IMPORT_BYTES } from '../../lib/create/import';
+import { formatBytes } from '../../lib/create/messages';
+import type { ImportedBatch, Issue } from '../../lib/create/types';
+import { t } from '../../lib/i18n';
+import { describedBy, FieldIssues } from './FieldIssues';
+
+interface Props {
+  imported: ImportedBatch | null;
+  issues: readonly Issue[] | undefined;
+  onImported(batch: ImportedBatch | null, issue: Issue | null): void;
+}
+
+async function readBatch(file: File): Promise<{ batch: ImportedBatch | null; issue: Issue | null }> {
+  const at = { file: file.name };
+  if (file.size > MAX_IMPORT_BYTES) {
+    const params = { size: formatBytes(file.size), max: formatBytes(MAX_IMPORT_BYTES) };
+    return { batch: null, issue: { field: 'import', key: 'create.error.importTooBig', params, at } };
+  }
+  let text: string;
+  try {
+    text = await file.text();
+  } catch {
+    return { batch: null, issue: { field: 'import', key: 'create.error.importRead', at } };
+  }
+  const result = importBatch(file.name, text);
+  return result.ok ? { batch: result.batch, issue: null } : { batch: null, issue: result.issue };
+}
+
+/** CSV / JSON import: the rows join the typed prompts; a broken file says where it is broken. */
+export function ImportControl({ imported, issues, onImported }: Props) {
+  const hasIssue = (issues?.length ?? 0) > 0;
+  return (
+    <div class="field">
+      <div class="file-row">
+        <input
+          id="create-import"
+          class="file-input visually-hidden"
+          type="file"
+          accept=".csv,.json,.tsv,.txt,text/csv,application/json"
+          onChange={async (e) => {
+            const input = e.currentTarget;
+            const file = input.files?.[0];
+            input.value = '';
+            if (!file) return;
+            const { batch, issue } = await readBatch(file);
+            onImported(batch, issue);
+          }}
+          {...describedBy('create-import-issues', issues, 'create-import-hint')}
+        />
+        <label for="create-import" class="btn">
+          {t('create.import')}
+        </label>
+        {imported && (
+          <span class="file-status" data-testid="import-status">
+            {t('create.import.loaded', { count: imported.rows.length, file: imported.name })}
+          </span>
+        )}
+        {(imported || hasIssue) && (
+          <button
+            type="button"
+            class="btn btn-icon"
+            aria-label={t('create.import.remove', { file: imported?.name ?? issues?.[0]?.at?.file ?? '' })}
+            onClick={() => onImported(null, null)}
+          >
+            <span aria-hidden="true">×</span>
+          </button>
+        )}
+      </div>
+      <p id="create-import-hint" class="muted small">
+        {t('create.import.hint')}
+      </p>
+      <FieldIssues id="create-import-issues" issues={issues} />
+    </div>
+  );
+}

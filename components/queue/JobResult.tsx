@@ -1,0 +1,32 @@
+import { t } from '../../lib/i18n';
+import type { Job } from '../../lib/jobs/model';
+
+/** Thumbnails of a finished job, each a link to the full result (opened by the browser, never buffered). */
+export function JobResult({ job, prompt }: { job: Job; prompt: string }) {
+  const generations = job.result?.generations ?? [];
+  if (job.state !== 'done' || generations.length === 0) return null;
+  return (
+    <div class="job-results">
+      {generations.map((g) => {
+        const thumb = g.thumbnailUrl ?? (job.kind === 'image' ? g.url : undefined);
+        return (
+          <a
+            key={g.generationId}
+            class="job-result"
+            href={g.url}
+            target="_blank"
+            rel="noopener noreferrer"
+            aria-label={t('job.resultOf', { prompt })}
+            data-testid="job-result"
+          >
+            {thumb ? (
+              <img src={thumb} alt="" loading="lazy" width={64} height={36} />
+            ) : (
+              <span aria-hidden="true">▶</span>
+            )}
+          </a>
+        );
+      })}
+    </div>
+  );
+}

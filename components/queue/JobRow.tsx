@@ -1,0 +1,117 @@
+import { memo } from 'preact/compat';
+import { t } from '../../lib/i18n';
+import { isFinal, isWaiting, type StoryboardRequest } from '../../lib/jobs/model';
+import { useJobs } from '../../lib/stores/jobs';
+import { openInStoryboard } from '../../lib/stores/storyboard';
+import { JobProgress } from './JobProgress';
+import { JobResult } from './JobResult';
+import { jobErrorText, kindText, shortPrompt, stateText } from './jobText';
+
+/**
+ * One job. It selects its own record, so a progress event re-renders this row only; memo keeps the list's
+ * re-render (a job added or removed) from touching the other rows.
+ */
+export const JobRow = memo(function JobRow({ id }: { id: string }) {
+  const job = useJobs((s) => s.jobs[id]);
+  if (!job) return null;
+  // Actions never change: read them when clicked instead of subscribing each row to them.
+  const { cancel, retry, move } = useJobs.getState();
+  const prompt = job.request.prompt;
+  const name = shortPrompt(prompt);
+  const error = job.lastError;
+  return (
+    <li class="job" data-testid="job-row" data-state={job.state} data-kind={job.kind} data-job-id={job.id}>
+      <div class="job-head">
+        <span class="job-kind" data-kind={job.kind}>
+          {kindText(job.kind)}
+        </span>
+        <span class="job-prompt" title={prompt}>
+          {prompt}
+        </span>
+      </div>
+      <div class="job-status">
+        <span class="job-state" data-testid="job-state">
+          {stateText(job.state)}
+        </span>
+        <JobProgress job={job} label={t('job.progressOf', { prompt: name })} />
+      </div>
+      {error && job.state === 'failed' && (
+        <p class="job-error" data-testid="job-error" data-error-code={error.code}>
+          {jobErrorText(error)}
+        </p>
+      )}
+      {error && !isFinal(job.state) && job.attempts > 0 && (
+        <p class="job-note muted small">{t('job.retrying', { error: jobErrorText(error) })}</p>
+      )}
+      <JobResult job={job} prompt={name} />
+      <div class="job-actions">
+        {isWaiting(job.state) && (
+          <>
+            <button
+              type="button"
+              class="btn btn-icon"
+              aria-label={t('job.moveUpOf', { prompt: name })}
+              title={t('job.moveUpOf', { prompt: name })}
+              onClick={() => void move(job.id, 'up')}
+            >
+              <span aria-hidden="true">↑</span>
+            </button>
+            <button
+              type="button"
+              class="btn btn-icon"
+              aria-label={t('job.moveDownOf', { prompt: name })}
+              title={t('job.moveDownOf', { prompt: name })}
+              onClick={() => void move(job.id, 'down')}
+            >
+              <span aria-hidden="true">↓</span>
+            </button>
+          </>
+        )}
+        {!isFinal(job.state) && (
+          <button
+            type="button"
+            class="btn"
+            aria-label={t('job.cancelOf', { prompt: name })}
+            onClick={() => void cancel(job.id)}
+          >
+            {t('job.cancel')}
+          </button>
+        )}
+        {(job.state === 'failed' || job.state === 'canceled') && (
+          <button
+            type="button"
+            class="btn"
+            aria-label={t('job.retryOf', { prompt: name })}
+            onClick={() => void retry(job.id)}
+          >
+            {t('job.retry')}
+          </button>
+        )}
+        {job.state === 'done' && job.request.kind === 'storyboard' && (
+          <OpenInStoryboard request={job.request} fallbackName={name} />
+        )}
+      </div>
+    </li>
+  );
+});
+
+/** A finished storyboard back in the editor, with the format it was made with. */
+function OpenInStoryboard({
+  request: r,
+  fallbackName,
+}: {
+  request: StoryboardRequest;
+  fallbackName: string;
+}) {
+  const { orientation, model, size, styleId } = r;
+  return (
+    <button
+      type="button"
+      class="btn"
+      aria-label={t('storyboard.openInOf', { prompt: r.title ?? fallbackName })}
+      onClick={() => void openInStoryboard(r.prompt, r.nFrames, { orientation, model, size, styleId })}
+    >
+      {t('storyboard.openIn')}
+    </button>
+  );
+}

@@ -1,0 +1,34 @@
+/** A batch file (CSV or JSON) read into rows, or the one issue that stops it. */
+import { rowsFromCsv } from './csv';
+import { rowsFromJson } from './json';
+import { RowError } from './rows';
+import type { ImportedBatch, Issue } from './types';
+
+/** Larger files are not prompt lists; refusing them keeps the panel responsive. */
+export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+
+export type ImportResult = { ok: true; batch: ImportedBatch } | { ok: false; issue: Issue };
+
+/** JSON when the name says so or the text starts like JSON; CSV when the name says so; else refused. */
+export function importKind(name: string, text: string): 'csv' | 'json' | null {
+  const lower = name.toLowerCase();
+  if (lower.endsWith('.json')) return 'json';
+  if (lower.endsWith('.csv') || lower.endsWith('.tsv') || lower.endsWith('.txt')) {
+    return /^\uFEFF?\s*[[{]/.test(text) ? 'json' : 'csv';
+  }
+  return null;
+}
+
+export function importBatch(name: string, text: string): ImportResult {
+  const kind = importKind(name, text);
+  if (kind === null) {
+    return { ok: false, issue: { field: 'import', key: 'create.error.importType', at: { file: name } } };
+  }
+  try {
+    const rows = kind === 'json' ? rowsFromJson(text, name) : rowsFromCsv(text, name);
+    return { ok: true, batch: { name, rows } };
+  } catch (e) {
+    if (e instanceof RowError) return { ok: false, issue: e.issue };
+    throw e;
+  }
+}

@@ -1,0 +1,25 @@
+/**
+ * The checks one prompt gets before anything is sent. Kept apart from the batch code so the popup's quick
+ * prompt can use it without the importers.
+ */
+import { MAX_PROMPT_CHARS } from '../jobs/input';
+import type { Issue, IssueAt } from './types';
+
+export { MAX_PROMPT_CHARS };
+
+/** Empty or too long; null when the prompt can be sent. Emoji and right-to-left text are kept as typed. */
+export function promptIssue(prompt: string, at?: IssueAt): Issue | null {
+  const s = prompt.trim();
+  const where = at ? { at } : {};
+  if (s === '') return { field: 'prompt', key: 'create.error.promptEmpty', ...where };
+  // Counted like the background counts (UTF-16 units), so a prompt that passes here passes there too.
+  if (s.length > MAX_PROMPT_CHARS) {
+    return {
+      field: 'prompt',
+      key: 'create.error.promptTooLong',
+      params: { length: s.length, max: MAX_PROMPT_CHARS },
+      ...where,
+    };
+  }
+  return null;
+}
