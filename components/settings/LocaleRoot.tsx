@@ -1,6 +1,6 @@
 import { type ComponentType, render } from 'preact';
-import { useEffect } from 'preact/hooks';
-import { setLocale, t } from '../../lib/i18n';
+import { useEffect, useState } from 'preact/hooks';
+import { isLocaleLoaded, loadLocale, setLocale, t } from '../../lib/i18n';
 import { loadSettings } from '../../lib/settings';
 import { useSettings } from '../../lib/stores/settings';
 
@@ -11,9 +11,14 @@ import { useSettings } from '../../lib/stores/settings';
  */
 export function LocaleRoot({ app: App }: { app: ComponentType }) {
   const language = useSettings((s) => s.settings?.language);
+  const [, setLoaded] = useState(0);
   useEffect(() => useSettings.getState().start(), []);
-  // Before the children render, so they are drawn in the new language in the same pass.
-  if (language) setLocale(language);
+  // Before the children render, so they are drawn in the new language in the same pass; a language not
+  // loaded yet is fetched first and the page re-renders once it is there.
+  if (language) {
+    if (isLocaleLoaded(language)) setLocale(language);
+    else void loadLocale(language).then(() => setLoaded((n) => n + 1));
+  }
   // The static <title> of the HTML is English; the window / tab title should follow the language too.
   useEffect(() => {
     document.title = t('app.name');
@@ -25,8 +30,8 @@ export function LocaleRoot({ app: App }: { app: ComponentType }) {
 export function renderInLanguage(App: ComponentType, root: HTMLElement): void {
   void loadSettings()
     .then(
-      (settings) => setLocale(settings.language),
-      () => setLocale('auto'),
+      (settings) => loadLocale(settings.language),
+      () => loadLocale('auto'),
     )
     .then(() => render(<LocaleRoot app={App} />, root));
 }

@@ -1,7 +1,10 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
+import { CHARACTERS_ALARM, createCharactersBackground } from '../../lib/background/characters';
+import { createHistoryBackground } from '../../lib/background/history';
 import { createJobsBackground, ENGINE_ALARM } from '../../lib/background/jobs';
-import { createServices } from '../../lib/background/services';
+import { createRemixMenu } from '../../lib/background/remix';
+import { createServices, openSidePanelForCommand } from '../../lib/background/services';
 import { serve } from '../../lib/messaging/transport';
 import { SORA_ORIGIN } from '../../lib/sora/config';
 
@@ -9,16 +12,39 @@ export default defineBackground({
   type: 'module',
   // Listeners are registered synchronously in main() so a woken service worker sees the event that woke it.
   main() {
-    const { auth, http, account } = createServices();
+    const { auth, http, account, sora2 } = createServices({
+      // The allowance came back (seen in the popup or after the reset): don't wait for the engine's re-check.
+      onAccountChange: (snapshot) => {
+        const quota = snapshot.status === 'ok' && !snapshot.error ? snapshot.quota : null;
+        if (quota && !quota.rateLimitReached && quota.remaining > 0) void jobs.engine.resume(['daily_limit']);
+      },
+    });
     const jobs = createJobsBackground(http);
+    const characters = createCharactersBackground(http);
+    // — history & downloads —
+    const history = createHistoryBackground(http);
 
     serve(
       {
         'account.get': (req) => account.get(req),
         'auth.openLogin': async () => ({ tabId: (await browser.tabs.create({ url: SORA_ORIGIN })).id }),
         ...jobs.handlers,
+        // — account & settings —
+        'account.sora2': () => sora2.status(),
+        'account.activate': () => sora2.activate(),
+        'account.redeemInvite': (req) => sora2.redeemInvite(req.code),
+        'account.checkUsername': (req) => sora2.checkUsername(req.username),
+        'account.setUsername': (req) => sora2.setUsername(req.username),
+        ...characters.handlers,
+        // — history & downloads —
+        ...history.handlers,
       },
-      { onAnyMessage: jobs.wake },
+      {
+        onAnyMessage: () => {
+          jobs.wake();
+          characters.wake();
+        },
+      },
     );
 
     auth.watchCookies();
@@ -33,10 +59,19 @@ export default defineBackground({
 
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === ENGINE_ALARM) jobs.wake();
+      if (alarm.name === CHARACTERS_ALARM) characters.wake();
     });
+    browser.commands.onCommand.addListener(openSidePanelForCommand);
+    // "Remix this" context menu: items on install / startup, the click opens the panel with the target.
+    createRemixMenu(http).register();
+    // — history & downloads —: download events, its alarm, and resuming open downloads on every start.
+    history.register();
     browser.runtime.onStartup.addListener(jobs.wake);
     browser.runtime.onInstalled.addListener(jobs.wake);
+    browser.runtime.onStartup.addListener(characters.wake);
+    browser.runtime.onInstalled.addListener(characters.wake);
     jobs.wake();
+    characters.wake();
 
     // Chrome opens the side panel from our popup button; the toolbar click keeps opening the popup.
     const sidePanel = (

@@ -4,7 +4,12 @@
  * gesture, before anything is awaited — and then stores the remix intent the panel picks up.
  */
 import { browser } from 'wxt/browser';
-import { setLocale, t } from '../i18n';
+import { loadLocale, provideCatalogue, t } from '../i18n';
+import { zh_CN } from '../i18n/zh_CN';
+
+// A service worker may not use import(): the menu title's catalogues come bundled.
+provideCatalogue('zh_CN', zh_CN);
+
 import { describePost } from '../remix/intent';
 import {
   handleRemixClick,
@@ -55,7 +60,7 @@ function menus(): MenusLike {
 }
 
 async function menuTitle(): Promise<string> {
-  setLocale((await loadSettings()).language);
+  await loadLocale((await loadSettings()).language);
   return t('remix.menuTitle');
 }
 
@@ -85,8 +90,7 @@ export function createRemixMenu(http: SoraHttp) {
       browser.runtime.onStartup.addListener(createItems);
       browser.contextMenus.onClicked.addListener(onClicked);
       onSettingsChanged((settings) => {
-        setLocale(settings.language);
-        void retitleRemixMenu(menus(), t('remix.menuTitle'));
+        void loadLocale(settings.language).then(() => retitleRemixMenu(menus(), t('remix.menuTitle')));
       });
     },
     onClicked,

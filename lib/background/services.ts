@@ -7,12 +7,18 @@ import { browser } from 'wxt/browser';
 import { createAccountService } from '../account/service';
 import { createSora2Service } from '../account/sora2';
 import { createAuth, createSessionStore } from '../auth';
+import type { AccountSnapshot } from '../messaging/protocol';
 import { emit } from '../messaging/transport';
 import { checkQuota, fetchSession, getMe, getSubscriptions } from '../sora/endpoints';
 import { createSoraHttp } from '../sora/http';
 import { createBackgroundSentinel } from './page-sentinel';
 
-export function createServices() {
+export interface ServicesOptions {
+  /** Every new account snapshot (after it is cached and sent to pages). */
+  onAccountChange?: (snapshot: AccountSnapshot) => void;
+}
+
+export function createServices(options: ServicesOptions = {}) {
   const fetchFn: typeof fetch = (input, init) => fetch(input, init);
   const auth = createAuth({
     fetchSession: () => fetchSession(fetchFn),
@@ -36,7 +42,10 @@ export function createServices() {
       get: (key) => browser.storage.local.get(key),
       set: (items) => browser.storage.local.set(items),
     },
-    onChange: (snapshot) => void emit('account.changed', snapshot),
+    onChange: (snapshot) => {
+      void emit('account.changed', snapshot);
+      options.onAccountChange?.(snapshot);
+    },
   });
   // — account & settings —
   const sora2 = createSora2Service({ http, refreshAccount: () => account.refresh() });

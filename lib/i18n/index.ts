@@ -3,31 +3,68 @@
  *
  * Why not browser.i18n / @wxt-dev/i18n for UI text: the product lets the user override the browser's
  * language, which `browser.i18n.getMessage` cannot do. The manifest's own name and description still
- * come from public/_locales. Both catalogues are plain typed objects, so a missing key fails `tsc` and
- * the popup carries no loader.
+ * come from public/_locales. Both catalogues are plain typed objects, so a missing key fails `tsc`.
+ *
+ * English is bundled (it is also the fallback); Chinese is a separate chunk loaded only when it is the
+ * language in use, which keeps the popup within its size budget. Pages call `loadLocale` before their
+ * first render; `setLocale` switches at once when the catalogue is already there.
  */
 import type { SerializedError } from '../sora/errors';
 import { en, type MessageKey } from './en';
-import { zh_CN } from './zh_CN';
 
 export type Locale = 'en' | 'zh_CN';
 export type LocaleSetting = Locale | 'auto';
 export type { MessageKey };
 
-const catalogues: Record<Locale, Record<MessageKey, string>> = { en, zh_CN };
+type Catalogue = Record<MessageKey, string>;
+const catalogues: Partial<Record<Locale, Catalogue>> = { en };
+const loaders: Record<Locale, () => Promise<Catalogue>> = {
+  en: async () => en,
+  zh_CN: async () => (await import('./zh_CN')).zh_CN,
+};
 export const LOCALES: readonly Locale[] = ['en', 'zh_CN'];
 
-let current: Locale = detectLocale();
+let current: Locale = 'en';
 
 export function detectLocale(languages: readonly string[] = globalThis.navigator?.languages ?? []): Locale {
   const first = languages[0]?.toLowerCase() ?? 'en';
   return first.startsWith('zh') ? 'zh_CN' : 'en';
 }
 
+function resolve(setting: LocaleSetting): Locale {
+  return setting === 'auto' ? detectLocale() : setting;
+}
+
+function apply(locale: Locale): Locale {
+  current = locale;
+  if (globalThis.document) document.documentElement.lang = locale === 'zh_CN' ? 'zh-CN' : 'en';
+  return locale;
+}
+
+/** Loads the catalogue the setting asks for (once) and switches to it. */
+export async function loadLocale(setting: LocaleSetting): Promise<Locale> {
+  const locale = resolve(setting);
+  catalogues[locale] ??= await loaders[locale]();
+  return apply(locale);
+}
+
+/**
+ * Makes a catalogue available without a dynamic import. The background uses it: a service worker may not
+ * call `import()`, so it bundles the catalogues it needs statically.
+ */
+export function provideCatalogue(locale: Locale, catalogue: Catalogue): void {
+  catalogues[locale] = catalogue;
+}
+
+/** Whether `loadLocale` would switch without loading anything. */
+export function isLocaleLoaded(setting: LocaleSetting): boolean {
+  return catalogues[resolve(setting)] !== undefined;
+}
+
+/** Switches at once when the catalogue is loaded; otherwise keeps the current language (see loadLocale). */
 export function setLocale(setting: LocaleSetting): Locale {
-  current = setting === 'auto' ? detectLocale() : setting;
-  if (globalThis.document) document.documentElement.lang = current === 'zh_CN' ? 'zh-CN' : 'en';
-  return current;
+  const locale = resolve(setting);
+  return catalogues[locale] ? apply(locale) : current;
 }
 
 export function getLocale(): Locale {
@@ -35,7 +72,7 @@ export function getLocale(): Locale {
 }
 
 export function t(key: MessageKey, params?: Record<string, string | number>): string {
-  const text = catalogues[current][key];
+  const text = (catalogues[current] ?? en)[key];
   if (!params) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectLocale, errorText, setLocale, t } from '../../lib/i18n';
+import { detectLocale, errorText, loadLocale, setLocale, t } from '../../lib/i18n';
 import { en } from '../../lib/i18n/en';
 import { zh_CN } from '../../lib/i18n/zh_CN';
 import { SORA_ERROR_CODES } from '../../lib/sora/errors';
@@ -27,11 +27,12 @@ describe('UI strings', () => {
     expect(Object.keys(zhManifest).sort()).toEqual(Object.keys(enManifest).sort());
   });
 
-  it('follows the browser language and honours an override', () => {
+  it('follows the browser language and honours an override', async () => {
     expect(detectLocale(['zh-CN', 'en'])).toBe('zh_CN');
     expect(detectLocale(['zh-TW'])).toBe('zh_CN');
     expect(detectLocale(['de-DE'])).toBe('en');
-    setLocale('zh_CN');
+    setLocale('en');
+    await loadLocale('zh_CN');
     expect(t('auth.logIn')).toBe('登录 Sora');
     expect(errorText({ code: 'unsupported_country', message: 'x', param: 'KP' })).toContain('KP');
     setLocale('en');
