@@ -12,6 +12,19 @@ export default defineConfig({
   vite: () => ({
     plugins: [preact()],
   }),
+  // `wxt zip -b firefox` also packs the sources AMO asks for. WXT already leaves out node_modules, dot
+  // files (.git, .env, .wxt), build output and *.test / *.spec files; these are local leftovers or secrets.
+  zip: {
+    excludeSources: [
+      'test-results/**',
+      'playwright-report/**',
+      'demo-screenshots/**',
+      'stats.html',
+      'tests/bench/results/**',
+      '**/*.log',
+      '**/*.+(pem|key|p12|pfx|zip|xpi|crx)',
+    ],
+  },
   manifest: ({ browser }) => ({
     name: '__MSG_extName__',
     description: '__MSG_extDescription__',
@@ -21,10 +34,23 @@ export default defineConfig({
       'cookies',
       'alarms',
       'notifications',
+      // Clean files and bulk downloads go straight to the browser's download manager (lib/media).
+      'downloads',
+      // "Remix this" on Sora posts (Firefox accepts the name as an alias of `menus`).
+      'contextMenus',
       ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],
     host_permissions: SORA_HOSTS,
     action: { default_title: '__MSG_extName__' },
+    // Keyboard shortcuts (users can change them in the browser's shortcut settings). Chrome's
+    // `_execute_action` only opens the popup, so the side panel has a named command of its own.
+    commands: {
+      _execute_action: { suggested_key: { default: 'Alt+Shift+O' } },
+      'open-side-panel': {
+        suggested_key: { default: 'Alt+Shift+S' },
+        description: '__MSG_cmdOpenSidePanel__',
+      },
+    },
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {
