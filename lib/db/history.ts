@@ -5,7 +5,14 @@
 import type { JobKind } from '../jobs/model';
 import type { CompanionDb } from './schema';
 
-export type HistoryStatus = 'ready' | 'deleted';
+/**
+ * `ready`: a result. `violation` / `failed`: a generation Sora refused or could not make (only imports bring
+ * these in). `deleted`: removed from history by the user; kept as a small tombstone so that "Import from
+ * Sora" does not bring it back.
+ */
+export type HistoryStatus = 'ready' | 'violation' | 'failed' | 'deleted';
+
+export type HistoryOrientation = 'landscape' | 'portrait' | 'square';
 
 export interface HistoryItem {
   /** The generation id (`gen_…`): unique per result, so writing the same result twice keeps one item. */
@@ -27,6 +34,27 @@ export interface HistoryItem {
   /** Epoch ms the result was recorded. */
   createdAt: number;
   status: HistoryStatus;
+
+  // Optional fields the History feature adds (the engine writes none of them; every reader copes).
+  /** Where the record came from: absent = made by this extension's queue. */
+  source?: 'extension' | 'sora' | 'file';
+  title?: string;
+  orientation?: HistoryOrientation;
+  nFrames?: number;
+  /** Sora's reason for a `violation` / `failed` item. */
+  reason?: string;
+  /** Epoch ms of the last finished download (indexed: 'by-downloaded'). */
+  downloadedAt?: number;
+  /** Whether that download was the watermark-free file. */
+  downloadedClean?: boolean;
+  /** The file name the browser saved it under (relative to the download folder). */
+  downloadedFile?: string;
+  /** A share link the user chose to keep published (unlisted): `s_…`. */
+  postId?: string;
+  /** Epoch ms the media URLs were last read from Sora (they expire). */
+  resolvedAt?: number;
+  /** Epoch ms of the last change by the History feature. */
+  updatedAt?: number;
 }
 
 export async function putHistoryItems(db: CompanionDb, items: readonly HistoryItem[]): Promise<void> {

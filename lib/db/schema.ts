@@ -7,7 +7,9 @@
  * Nothing secret is stored here: never the access token, never a cookie.
  */
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
+import type { SnapshotRecord } from '../history/snapshot';
 import type { Job, JobState } from '../jobs/model';
+import type { DownloadJob, DownloadState } from '../media/model';
 import type { HistoryItem } from './history';
 
 export const DB_NAME = 'companion';
@@ -30,7 +32,14 @@ export interface CompanionSchema extends DBSchema {
   history: {
     key: string;
     value: HistoryItem;
-    indexes: { 'by-created': number; 'by-kind': string; 'by-status': string; 'by-task': string };
+    indexes: {
+      'by-created': number;
+      'by-kind': string;
+      'by-status': string;
+      'by-task': string;
+      'by-downloaded': number;
+      'by-updated': number;
+    };
   };
   /** Small key → value records (engine pause, learned ceiling, poll times). */
   meta: { key: string; value: unknown };
@@ -39,6 +48,14 @@ export interface CompanionSchema extends DBSchema {
   storyboards: { key: string; value: StoredRecord; indexes: { 'by-updated': number } };
   /** The user's characters (lib/characters); the record type is owned there. */
   characters: { key: string; value: StoredRecord; indexes: { 'by-created': number } };
+  /** Publish-and-download jobs (lib/media), resumable after a service-worker stop. */
+  downloads: {
+    key: string;
+    value: DownloadJob;
+    indexes: { 'by-state': DownloadState; 'by-item': string; 'by-created': number };
+  };
+  /** A cached copy of the History view's search index (lib/history/snapshot.ts); rebuilt when in doubt. */
+  historyIndex: { key: string; value: SnapshotRecord };
 }
 
 /** Records whose exact shape belongs to the feature module that stores them. */
@@ -76,6 +93,18 @@ export const UPGRADE_STEPS: readonly UpgradeStep[] = [
   (db) => {
     db.createObjectStore('storyboards', { keyPath: 'id' }).createIndex('by-updated', 'updatedAt');
     db.createObjectStore('characters', { keyPath: 'id' }).createIndex('by-created', 'createdAt');
+  },
+  // 3: download jobs; history by last download ("has been downloaded") and by last change (what changed
+  // since the search-index snapshot was made); the snapshot itself.
+  (db, tx) => {
+    const downloads = db.createObjectStore('downloads', { keyPath: 'id' });
+    downloads.createIndex('by-state', 'state');
+    downloads.createIndex('by-item', 'itemId');
+    downloads.createIndex('by-created', 'createdAt');
+    const history = tx.objectStore('history');
+    history.createIndex('by-downloaded', 'downloadedAt');
+    history.createIndex('by-updated', 'updatedAt');
+    db.createObjectStore('historyIndex', { keyPath: 'id' });
   },
 ];
 

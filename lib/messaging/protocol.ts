@@ -5,10 +5,24 @@
  *
  * The access token never appears in any request, response or event here.
  */
+
+import type {
+  ActivateResult,
+  RedeemResult,
+  SetUsernameResult,
+  Sora2Status,
+  UsernameCheckResult,
+} from '../account/sora2';
+// — characters —
+import type { CharactersChanged, CreateCharacterRequest, FinishRequest } from '../characters/flow';
+import type { CharacterRecord, Visibility } from '../characters/model';
+import type { HistoryItem } from '../db/history';
+import type { ImportProgress, ImportSummary } from '../history/import';
 import type { EngineStatus, JobsChanged } from '../jobs/engine';
 import type { JobInput } from '../jobs/input';
 import type { Job } from '../jobs/model';
 import type { MoveDirection } from '../jobs/queue';
+import type { DownloadJob, DownloadMode } from '../media/model';
 import type { SerializedError } from '../sora/errors';
 
 export interface PlanInfo {
@@ -59,6 +73,56 @@ export interface Protocol {
   /** The user pauses / resumes the whole queue (running tasks are still followed). */
   'jobs.pause': { req: Record<string, never>; res: EngineStatus };
   'jobs.resume': { req: Record<string, never>; res: EngineStatus };
+
+  // — account & settings —
+  /** Sora 2 access: the account's own invite code (with its use count) and, when known, activation. */
+  'account.sora2': { req: Record<string, never>; res: Sora2Status };
+  /** Activates Sora 2 (`/m/bootstrap`). */
+  'account.activate': { req: Record<string, never>; res: ActivateResult };
+  /** Redeems someone's invite code; a bad code is a `refused` result, not an error. */
+  'account.redeemInvite': { req: { code: string }; res: RedeemResult };
+  /** Whether a username is free; names breaking the rule are answered `invalid` without asking Sora. */
+  'account.checkUsername': { req: { username: string }; res: UsernameCheckResult };
+  /** Sets the username, then re-reads the account (the fresh snapshot comes back and as 'account.changed'). */
+  'account.setUsername': { req: { username: string }; res: SetUsernameResult };
+
+  // — characters —
+  /** Every stored character (finished and half-created), newest first. */
+  'characters.list': { req: Record<string, never>; res: { characters: CharacterRecord[] } };
+  /**
+   * Starts creating a character from a video the page put into IndexedDB (`putFile`; Blobs cannot cross
+   * messaging) with the part to use, `[start, end]` in seconds. Repeating it with the same file id answers
+   * the same record.
+   */
+  'characters.create': { req: CreateCharacterRequest; res: { character: CharacterRecord } };
+  /** The finish form of a character in `waiting_for_user`: names, instructions, visibility → finalize. */
+  'characters.finish': { req: { id: string } & FinishRequest; res: { character: CharacterRecord } };
+  /** A failed character: back to the step that failed (or a fresh upload when Sora gave up on it). */
+  'characters.retry': { req: { id: string }; res: { character: CharacterRecord } };
+  /** Deletes on Sora and locally; `character` is null once gone, else the record with the reason it stayed. */
+  'characters.remove': { req: { id: string }; res: { character: CharacterRecord | null } };
+  'characters.setVisibility': {
+    req: { id: string; visibility: Visibility };
+    res: { character: CharacterRecord };
+  };
+
+  // — history & downloads —
+  /** Brings in drafts and images made outside the extension (no duplicates); `full` pages to the end. */
+  'history.importFromSora': { req: { full?: boolean }; res: ImportSummary };
+  /** Reads an item's media URLs again (they expire); `item` is null when Sora no longer lists it. */
+  'history.resolve': { req: { id: string }; res: { item: HistoryItem | null } };
+  /**
+   * Downloads items: `clean` publishes, takes the watermark-free file and unpublishes again; `original`
+   * takes the normal file.
+   */
+  'media.download': { req: { ids: string[]; mode: DownloadMode }; res: { jobs: DownloadJob[] } };
+  'media.list': { req: Record<string, never>; res: { jobs: DownloadJob[] } };
+  'media.cancel': { req: { ids: string[] }; res: { jobs: DownloadJob[] } };
+  'media.clearFinished': { req: Record<string, never>; res: { removed: number } };
+  /** Publishes an item as an unlisted share link and keeps it (remix, copy link). */
+  'media.share': { req: { id: string }; res: { postId: string; url: string } };
+  /** Deletes an item's kept share link. */
+  'media.unpublish': { req: { id: string }; res: { item: HistoryItem | null } };
 }
 
 export type RequestName = keyof Protocol;
@@ -71,6 +135,15 @@ export interface Events {
   /** Jobs that changed (full records) and ids removed. */
   'jobs.changed': JobsChanged;
   'jobs.status': EngineStatus;
+  // — characters —
+  /** Characters that changed (full records) and ids removed. */
+  'characters.changed': CharactersChanged;
+  // — history & downloads —
+  /** History items added or changed by the background (import, fresh URLs, downloads), and ids removed. */
+  'history.changed': { items: HistoryItem[]; removed: string[] };
+  'history.importProgress': ImportProgress;
+  /** Download jobs that changed (full records) and ids removed. */
+  'media.changed': { jobs: DownloadJob[]; removed: string[] };
 }
 export type EventName = keyof Events;
 

@@ -7,10 +7,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleBench } from './bundle';
 import { engineBench } from './engine';
+import { historyBench } from './history';
 import { popupBench } from './popup';
 import type { Bench, BenchReport } from './types';
 
-const BENCHES: Bench[] = [engineBench, popupBench, bundleBench];
+const BENCHES: Bench[] = [engineBench, popupBench, bundleBench, historyBench];
 
 const RESULTS_DIR = join(import.meta.dirname, 'results');
 

@@ -47,6 +47,16 @@ const EXPECTED: Record<number, Record<string, string[]>> = {
     meta: [],
     storyboards: ['by-updated'],
   },
+  3: {
+    characters: ['by-created'],
+    downloads: ['by-created', 'by-item', 'by-state'],
+    files: [],
+    history: ['by-created', 'by-downloaded', 'by-kind', 'by-status', 'by-task', 'by-updated'],
+    historyIndex: [],
+    jobs: ['by-batch', 'by-created', 'by-order', 'by-state'],
+    meta: [],
+    storyboards: ['by-updated'],
+  },
 };
 
 function shape(db: CompanionDb): Record<string, string[]> {

@@ -1,0 +1,243 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import type { HistoryItem } from '../../lib/db/history';
+import { soraUrlOf } from '../../lib/history/actions';
+import { framesOf, isPublishable, previewImageOf } from '../../lib/history/fields';
+import { toEntry } from '../../lib/history/search';
+import { t } from '../../lib/i18n';
+import { postUrl } from '../../lib/sora/config';
+import { useHistory } from '../../lib/stores/history';
+import { openInStoryboard } from '../../lib/stores/storyboard';
+import { metaLine } from './HistoryRow';
+
+/** Copies text and says so for a moment (screen readers hear it through the live region). */
+function useCopied(): [string | null, (text: string, what: string) => void] {
+  const [copied, setCopied] = useState<string | null>(null);
+  useEffect(() => {
+    if (copied === null) return;
+    const timer = setTimeout(() => setCopied(null), 2000);
+    return () => clearTimeout(timer);
+  }, [copied]);
+  return [
+    copied,
+    (text, what) => {
+      void navigator.clipboard.writeText(text).then(
+        () => setCopied(what),
+        () => setCopied(null),
+      );
+    },
+  ];
+}
+
+/** The on-demand preview: nothing loads until asked; a broken URL asks for a fresh one. */
+function Preview({ item }: { item: HistoryItem }) {
+  const [playing, setPlaying] = useState(false);
+  const requestResolve = useHistory((s) => s.requestResolve);
+  const still = previewImageOf(item);
+  if (item.kind === 'image' || !item.url) {
+    return still ? (
+      <img
+        class="hdialog-media"
+        src={still}
+        alt={t('history.previewAlt')}
+        onError={() => requestResolve(item.id)}
+      />
+    ) : null;
+  }
+  if (playing) {
+    return (
+      <video
+        class="hdialog-media"
+        src={item.url}
+        poster={still}
+        controls
+        autoplay
+        muted
+        playsinline
+        data-testid="history-video"
+        onError={() => requestResolve(item.id)}
+      />
+    );
+  }
+  return (
+    <button type="button" class="hdialog-play" onClick={() => setPlaying(true)} data-testid="history-play">
+      {still && <img src={still} alt="" onError={() => requestResolve(item.id)} />}
+      <span class="hdialog-play-label">▶ {t('history.playPreview')}</span>
+    </button>
+  );
+}
+
+/** Everything about one item and what can be done with it. A modal dialog: Escape closes it. */
+export function ItemDialog({ id, onClose, onRemixed }: { id: string; onClose(): void; onRemixed(): void }) {
+  const item = useHistory((s) => s.items[id]);
+  const s = useHistory.getState();
+  const ref = useRef<HTMLDialogElement>(null);
+  const [copied, copy] = useCopied();
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    const dialog = ref.current;
+    if (dialog && !dialog.open) dialog.showModal();
+  }, []);
+  if (!item) return null;
+
+  const run = (fn: () => Promise<unknown>) => async () => {
+    setBusy(true);
+    try {
+      await fn();
+    } finally {
+      setBusy(false);
+    }
+  };
+  const publishable = isPublishable(item);
+  const frames = framesOf(item);
+  return (
+    // biome-ignore lint/a11y/useKeyWithClickEvents: the click is for the backdrop; Escape closes a modal dialog natively.
+    <dialog
+      ref={ref}
+      class="hdialog"
+      aria-labelledby="hdialog-title"
+      data-testid="history-dialog"
+      onClose={onClose}
+      onClick={(e) => {
+        // A click on the backdrop (the dialog element itself) closes it.
+        if (e.target === ref.current) ref.current?.close();
+      }}
+    >
+      <div class="hdialog-body">
+        <div class="hdialog-head">
+          <h2 id="hdialog-title">{t('history.details')}</h2>
+          <button
+            type="button"
+            class="btn btn-icon"
+            aria-label={t('history.close')}
+            onClick={() => ref.current?.close()}
+          >
+            ×
+          </button>
+        </div>
+        <Preview item={item} />
+        <p class="hdialog-prompt" dir="auto" data-testid="history-dialog-prompt">
+          {item.prompt || t('history.noPrompt')}
+        </p>
+        <p class="muted small">{metaLine(toEntry(item))}</p>
+        {item.reason && <p class="notice notice-warn">{item.reason}</p>}
+        {item.postId && (
+          <p class="small hdialog-share">
+            {t('history.sharedAt')}{' '}
+            <a href={postUrl(item.postId)} target="_blank" rel="noreferrer">
+              {postUrl(item.postId)}
+            </a>
+          </p>
+        )}
+        <p class="visually-hidden" aria-live="polite">
+          {copied ? t('history.copied', { what: copied }) : ''}
+        </p>
+        <div class="hdialog-actions">
+          {publishable && (
+            <button
+              type="button"
+              class="btn btn-primary"
+              data-testid="history-download-clean"
+              disabled={busy}
+              onClick={run(() => s.download([item.id], 'clean'))}
+            >
+              {t('history.downloadClean')}
+            </button>
+          )}
+          {item.status === 'ready' && (
+            <button
+              type="button"
+              class="btn"
+              disabled={busy}
+              onClick={run(() => s.download([item.id], 'original'))}
+            >
+              {publishable ? t('history.downloadOriginal') : t('history.download')}
+            </button>
+          )}
+          <button type="button" class="btn" onClick={() => copy(item.prompt, t('history.prompt'))}>
+            {copied === t('history.prompt') ? t('history.copiedShort') : t('history.copyPrompt')}
+          </button>
+          <button
+            type="button"
+            class="btn"
+            disabled={busy || !item.prompt}
+            onClick={run(() => s.rerun(item.id))}
+          >
+            {t('history.runAgain')}
+          </button>
+          {publishable && (
+            <button
+              type="button"
+              class="btn"
+              disabled={busy}
+              onClick={run(async () => {
+                if (await s.remix(item.id)) onRemixed();
+              })}
+            >
+              {t('history.remix')}
+            </button>
+          )}
+          {item.kind === 'storyboard' && (
+            <button
+              type="button"
+              class="btn"
+              onClick={() => {
+                void openInStoryboard(item.prompt, frames ?? null);
+                ref.current?.close();
+              }}
+            >
+              {t('storyboard.openIn')}
+            </button>
+          )}
+          <button
+            type="button"
+            class="btn"
+            onClick={() => void browser.tabs.create({ url: soraUrlOf(item) })}
+          >
+            {t('history.openOnSora')}
+          </button>
+          {publishable && !item.postId && (
+            <button
+              type="button"
+              class="btn"
+              disabled={busy}
+              onClick={run(async () => {
+                const url = await s.share(item.id);
+                if (url) copy(url, t('history.shareLink'));
+              })}
+            >
+              {t('history.share')}
+            </button>
+          )}
+          {item.postId && (
+            <>
+              <button
+                type="button"
+                class="btn"
+                onClick={() => copy(postUrl(item.postId as string), t('history.shareLink'))}
+              >
+                {t('history.copyShareLink')}
+              </button>
+              <button type="button" class="btn" disabled={busy} onClick={run(() => s.unpublish(item.id))}>
+                {t('history.unpublish')}
+              </button>
+            </>
+          )}
+          <button
+            type="button"
+            class="btn hbtn-danger"
+            data-testid="history-delete"
+            onClick={() => {
+              if (!confirm(t('history.deleteConfirm', { count: 1 }))) return;
+              void s.remove([item.id]);
+              ref.current?.close();
+            }}
+          >
+            {t('history.delete')}
+          </button>
+        </div>
+      </div>
+    </dialog>
+  );
+}

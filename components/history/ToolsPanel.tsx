@@ -1,0 +1,107 @@
+import { useEffect } from 'preact/hooks';
+import { t } from '../../lib/i18n';
+import { useHistory } from '../../lib/stores/history';
+import { useSettings } from '../../lib/stores/settings';
+import { SelectSetting, TextSetting, ToggleSetting } from '../settings/fields';
+import '../settings/forms.css';
+import { isValidDownloadFolder } from '../settings/validate';
+import { FilenameTemplateField } from './FilenameTemplateField';
+
+/** Saves text as a file through the page (exports are small text; no download permission involved). */
+function saveText(name: string, text: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** Export / import of history, and the download settings (folder, names, sidecar, keep published). */
+export function ToolsPanel() {
+  const selection = useHistory((s) => s.selection);
+  const { exportFile, importFile } = useHistory.getState();
+  const settings = useSettings((s) => s.settings);
+  const save = useSettings((s) => s.save);
+  const startSettings = useSettings((s) => s.start);
+  useEffect(() => startSettings(), [startSettings]);
+  const exportAs = async (format: 'json' | 'csv') => {
+    const file = await exportFile(format, selection.size > 0);
+    saveText(file.name, file.text, file.type);
+  };
+  return (
+    <details class="card htools">
+      <summary>{t('history.tools')}</summary>
+      <div class="stack">
+        <div class="row">
+          <button
+            type="button"
+            class="btn"
+            data-testid="history-export-json"
+            onClick={() => void exportAs('json')}
+          >
+            {selection.size > 0
+              ? t('history.exportSelectedJson', { count: selection.size })
+              : t('history.exportJson')}
+          </button>
+          <button type="button" class="btn" onClick={() => void exportAs('csv')}>
+            {selection.size > 0
+              ? t('history.exportSelectedCsv', { count: selection.size })
+              : t('history.exportCsv')}
+          </button>
+          <label class="btn hfile">
+            {t('history.importFile')}
+            <input
+              type="file"
+              class="visually-hidden"
+              accept=".json,.csv,application/json,text/csv"
+              data-testid="history-import-file"
+              onChange={(e) => {
+                const file = e.currentTarget.files?.[0];
+                e.currentTarget.value = '';
+                if (file) void importFile(file);
+              }}
+            />
+          </label>
+        </div>
+        {settings && (
+          <>
+            <TextSetting
+              id="history-folder"
+              label={t('settings.downloadFolder')}
+              help={t('settings.downloadFolderHelp')}
+              value={settings.downloadFolder}
+              isValid={isValidDownloadFolder}
+              invalidText={t('settings.downloadFolderInvalid')}
+              onSave={(downloadFolder) => void save({ downloadFolder })}
+            />
+            <FilenameTemplateField
+              id="history-template"
+              value={settings.filenameTemplate}
+              folder={settings.downloadFolder}
+              onSave={(filenameTemplate) => void save({ filenameTemplate })}
+            />
+            <SelectSetting
+              id="history-sidecar"
+              label={t('settings.sidecar')}
+              value={settings.sidecar}
+              options={[
+                { value: 'none', label: t('settings.sidecarNone') },
+                { value: 'txt', label: t('settings.sidecarTxt') },
+                { value: 'json', label: t('settings.sidecarJson') },
+              ]}
+              onSave={(sidecar) => void save({ sidecar })}
+            />
+            <ToggleSetting
+              id="history-keep"
+              label={t('settings.keepPublished')}
+              help={t('settings.keepPublishedHelp')}
+              checked={settings.keepPublished}
+              onSave={(keepPublished) => void save({ keepPublished })}
+            />
+          </>
+        )}
+      </div>
+    </details>
+  );
+}

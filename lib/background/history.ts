@@ -1,0 +1,48 @@
+/**
+ * History and downloads in the background: "Import from Sora", fresh media URLs, and the publish-and-
+ * download jobs (./media.ts). Pages read history straight from IndexedDB; what needs Sora comes here.
+ */
+import type { HistoryItem } from '../db/history';
+import { getDb } from '../db/schema';
+import { importFromSora } from '../history/import';
+import { createResolver } from '../history/resolve';
+import { createHistorySoraPort } from '../history/sora-port';
+import { emit, type Handlers } from '../messaging/transport';
+import type { SoraHttp } from '../sora/http';
+import { createMediaBackground } from './media';
+
+export function createHistoryBackground(http: SoraHttp) {
+  const sora = createHistorySoraPort(http);
+  const itemsChanged = (items: HistoryItem[]) => {
+    if (items.length > 0) void emit('history.changed', { items, removed: [] });
+  };
+  const resolver = createResolver({ db: getDb, sora, onItems: itemsChanged });
+  const media = createMediaBackground({ sora, resolver, onItemsChanged: itemsChanged });
+  /** One import at a time: a second click joins the running one. */
+  let importing: ReturnType<typeof importFromSora> | null = null;
+
+  const handlers: Handlers = {
+    'history.importFromSora': async ({ full }) => {
+      importing ??= (async () =>
+        importFromSora(await getDb(), sora, {
+          full: full === true,
+          onPage: (items, progress) => {
+            itemsChanged(items);
+            void emit('history.importProgress', progress);
+          },
+        }))().finally(() => {
+        importing = null;
+      });
+      return importing;
+    },
+    'history.resolve': async ({ id }) => ({ item: await resolver.resolve(id) }),
+    'media.download': async ({ ids, mode }) => ({ jobs: await media.worker.enqueue(ids, mode) }),
+    'media.list': async () => ({ jobs: await media.worker.list() }),
+    'media.cancel': async ({ ids }) => ({ jobs: await media.worker.cancel(ids) }),
+    'media.clearFinished': async () => ({ removed: await media.worker.clearFinished() }),
+    'media.share': ({ id }) => media.worker.share(id),
+    'media.unpublish': async ({ id }) => ({ item: await media.worker.unpublishItem(id) }),
+  };
+
+  return { handlers, register: media.register, wake: media.wake };
+}

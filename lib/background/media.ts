@@ -1,0 +1,86 @@
+/**
+ * Connects the publish-and-download worker (lib/media) to the browser: the downloads API, the HEAD check of
+ * media URLs, the parse service, and the wake-ups (download events, a 30-second alarm while jobs are open,
+ * and every service-worker start, which resumes whatever was in progress).
+ */
+import { browser } from 'wxt/browser';
+import type { HistoryItem } from '../db/history';
+import { getDb } from '../db/schema';
+import type { Resolver } from '../history/resolve';
+import type { HistorySoraPort } from '../history/sora-port';
+import type { DownloadJob } from '../media/model';
+import { askParseService } from '../media/parse-service';
+import { createMediaWorker, type DownloadItemLike, type DownloadsApi, type UrlCheck } from '../media/worker';
+import { emit } from '../messaging/transport';
+import { loadSettings } from '../settings';
+
+export const MEDIA_ALARM = 'media.downloads';
+const ALARM_PERIOD_MIN = 0.5;
+const HEAD_TIMEOUT_MS = 15_000;
+
+/** One HEAD request: enough to learn that a signed URL expired, without reading the file. */
+export async function checkMediaUrl(url: string): Promise<UrlCheck> {
+  try {
+    const res = await fetch(url, {
+      method: 'HEAD',
+      credentials: 'omit',
+      signal: AbortSignal.timeout(HEAD_TIMEOUT_MS),
+    });
+    if (res.ok) return 'ok';
+    return res.status === 403 || res.status === 404 || res.status === 410 ? 'dead' : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+function browserDownloads(): DownloadsApi {
+  return {
+    download: (opts) => browser.downloads.download(opts),
+    search: async (query) => (await browser.downloads.search(query)) as DownloadItemLike[],
+    cancel: (id) => browser.downloads.cancel(id),
+  };
+}
+
+export function createMediaBackground(deps: {
+  sora: HistorySoraPort;
+  resolver: Resolver;
+  onItemsChanged(items: HistoryItem[]): void;
+}) {
+  async function syncAlarm(): Promise<void> {
+    const open = await worker.openJobs();
+    if (open.length > 0) await browser.alarms.create(MEDIA_ALARM, { periodInMinutes: ALARM_PERIOD_MIN });
+    else await browser.alarms.clear(MEDIA_ALARM);
+  }
+
+  const worker = createMediaWorker({
+    db: getDb,
+    sora: deps.sora,
+    downloads: browserDownloads(),
+    resolveItem: (id) => deps.resolver.resolve(id),
+    checkUrl: checkMediaUrl,
+    askParseService: (base, shareUrl) => askParseService((input, init) => fetch(input, init), base, shareUrl),
+    settings: loadSettings,
+    onJobsChanged: (jobs: DownloadJob[], removed: string[]) => {
+      void emit('media.changed', { jobs, removed });
+      void syncAlarm().catch(() => {});
+    },
+    onItemsChanged: deps.onItemsChanged,
+  });
+
+  const wake = () =>
+    void worker.tick().catch((e: unknown) => console.warn('downloads', e instanceof Error ? e.message : e));
+
+  return {
+    worker,
+    wake,
+    /** Registers the listeners; call synchronously in the background's main(). */
+    register(): void {
+      browser.downloads.onChanged.addListener(wake);
+      browser.alarms.onAlarm.addListener((alarm) => {
+        if (alarm.name === MEDIA_ALARM) wake();
+      });
+      // Every start of the service worker continues what a stopped one left.
+      wake();
+    },
+  };
+}

@@ -1,0 +1,322 @@
+/**
+ * Publish-and-download jobs: one persisted record per file the user asked for, so a stopped service worker
+ * continues where it was. Plain data and pure functions; ./worker.ts performs the steps.
+ *
+ * ```
+ *  mode 'clean' (videos):
+ *   queued ──► publishing ──► resolving ──► downloading ──► unpublishing ──► done
+ *     ▲  (POST post,    (post id)  (clean URL from the     (file saved)   (post deleted, or kept
+ *     │   saved before               parse service or the                   published on request)
+ *     │   sending)                   post's source)
+ *     │                                 │ no clean URL                  ┌──► no_clean (the normal file is
+ *     │                                 └──────────────► unpublishing ──┤    offered, never passed off
+ *     │                                                                 │    as clean)
+ *     │  a step that fails for good ─────────────────► unpublishing ──┼──► failed
+ *     │  cancel ─────────────────────────────────────► unpublishing ──┴──► canceled
+ *     │  (no post yet: straight to the final state)
+ *     └─ transient errors: back to the same step after a backoff (attempts counted)
+ *
+ *  mode 'original' (images, or the normal file the user accepted):
+ *   queued ──► resolving (fresh URL: re-read from Sora when expired / 403 / 404) ──► downloading ──► done
+ * ```
+ * `downloading` with an expired-URL interruption goes back to `resolving` (once per attempt).
+ */
+import type { SoraErrorCode } from '../sora/errors';
+
+export const DOWNLOAD_STATES = [
+  'queued',
+  'publishing',
+  'resolving',
+  'downloading',
+  'unpublishing',
+  'done',
+  'no_clean',
+  'failed',
+  'canceled',
+] as const;
+export type DownloadState = (typeof DOWNLOAD_STATES)[number];
+export type FinalDownloadState = 'done' | 'no_clean' | 'failed' | 'canceled';
+export const FINAL_DOWNLOAD_STATES: readonly DownloadState[] = ['done', 'no_clean', 'failed', 'canceled'];
+/** States that hold one of the concurrent download slots. */
+export const ACTIVE_DOWNLOAD_STATES: readonly DownloadState[] = [
+  'publishing',
+  'resolving',
+  'downloading',
+  'unpublishing',
+];
+export const isFinalDownload = (s: DownloadState): boolean => FINAL_DOWNLOAD_STATES.includes(s);
+
+export type DownloadMode = 'clean' | 'original';
+/** Where the file URL came from. */
+export type DownloadSource = 'parse_service' | 'post_source' | 'post_downloadable' | 'original';
+
+/** Codes of our own, besides Sora's. */
+export type DownloadErrorCode =
+  | SoraErrorCode
+  /** No watermark-free URL: neither the parse service nor the post offered one. */
+  | 'no_clean_source'
+  /** The browser refused or interrupted the download (`message` holds its reason). */
+  | 'download_failed'
+  /** The history item (or its media) is gone. */
+  | 'item_missing'
+  | 'parse_service';
+
+export interface DownloadError {
+  code: DownloadErrorCode;
+  message: string;
+  at: number;
+}
+
+export interface DownloadJob {
+  id: string;
+  /** The history item (generation id). */
+  itemId: string;
+  batchId: string;
+  /** 1-based position in its batch and the batch size, for `{index}`. */
+  index: number;
+  total: number;
+  mode: DownloadMode;
+  state: DownloadState;
+  /** The final state `unpublishing` leads to. */
+  after: FinalDownloadState | null;
+  createdAt: number;
+  updatedAt: number;
+  finishedAt: number | null;
+  /** Tries of the current step. */
+  attempts: number;
+  nextAttemptAt: number;
+  lastError: DownloadError | null;
+  /** Set BEFORE the publish request goes out: a restart then knows it may have reached Sora. */
+  publishSentAt: number | null;
+  postId: string | null;
+  /** The post was published before (kept by the user): never delete it. */
+  postWasKept: boolean;
+  /** The user's "keep it published" setting when the job was made. */
+  keepPublished: boolean;
+  /** The post could not be deleted (shown to the user with its link). */
+  postLeftPublished: boolean;
+  sourceUrl: string | null;
+  source: DownloadSource | null;
+  /** The relative path asked of the browser. */
+  filename: string | null;
+  /** Set BEFORE `downloads.download` is called: a restart looks for a download it may have started. */
+  downloadRequestedAt: number | null;
+  downloadId: number | null;
+  bytesReceived: number | null;
+  totalBytes: number | null;
+  /** The name the browser finally saved (it may add " (1)"). */
+  savedAs: string | null;
+  sidecar: 'none' | 'txt' | 'json';
+}
+
+export type DownloadEvent =
+  | { type: 'start' }
+  | { type: 'publishSending' }
+  | { type: 'published'; postId: string; kept: boolean }
+  /** A post kept from before is gone on Sora: publish a new one. */
+  | { type: 'postGone' }
+  | { type: 'resolved'; url: string; source: DownloadSource }
+  | { type: 'noClean'; message: string }
+  | { type: 'downloadRequested'; filename: string }
+  | { type: 'downloadStarted'; downloadId: number }
+  | { type: 'progress'; bytesReceived: number | null; totalBytes: number | null }
+  | { type: 'downloaded'; savedAs: string | null }
+  /** The URL stopped working (expired, 403 / 404): resolve it again. */
+  | { type: 'urlExpired'; message: string }
+  /** Try the current step again later. */
+  | { type: 'retry'; delayMs: number; error: Omit<DownloadError, 'at'> }
+  | { type: 'fail'; error: Omit<DownloadError, 'at'> }
+  | { type: 'unpublished'; leftPublished: boolean; error?: Omit<DownloadError, 'at'> }
+  | { type: 'cancel' };
+
+/** Most tries of one step before the job fails. */
+export const MAX_STEP_ATTEMPTS = 4;
+
+/** Whether the job owns a post it must delete before it ends. */
+const ownsPost = (job: DownloadJob): boolean => job.postId !== null && !job.postWasKept && !job.keepPublished;
+
+/** Ends the job, through `unpublishing` when it published a post of its own. */
+function end(
+  job: DownloadJob,
+  final: FinalDownloadState,
+  now: number,
+  patch: Partial<DownloadJob>,
+): DownloadJob {
+  const base = { ...job, ...patch, attempts: 0, nextAttemptAt: 0, updatedAt: now };
+  if (ownsPost(job)) return { ...base, state: 'unpublishing', after: final };
+  return { ...base, state: final, after: null, finishedAt: now };
+}
+
+/**
+ * The state machine. `null` when the event does not apply to the current state (a stale decision, e.g.
+ * the user canceled while a step was running): nothing is written then.
+ */
+export function transitionDownload(job: DownloadJob, event: DownloadEvent, now: number): DownloadJob | null {
+  const s = job.state;
+  const next = (patch: Partial<DownloadJob>): DownloadJob => ({ ...job, ...patch, updatedAt: now });
+  const err = (e: Omit<DownloadError, 'at'>): DownloadError => ({ ...e, at: now });
+  switch (event.type) {
+    case 'start':
+      if (s !== 'queued') return null;
+      return next({ state: job.mode === 'clean' ? 'publishing' : 'resolving', attempts: 0 });
+    case 'publishSending':
+      if (s !== 'publishing') return null;
+      return next({ publishSentAt: now });
+    case 'published':
+      if (s !== 'publishing') return null;
+      return next({
+        state: 'resolving',
+        postId: event.postId,
+        postWasKept: event.kept,
+        attempts: 0,
+        nextAttemptAt: 0,
+        lastError: null,
+      });
+    case 'postGone':
+      if (s !== 'resolving' || job.mode !== 'clean') return null;
+      return next({
+        state: 'publishing',
+        postId: null,
+        postWasKept: false,
+        publishSentAt: null,
+        attempts: 0,
+      });
+    case 'resolved':
+      if (s !== 'resolving') return null;
+      return next({
+        state: 'downloading',
+        sourceUrl: event.url,
+        source: event.source,
+        attempts: 0,
+        nextAttemptAt: 0,
+        downloadId: null,
+        downloadRequestedAt: null,
+      });
+    case 'noClean':
+      if (s !== 'resolving' && s !== 'publishing') return null;
+      return end(job, 'no_clean', now, {
+        lastError: err({ code: 'no_clean_source', message: event.message }),
+      });
+    case 'downloadRequested':
+      if (s !== 'downloading') return null;
+      return next({ filename: event.filename, downloadRequestedAt: now });
+    case 'downloadStarted':
+      if (s !== 'downloading') return null;
+      return next({ downloadId: event.downloadId });
+    case 'progress':
+      if (s !== 'downloading') return null;
+      if (job.bytesReceived === event.bytesReceived && job.totalBytes === event.totalBytes) return null;
+      return next({ bytesReceived: event.bytesReceived, totalBytes: event.totalBytes });
+    case 'downloaded':
+      if (s !== 'downloading') return null;
+      return end(job, 'done', now, { savedAs: event.savedAs, lastError: null });
+    case 'urlExpired':
+      if (s !== 'downloading') return null;
+      if (job.attempts + 1 >= MAX_STEP_ATTEMPTS) {
+        return end(job, 'failed', now, {
+          lastError: err({ code: 'download_failed', message: event.message }),
+        });
+      }
+      return next({
+        state: 'resolving',
+        attempts: job.attempts + 1,
+        downloadId: null,
+        downloadRequestedAt: null,
+        sourceUrl: null,
+        lastError: err({ code: 'download_failed', message: event.message }),
+      });
+    case 'retry':
+      if (isFinalDownload(s) || s === 'queued') return null;
+      if (job.attempts + 1 >= MAX_STEP_ATTEMPTS) {
+        if (s === 'unpublishing') {
+          return { ...next({ lastError: err(event.error), postLeftPublished: true }), ...finalOf(job, now) };
+        }
+        return end(job, 'failed', now, { lastError: err(event.error) });
+      }
+      return next({
+        attempts: job.attempts + 1,
+        nextAttemptAt: now + Math.max(0, event.delayMs),
+        lastError: err(event.error),
+        // A publish that failed clearly did not create a post; a new try must not be treated as a resend.
+        ...(s === 'publishing' ? { publishSentAt: null } : {}),
+        ...(s === 'downloading' ? { downloadId: null, downloadRequestedAt: null } : {}),
+      });
+    case 'fail':
+      if (isFinalDownload(s)) return null;
+      if (s === 'unpublishing') {
+        return { ...next({ lastError: err(event.error), postLeftPublished: true }), ...finalOf(job, now) };
+      }
+      return end(job, 'failed', now, { lastError: err(event.error) });
+    case 'unpublished':
+      if (s !== 'unpublishing') return null;
+      return {
+        ...next({
+          postLeftPublished: event.leftPublished,
+          ...(event.error ? { lastError: err(event.error) } : {}),
+        }),
+        ...finalOf(job, now),
+      };
+    case 'cancel':
+      if (isFinalDownload(s)) return null;
+      if (s === 'unpublishing') return next({ after: 'canceled' });
+      return end(job, 'canceled', now, {});
+  }
+}
+
+const finalOf = (job: DownloadJob, now: number): Partial<DownloadJob> => ({
+  state: job.after ?? 'done',
+  after: null,
+  finishedAt: now,
+  attempts: 0,
+  nextAttemptAt: 0,
+});
+
+/** A new job record. Images have no post to publish: they always take the original file. */
+export function newDownloadJob(init: {
+  id: string;
+  itemId: string;
+  batchId: string;
+  index: number;
+  total: number;
+  mode: DownloadMode;
+  keepPublished: boolean;
+  sidecar: DownloadJob['sidecar'];
+  now: number;
+}): DownloadJob {
+  return {
+    id: init.id,
+    itemId: init.itemId,
+    batchId: init.batchId,
+    index: init.index,
+    total: init.total,
+    mode: init.mode,
+    state: 'queued',
+    after: null,
+    createdAt: init.now,
+    updatedAt: init.now,
+    finishedAt: null,
+    attempts: 0,
+    nextAttemptAt: 0,
+    lastError: null,
+    publishSentAt: null,
+    postId: null,
+    postWasKept: false,
+    keepPublished: init.keepPublished,
+    postLeftPublished: false,
+    sourceUrl: null,
+    source: null,
+    filename: null,
+    downloadRequestedAt: null,
+    downloadId: null,
+    bytesReceived: null,
+    totalBytes: null,
+    savedAs: null,
+    sidecar: init.sidecar,
+  };
+}
+
+/** Backoff for the n-th retry (1-based): 2 s, 4 s, 8 s … capped at a minute, with ±25 % jitter. */
+export function retryDelayMs(attempt: number, random: () => number = Math.random): number {
+  const base = Math.min(60_000, 2000 * 2 ** Math.max(0, attempt - 1));
+  return Math.round(base * (0.75 + random() * 0.5));
+}

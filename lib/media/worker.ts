@@ -1,0 +1,565 @@
+/**
+ * Runs the publish-and-download jobs of ./model.ts. Every decision is re-checked against the stored record
+ * in one IndexedDB transaction, and every step can be repeated after a service-worker stop: `tick()` looks
+ * at the stored jobs and does the next thing for each, whatever happened before.
+ *
+ * Files never pass through the extension: URLs go straight to the browser's download manager.
+ */
+import type { HistoryItem } from '../db/history';
+import type { CompanionDb } from '../db/schema';
+import { isPublishable, isUrlExpired } from '../history/fields';
+import { buildFilename, extensionFromUrl, withExtension } from '../history/filename';
+import { patchHistoryItem } from '../history/repo';
+import type { HistorySoraPort } from '../history/sora-port';
+import { randomId } from '../jobs/model';
+import type { Settings } from '../settings';
+import { postUrl } from '../sora/config';
+import { SoraError, type SoraErrorCode } from '../sora/errors';
+import { findAttachment } from '../sora/media';
+import {
+  ACTIVE_DOWNLOAD_STATES,
+  type DownloadEvent,
+  type DownloadJob,
+  type DownloadMode,
+  isFinalDownload,
+  newDownloadJob,
+  retryDelayMs,
+  transitionDownload,
+} from './model';
+import { ParseServiceError } from './parse-service';
+import { sidecarText, textFileUrl } from './sidecar';
+
+/** What `browser.downloads` gives back about one download (the fields used here). */
+export interface DownloadItemLike {
+  id: number;
+  url: string;
+  filename: string;
+  state: 'in_progress' | 'interrupted' | 'complete' | string;
+  error?: string;
+  bytesReceived: number;
+  totalBytes: number;
+  startTime: string;
+}
+
+export interface DownloadsApi {
+  download(opts: {
+    url: string;
+    filename: string;
+    conflictAction: 'uniquify';
+    saveAs: false;
+  }): Promise<number>;
+  search(query: { id?: number; url?: string }): Promise<DownloadItemLike[]>;
+  cancel(id: number): Promise<void>;
+}
+
+export type UrlCheck = 'ok' | 'dead' | 'unknown';
+
+export interface MediaDeps {
+  db: () => Promise<CompanionDb>;
+  sora: HistorySoraPort;
+  downloads: DownloadsApi;
+  /** Fresh URLs for an item (lib/history/resolve); null when Sora no longer lists it. */
+  resolveItem(id: string): Promise<HistoryItem | null>;
+  /** 'dead' when the URL answers 403 / 404 (expired signature, gone). One HEAD request; no body is read. */
+  checkUrl(url: string): Promise<UrlCheck>;
+  askParseService(base: string, shareUrl: string): Promise<string>;
+  settings(): Promise<Settings>;
+  now?: () => number;
+  random?: () => number;
+  setTimer?: (fn: () => void, ms: number) => () => void;
+  /** Downloads at once (publish, resolve and download steps together). Default 2. */
+  concurrency?: number;
+  onJobsChanged?(jobs: DownloadJob[], removed: string[]): void;
+  onItemsChanged?(items: HistoryItem[]): void;
+  /** A URL for a sidecar's text. Default: blob: where possible, else data: ({@link textFileUrl}). */
+  textUrl?(text: string, mime: string): string;
+}
+
+export const DEFAULT_DOWNLOAD_CONCURRENCY = 2;
+
+/** Errors worth another try after a pause. */
+const TRANSIENT: readonly SoraErrorCode[] = [
+  'network',
+  'timeout',
+  'server_error',
+  'heavy_load',
+  'rate_limited',
+  'sentinel_rejected',
+  'bad_response',
+];
+
+/** Interruptions that mean the URL no longer works (expired signature, gone). */
+const URL_ERRORS = ['SERVER_FORBIDDEN', 'SERVER_BAD_CONTENT', 'SERVER_UNAUTHORIZED', 'SERVER_FAILED'];
+
+const errorOf = (
+  e: unknown,
+): { code: SoraErrorCode | 'parse_service' | 'download_failed'; message: string } => {
+  if (e instanceof SoraError) return { code: e.code, message: e.message };
+  if (e instanceof ParseServiceError) return { code: 'parse_service', message: e.message };
+  return { code: 'download_failed', message: e instanceof Error ? e.message : String(e) };
+};
+
+const basename = (path: string): string => path.split(/[\\/]/).pop() ?? path;
+
+export function createMediaWorker(deps: MediaDeps) {
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const setTimer =
+    deps.setTimer ??
+    ((fn: () => void, ms: number) => {
+      const t = setTimeout(fn, ms);
+      return () => clearTimeout(t);
+    });
+  const concurrency = deps.concurrency ?? DEFAULT_DOWNLOAD_CONCURRENCY;
+  /** Steps running in this worker's life (a stopped worker loses them; the stored state says what to redo). */
+  const inFlight = new Map<string, Promise<void>>();
+  let ticking: Promise<void> | null = null;
+  let again = false;
+  let cancelTimer: (() => void) | null = null;
+
+  /** Background ticks: a failure is logged, the next wake-up tries again. */
+  const kick = () =>
+    void tick().catch((e: unknown) =>
+      console.warn('downloads tick failed', e instanceof Error ? e.message : e),
+    );
+
+  const changed = (jobs: DownloadJob[], removed: string[] = []) => {
+    if (jobs.length > 0 || removed.length > 0) deps.onJobsChanged?.(jobs, removed);
+  };
+
+  /** Applies an event to the stored job in one transaction. Null when it no longer applied. */
+  async function apply(id: string, event: DownloadEvent): Promise<DownloadJob | null> {
+    const db = await deps.db();
+    const tx = db.transaction('downloads', 'readwrite');
+    const job = await tx.store.get(id);
+    const next = job ? transitionDownload(job, event, now()) : null;
+    if (next) await tx.store.put(next);
+    await tx.done;
+    if (next) changed([next]);
+    return next;
+  }
+
+  async function item(id: string): Promise<HistoryItem | undefined> {
+    const stored = await (await deps.db()).get('history', id);
+    return stored && stored.status !== 'deleted' ? stored : undefined;
+  }
+
+  async function patchItem(id: string, patch: Partial<HistoryItem>): Promise<void> {
+    const next = await patchHistoryItem(await deps.db(), id, patch, now());
+    if (next) deps.onItemsChanged?.([next]);
+  }
+
+  /** A failed step: another try later when it may help, else the job fails (or leaves its post behind). */
+  function failure(job: DownloadJob, e: unknown): DownloadEvent {
+    const error = errorOf(e);
+    if ((TRANSIENT as readonly string[]).includes(error.code)) {
+      return { type: 'retry', delayMs: retryDelayMs(job.attempts + 1, random), error };
+    }
+    return { type: 'fail', error };
+  }
+
+  // ------------------------------------------------------------------------------------------- steps
+
+  async function publish(job: DownloadJob): Promise<DownloadEvent> {
+    const it = await item(job.itemId);
+    if (!it)
+      return { type: 'fail', error: { code: 'item_missing', message: 'The item is no longer in history.' } };
+    if (!isPublishable(it)) return { type: 'noClean', message: 'Only finished videos can be published.' };
+    if (it.postId) return { type: 'published', postId: it.postId, kept: true };
+    // Saved before sending: a restart after this point knows a post may exist.
+    if ((await apply(job.id, { type: 'publishSending' })) === null) return { type: 'cancel' };
+    try {
+      const { postId } = await deps.sora.publish(it.id);
+      if (job.keepPublished) await patchItem(it.id, { postId });
+      return { type: 'published', postId, kept: false };
+    } catch (e) {
+      const error = errorOf(e);
+      // Sora will not publish this generation: then there is no clean file to be had this way.
+      if (error.code === 'bad_request' || error.code === 'not_found') {
+        return { type: 'noClean', message: error.message };
+      }
+      return failure(job, e);
+    }
+  }
+
+  async function resolveClean(job: DownloadJob): Promise<DownloadEvent> {
+    const postId = job.postId as string;
+    const settings = await deps.settings();
+    let serviceProblem = '';
+    if (settings.parseServiceUrl.trim() !== '') {
+      try {
+        return {
+          type: 'resolved',
+          url: await deps.askParseService(settings.parseServiceUrl, postUrl(postId)),
+          source: 'parse_service',
+        };
+      } catch (e) {
+        serviceProblem = errorOf(e).message;
+      }
+    }
+    let post: Awaited<ReturnType<HistorySoraPort['getPost']>>;
+    try {
+      post = await deps.sora.getPost(postId);
+    } catch (e) {
+      if (e instanceof SoraError && e.code === 'not_found' && job.postWasKept) {
+        await patchItem(job.itemId, { postId: undefined });
+        return { type: 'postGone' };
+      }
+      return failure(job, e);
+    }
+    const att = findAttachment(post, job.itemId);
+    const source = att?.encodings?.source?.path;
+    if (source) return { type: 'resolved', url: source, source: 'post_source' };
+    if (att?.downloadable_url)
+      return { type: 'resolved', url: att.downloadable_url, source: 'post_downloadable' };
+    const why = 'Sora offered no watermark-free file for this video.';
+    return { type: 'noClean', message: serviceProblem ? `${why} ${serviceProblem}` : why };
+  }
+
+  async function resolveOriginal(job: DownloadJob): Promise<DownloadEvent> {
+    let it = await item(job.itemId);
+    if (!it)
+      return { type: 'fail', error: { code: 'item_missing', message: 'The item is no longer in history.' } };
+    const pick = (i: HistoryItem) => i.downloadUrl || i.url;
+    let url = pick(it);
+    // A URL past its signature (or answering 403 / 404) is read again from Sora first.
+    if (!url || isUrlExpired(url, now()) || (await deps.checkUrl(url)) === 'dead') {
+      const fresh = await deps.resolveItem(it.id);
+      if (!fresh) {
+        return {
+          type: 'fail',
+          error: { code: 'item_missing', message: 'Sora no longer lists this generation.' },
+        };
+      }
+      it = fresh;
+      url = pick(fresh);
+    }
+    if (!url)
+      return { type: 'fail', error: { code: 'item_missing', message: 'Sora has no file for this item.' } };
+    return { type: 'resolved', url, source: 'original' };
+  }
+
+  async function resolve(job: DownloadJob): Promise<DownloadEvent> {
+    try {
+      return job.mode === 'clean' && job.postId ? await resolveClean(job) : await resolveOriginal(job);
+    } catch (e) {
+      return failure(job, e);
+    }
+  }
+
+  async function filenameFor(job: DownloadJob, it: HistoryItem): Promise<string> {
+    const settings = await deps.settings();
+    const fallback = it.kind === 'image' ? '.png' : '.mp4';
+    const extension = extensionFromUrl(
+      job.mode === 'original' ? (job.sourceUrl ?? it.url) : it.url,
+      fallback,
+    );
+    return buildFilename(
+      {
+        id: it.id,
+        kind: it.kind,
+        prompt: it.prompt,
+        createdAt: it.createdAt,
+        orientation: it.orientation ?? (it.params.orientation as string | undefined),
+        index: job.index,
+        total: job.total,
+      },
+      { template: settings.filenameTemplate, folder: settings.downloadFolder, extension },
+    );
+  }
+
+  async function finishDownload(job: DownloadJob, d: DownloadItemLike): Promise<DownloadEvent> {
+    const clean = job.mode === 'clean' && job.source !== 'original';
+    const savedAs = basename(d.filename || job.filename || '');
+    await patchItem(job.itemId, { downloadedAt: now(), downloadedClean: clean, downloadedFile: savedAs });
+    if (job.sidecar !== 'none' && job.filename) {
+      const it = await item(job.itemId);
+      const kept = job.postId && (job.postWasKept || job.keepPublished) ? job.postId : null;
+      if (it) {
+        const side = sidecarText(job.sidecar, it, clean, kept);
+        await deps.downloads
+          .download({
+            url: (deps.textUrl ?? textFileUrl)(side.text, side.mime),
+            filename: withExtension(job.filename, side.extension),
+            conflictAction: 'uniquify',
+            saveAs: false,
+          })
+          .catch((e: unknown) => console.warn('sidecar not saved', e instanceof Error ? e.message : e));
+      }
+    }
+    return { type: 'downloaded', savedAs };
+  }
+
+  async function download(job: DownloadJob): Promise<DownloadEvent | null> {
+    const url = job.sourceUrl as string;
+    let downloadId = job.downloadId;
+    if (downloadId === null && job.downloadRequestedAt !== null) {
+      // A former life asked the browser and stopped before saving the id: adopt that download.
+      const since = job.downloadRequestedAt - 2000;
+      const found = (await deps.downloads.search({ url })).find((d) => Date.parse(d.startTime) >= since);
+      if (found) {
+        downloadId = found.id;
+        await apply(job.id, { type: 'downloadStarted', downloadId });
+      }
+    }
+    if (downloadId === null) {
+      const it = await item(job.itemId);
+      if (!it)
+        return {
+          type: 'fail',
+          error: { code: 'item_missing', message: 'The item is no longer in history.' },
+        };
+      const filename = await filenameFor(job, it);
+      if ((await apply(job.id, { type: 'downloadRequested', filename })) === null) return null;
+      try {
+        downloadId = await deps.downloads.download({
+          url,
+          filename,
+          conflictAction: 'uniquify',
+          saveAs: false,
+        });
+      } catch (e) {
+        return { type: 'fail', error: { code: 'download_failed', message: errorOf(e).message } };
+      }
+      const started = await apply(job.id, { type: 'downloadStarted', downloadId });
+      if (started === null) return null;
+      job = started;
+    }
+    const [d] = await deps.downloads.search({ id: downloadId });
+    if (!d)
+      return {
+        type: 'retry',
+        delayMs: 0,
+        error: { code: 'download_failed', message: 'The download disappeared.' },
+      };
+    if (d.state === 'complete') return finishDownload(job, d);
+    if (d.state === 'interrupted') {
+      const reason = d.error ?? 'interrupted';
+      if (reason === 'USER_CANCELED') return { type: 'cancel' };
+      if (URL_ERRORS.includes(reason))
+        return { type: 'urlExpired', message: `The file URL stopped working (${reason}).` };
+      return {
+        type: 'retry',
+        delayMs: retryDelayMs(job.attempts + 1, random),
+        error: { code: 'download_failed', message: reason },
+      };
+    }
+    const total = d.totalBytes > 0 ? d.totalBytes : null;
+    await apply(job.id, { type: 'progress', bytesReceived: d.bytesReceived, totalBytes: total });
+    // Still running: `downloads.onChanged` (or the alarm) wakes the worker again.
+    return null;
+  }
+
+  async function unpublish(job: DownloadJob): Promise<DownloadEvent> {
+    const postId = job.postId as string;
+    try {
+      await deps.sora.deletePost(postId);
+      return { type: 'unpublished', leftPublished: false };
+    } catch (e) {
+      const error = errorOf(e);
+      if (error.code === 'not_found') return { type: 'unpublished', leftPublished: false };
+      if ((TRANSIENT as readonly string[]).includes(error.code)) return failure(job, e);
+      return { type: 'unpublished', leftPublished: true, error };
+    }
+  }
+
+  async function step(seen: DownloadJob): Promise<void> {
+    // The list this step was chosen from may be stale (another step of this job just finished): act only on
+    // the stored record, and only when it is still the one that was seen.
+    const job = await (await deps.db()).get('downloads', seen.id);
+    if (!job || job.state !== seen.state || job.updatedAt !== seen.updatedAt) return;
+    let event: DownloadEvent | null;
+    switch (job.state) {
+      case 'publishing':
+        event = await publish(job);
+        break;
+      case 'resolving':
+        event = await resolve(job);
+        break;
+      case 'downloading':
+        event = await download(job);
+        break;
+      case 'unpublishing':
+        event = await unpublish(job);
+        break;
+      default:
+        event = null;
+    }
+    if (event === null) return;
+    const next = await apply(job.id, event);
+    // A post left behind on a failed unpublish stays visible to the user with its link.
+    if (next && isFinalDownload(next.state) && next.postLeftPublished && next.postId) {
+      await patchItem(next.itemId, { postId: next.postId });
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------- scheduling
+
+  async function openJobs(): Promise<DownloadJob[]> {
+    const db = await deps.db();
+    const all = await db.getAll('downloads');
+    return all.filter((j) => !isFinalDownload(j.state));
+  }
+
+  async function runOnce(): Promise<void> {
+    const jobs = await openJobs();
+    const t = now();
+    const active = jobs.filter((j) => ACTIVE_DOWNLOAD_STATES.includes(j.state));
+    const waiting = jobs
+      .filter((j) => j.state === 'queued' && j.nextAttemptAt <= t)
+      .sort((a, b) => a.createdAt - b.createdAt || a.index - b.index);
+    for (const q of waiting.slice(0, Math.max(0, concurrency - active.length))) {
+      const started = await apply(q.id, { type: 'start' });
+      if (started) active.push(started);
+    }
+    let nextWake = Number.POSITIVE_INFINITY;
+    for (const job of active) {
+      if (inFlight.has(job.id)) continue;
+      if (job.nextAttemptAt > t) {
+        nextWake = Math.min(nextWake, job.nextAttemptAt);
+        continue;
+      }
+      const running = step(job)
+        .catch((e: unknown) => console.warn('download step failed', e instanceof Error ? e.message : e))
+        .finally(() => {
+          inFlight.delete(job.id);
+          kick();
+        });
+      inFlight.set(job.id, running);
+    }
+    for (const job of jobs)
+      if (job.state === 'queued' && job.nextAttemptAt > t) nextWake = Math.min(nextWake, job.nextAttemptAt);
+    cancelTimer?.();
+    cancelTimer = Number.isFinite(nextWake) ? setTimer(kick, Math.max(0, nextWake - t)) : null;
+  }
+
+  /** Does the next thing for every open job. Cheap when nothing is open; calls made during a run coalesce. */
+  function tick(): Promise<void> {
+    if (ticking) {
+      again = true;
+      return ticking;
+    }
+    ticking = (async () => {
+      do {
+        again = false;
+        await runOnce();
+      } while (again);
+    })().finally(() => {
+      ticking = null;
+    });
+    return ticking;
+  }
+
+  /** For tests and the benchmark: ticks until no step is running. */
+  async function settle(): Promise<void> {
+    for (let i = 0; i < 1000; i++) {
+      await tick();
+      if (inFlight.size === 0) return;
+      await Promise.all([...inFlight.values()]);
+    }
+  }
+
+  async function enqueue(itemIds: readonly string[], mode: DownloadMode): Promise<DownloadJob[]> {
+    const db = await deps.db();
+    const settings = await deps.settings();
+    const batchId = randomId('dlb');
+    const t = now();
+    const items = await Promise.all(itemIds.map((id) => item(id)));
+    const jobs: DownloadJob[] = [];
+    items.forEach((it, i) => {
+      if (!it) return;
+      jobs.push(
+        newDownloadJob({
+          id: randomId('dl'),
+          itemId: it.id,
+          batchId,
+          index: i + 1,
+          total: itemIds.length,
+          // Images are never posts: they always take the file as Sora serves it.
+          mode: isPublishable(it) ? mode : 'original',
+          keepPublished: settings.keepPublished,
+          sidecar: settings.sidecar,
+          now: t,
+        }),
+      );
+    });
+    const tx = db.transaction('downloads', 'readwrite');
+    await Promise.all([...jobs.map((j) => tx.store.put(j)), tx.done]);
+    changed(jobs);
+    kick();
+    return jobs;
+  }
+
+  async function list(): Promise<DownloadJob[]> {
+    const db = await deps.db();
+    return (await db.getAll('downloads')).sort((a, b) => b.createdAt - a.createdAt || a.index - b.index);
+  }
+
+  async function cancel(ids: readonly string[]): Promise<DownloadJob[]> {
+    const out: DownloadJob[] = [];
+    for (const id of ids) {
+      const db = await deps.db();
+      const before = await db.get('downloads', id);
+      const next = await apply(id, { type: 'cancel' });
+      if (!next) continue;
+      out.push(next);
+      if (before?.state === 'downloading' && before.downloadId !== null) {
+        await deps.downloads.cancel(before.downloadId).catch(() => {});
+      }
+    }
+    kick();
+    return out;
+  }
+
+  async function clearFinished(): Promise<number> {
+    const db = await deps.db();
+    const tx = db.transaction('downloads', 'readwrite');
+    const removed: string[] = [];
+    for (const job of await tx.store.getAll()) {
+      if (!isFinalDownload(job.state)) continue;
+      await tx.store.delete(job.id);
+      removed.push(job.id);
+    }
+    await tx.done;
+    changed([], removed);
+    return removed.length;
+  }
+
+  /** Publishes an item as an unlisted share link and keeps it (remix, "copy share link"). */
+  async function share(itemId: string): Promise<{ postId: string; url: string }> {
+    const it = await item(itemId);
+    if (!it) throw new SoraError('not_found', 'The item is no longer in history.');
+    if (!isPublishable(it)) throw new SoraError('bad_request', 'Only finished videos can be shared.');
+    if (it.postId) {
+      try {
+        await deps.sora.getPost(it.postId);
+        return { postId: it.postId, url: postUrl(it.postId) };
+      } catch (e) {
+        if (!(e instanceof SoraError && e.code === 'not_found')) throw e;
+      }
+    }
+    const { postId } = await deps.sora.publish(it.id);
+    await patchItem(it.id, { postId });
+    return { postId, url: postUrl(postId) };
+  }
+
+  /** Deletes the kept share link of an item. */
+  async function unpublishItem(itemId: string): Promise<HistoryItem | null> {
+    const it = await item(itemId);
+    if (!it) return null;
+    if (it.postId) {
+      try {
+        await deps.sora.deletePost(it.postId);
+      } catch (e) {
+        if (!(e instanceof SoraError && e.code === 'not_found')) throw e;
+      }
+    }
+    const next = await patchHistoryItem(await deps.db(), itemId, { postId: undefined }, now());
+    if (next) deps.onItemsChanged?.([next]);
+    return next ?? null;
+  }
+
+  return { enqueue, list, cancel, clearFinished, share, unpublishItem, tick, settle, openJobs };
+}
+
+export type MediaWorker = ReturnType<typeof createMediaWorker>;

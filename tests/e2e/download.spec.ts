@@ -1,0 +1,208 @@
+/**
+ * Watermark-free downloads, end to end: the real build in Chromium against the simulator. Files land in
+ * the profile's download folder (the fixture seeds `download.default_directory`; Playwright's own download
+ * handling is switched off so the extension's file names are kept).
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { BrowserContext, Page } from '@playwright/test';
+import { loadFixture } from '../sim/app';
+import { backendCalls, expect, test } from './fixtures';
+
+const EMAIL = 'ada@example.com';
+const DAY_MS = 86_400_000;
+
+/** Lets the browser save downloads itself (Playwright otherwise takes them over with GUID names). */
+async function browserDownloads(context: BrowserContext, page: Page): Promise<void> {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Browser.setDownloadBehavior', { behavior: 'default', eventsEnabled: false });
+  await cdp.detach();
+}
+
+/** Finished files under a folder (no partial `.crdownload`), relative paths. */
+function filesIn(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((d) => d.isFile() && !d.name.endsWith('.crdownload'))
+    .map((d) => path.relative(dir, path.join(d.parentPath, d.name)))
+    .sort();
+}
+
+async function openHistory(page: Page): Promise<void> {
+  await page.getByRole('tab', { name: 'History' }).click();
+  await expect(page.getByTestId('history-view')).toBeVisible();
+}
+
+async function importFromSora(page: Page, expected: number): Promise<void> {
+  await page.getByTestId('history-import').click();
+  await expect(page.getByTestId('history-count')).toHaveText(`${expected} items`);
+}
+
+async function setSettings(page: Page, patch: Record<string, unknown>): Promise<void> {
+  await page.evaluate(async (p) => {
+    // The extension page's storage (typed here: the tests' tsconfig has no chrome types).
+    type Local = { get(k: string): Promise<Record<string, unknown>>; set(v: object): Promise<void> };
+    const local = (globalThis as unknown as { chrome: { storage: { local: Local } } }).chrome.storage.local;
+    const stored = ((await local.get('settings')).settings as object | undefined) ?? {};
+    await local.set({ settings: { ...stored, ...p } });
+  }, patch);
+}
+
+test('a finished video downloads clean under the templated name, and the post is deleted again', async ({
+  extension,
+  sim,
+}) => {
+  await extension.login(EMAIL);
+  const [genId] = sim.control.seedDrafts({ count: 1, email: EMAIL, promptPrefix: 'Lighthouse: at dusk?' });
+  const page = await extension.openSidePanel();
+  await browserDownloads(extension.context, page);
+  await openHistory(page);
+  await importFromSora(page, 1);
+
+  // The template, typed in the History view's settings, with its live preview.
+  await page.getByText('Export, import and file names').click();
+  await page.getByLabel('Download folder').fill('My Sora/clips');
+  await page.getByLabel('Download folder').press('Enter');
+  const template = page.getByLabel('File name template');
+  await template.fill('{kind}_{prompt:20}_{id}');
+  await expect(page.getByTestId('filename-preview')).toContainText(
+    'My Sora/clips/video_A lighthouse on a cl_gen_01k2example.mp4',
+  );
+  await template.press('Enter');
+
+  await page.getByTestId('history-row').first().click();
+  await page.getByTestId('history-download-clean').click();
+  const expected = path.join('My Sora', 'clips', `video_Lighthouse at dusk 1_${genId}.mp4`);
+  await expect.poll(() => filesIn(extension.downloadsDir), { timeout: 20_000 }).toEqual([expected]);
+  const bytes = readFileSync(path.join(extension.downloadsDir, expected));
+  expect(Buffer.compare(bytes, Buffer.from(loadFixture('video-clean-landscape.mp4')))).toBe(0);
+
+  // Published as an unlisted link, read, downloaded, then deleted.
+  await expect
+    .poll(() => backendCalls(sim, '/backend/project_y/post*').map((e) => `${e.method} ${e.status}`))
+    .toEqual(['POST 200', 'GET 200', 'DELETE 200']);
+  const publish = backendCalls(sim, '/backend/project_y/post').find((e) => e.method === 'POST');
+  expect(publish?.body).toMatchObject({ destinations: [{ type: 'shared_link_unlisted' }] });
+  const served = sim.control.log({ host: 'videos.openai.com' }).filter((e) => e.path.endsWith('source.mp4'));
+  expect(served.length).toBeGreaterThan(0);
+  await expect(page.getByTestId('history-dl-count')).toHaveText('1 of 1 finished');
+  await expect(page.getByTestId('history-row').first()).toContainText('Downloaded (no watermark)');
+});
+
+test('an expired media URL (403) is read again from Sora before the normal file downloads', async ({
+  extension,
+  sim,
+}) => {
+  await extension.login(EMAIL);
+  const [genId] = sim.control.seedDrafts({ count: 1, email: EMAIL, promptPrefix: 'Old clip' });
+  const page = await extension.openSidePanel();
+  await browserDownloads(extension.context, page);
+  await setSettings(page, { filenameTemplate: '{id}', downloadFolder: 'Sora' });
+  await openHistory(page);
+  await importFromSora(page, 1);
+
+  // Days later the signed URLs have expired.
+  sim.clock.advance(sim.config.mediaUrlLifetimeSec * 1000 + DAY_MS);
+  const readsBefore = backendCalls(sim, '/backend/project_y/profile/drafts*').length;
+  await page.reload();
+  await openHistory(page);
+  // The thumbnail answers 403 and is replaced by a fresh one.
+  const thumb = page.getByTestId('history-row').first().locator('img');
+  await expect
+    .poll(() => thumb.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0))
+    .toBe(true);
+  const media = sim.control.log({ host: 'videos.openai.com' });
+  expect(media.some((e) => e.status === 403)).toBe(true);
+  expect(backendCalls(sim, '/backend/project_y/profile/drafts*').length).toBeGreaterThan(readsBefore);
+
+  await page.getByTestId('history-row').first().click();
+  await page.getByRole('button', { name: 'Download normal file' }).click();
+  await expect
+    .poll(() => filesIn(extension.downloadsDir), { timeout: 20_000 })
+    .toEqual([path.join('Sora', `${genId}.mp4`)]);
+  const bytes = readFileSync(path.join(extension.downloadsDir, 'Sora', `${genId}.mp4`));
+  // The normal file is the watermarked one, and it is not called clean.
+  expect(Buffer.compare(bytes, Buffer.from(loadFixture('video-wm-landscape.mp4')))).toBe(0);
+  await expect(page.getByTestId('history-row').first()).toContainText('Downloaded');
+  await expect(page.getByTestId('history-row').first()).not.toContainText('no watermark');
+  expect(backendCalls(sim, '/backend/project_y/post*')).toHaveLength(0);
+});
+
+test('bulk download of five items, two at a time, numbered, each post deleted', async ({
+  extension,
+  sim,
+}) => {
+  await extension.login(EMAIL);
+  const ids = sim.control.seedDrafts({ count: 5, email: EMAIL, promptPrefix: 'Batch' });
+  const page = await extension.openSidePanel();
+  await browserDownloads(extension.context, page);
+  await setSettings(page, {
+    filenameTemplate: '{index}_{prompt:12}',
+    downloadFolder: 'Bulk',
+    sidecar: 'txt',
+  });
+  await openHistory(page);
+  await importFromSora(page, 5);
+
+  const list = page.getByTestId('history-list');
+  await list.focus();
+  await page.keyboard.press('Control+a');
+  await expect(page.getByTestId('history-selection')).toContainText('5 selected');
+  await page.getByTestId('history-bulk-download').click();
+  await expect(page.getByTestId('history-dl-count')).toHaveText('5 of 5 finished', { timeout: 30_000 });
+
+  // Newest first in the list, so Batch 5 is number 1.
+  const videos = [5, 4, 3, 2, 1].map((n, i) => path.join('Bulk', `${i + 1}_Batch ${n}.mp4`));
+  const sidecars = videos.map((v) => v.replace(/\.mp4$/, '.txt'));
+  await expect.poll(() => filesIn(extension.downloadsDir)).toEqual([...videos, ...sidecars].sort());
+  const clean = Buffer.from(loadFixture('video-clean-landscape.mp4'));
+  for (const v of videos)
+    expect(Buffer.compare(readFileSync(path.join(extension.downloadsDir, v)), clean)).toBe(0);
+  const sidecar = readFileSync(path.join(extension.downloadsDir, sidecars[0] as string), 'utf8');
+  expect(sidecar).toContain('Batch 5');
+  expect(sidecar).toContain(`id: ${ids[4]}`);
+  expect(sidecar).toContain('watermark-free: yes');
+
+  const posts = backendCalls(sim, '/backend/project_y/post*');
+  expect(posts.filter((e) => e.method === 'POST')).toHaveLength(5);
+  expect(posts.filter((e) => e.method === 'DELETE' && e.status === 200)).toHaveLength(5);
+  // Never more than two files in flight at once: the publish → delete windows overlap at most twice.
+  let open = 0;
+  let most = 0;
+  for (const e of posts) {
+    if (e.method === 'POST') open++;
+    if (e.method === 'DELETE') open--;
+    most = Math.max(most, open);
+  }
+  expect(most).toBeLessThanOrEqual(2);
+});
+
+test('downloads continue after the service worker is stopped mid-batch', async ({ extension, sim }) => {
+  await extension.login(EMAIL);
+  sim.control.seedDrafts({ count: 4, email: EMAIL, promptPrefix: 'Resume' });
+  const page = await extension.openSidePanel();
+  await browserDownloads(extension.context, page);
+  await setSettings(page, { filenameTemplate: '{prompt:10}', downloadFolder: 'Resumed' });
+  await openHistory(page);
+  await importFromSora(page, 4);
+  // Slow Sora down a little so the stop lands in the middle of the batch.
+  sim.control.addFault({ path: '/backend/project_y/post/*', method: 'GET', kind: 'delay', delayMs: 400 });
+  await page.getByTestId('history-list').focus();
+  await page.keyboard.press('Control+a');
+  await page.getByTestId('history-bulk-download').click();
+  await expect.poll(() => filesIn(extension.downloadsDir).length, { timeout: 20_000 }).toBeGreaterThan(0);
+  await extension.stopServiceWorker();
+  // Any extension page waking the worker is enough: it resumes what is stored.
+  const again = await extension.openSidePanel();
+  await openHistory(again);
+  const names = [4, 3, 2, 1].map((n) => path.join('Resumed', `Resume ${n}.mp4`)).sort();
+  await expect.poll(() => filesIn(extension.downloadsDir), { timeout: 30_000 }).toEqual(names);
+  await expect(again.getByTestId('history-dl-count')).toHaveText('4 of 4 finished', { timeout: 20_000 });
+  // A publish cut off by the stop may be sent again (Sora cannot be asked which posts exist): at most one
+  // post per stop can be left behind; every post whose id came back was deleted.
+  const posts = backendCalls(sim, '/backend/project_y/post*');
+  const created = posts.filter((e) => e.method === 'POST' && e.status === 200).length;
+  const deleted = posts.filter((e) => e.method === 'DELETE' && e.status === 200).length;
+  expect(created - deleted).toBeLessThanOrEqual(1);
+  expect(deleted).toBeGreaterThanOrEqual(4);
+});

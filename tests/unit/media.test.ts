@@ -1,0 +1,577 @@
+/**
+ * Publish-and-download: the state machine alone, then the worker against the simulator in process (real
+ * lib/sora endpoints, fake-indexeddb, a fake download manager that fetches what it is given from the
+ * simulator and reports what came back).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { HistoryItem } from '../../lib/db/history';
+import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
+import { importFromSora } from '../../lib/history/import';
+import { createResolver } from '../../lib/history/resolve';
+import { createHistorySoraPort, type HistorySoraPort } from '../../lib/history/sora-port';
+import {
+  type DownloadEvent,
+  type DownloadJob,
+  MAX_STEP_ATTEMPTS,
+  newDownloadJob,
+  transitionDownload,
+} from '../../lib/media/model';
+import { askParseService, ParseServiceError, parseServiceEndpoint } from '../../lib/media/parse-service';
+import { textDataUrl } from '../../lib/media/sidecar';
+import {
+  createMediaWorker,
+  type DownloadItemLike,
+  type DownloadsApi,
+  type MediaDeps,
+  type UrlCheck,
+} from '../../lib/media/worker';
+import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
+import { createSoraHttp } from '../../lib/sora/http';
+import { randomSentinel } from '../../lib/sora/sentinel';
+import { createSim, loadFixture, type Sim } from '../sim/app';
+
+const EMAIL = 'ada@example.com';
+const DAY = 86_400_000;
+
+// ------------------------------------------------------------------------------------------ state machine
+
+const job = (patch: Partial<DownloadJob> = {}): DownloadJob => ({
+  ...newDownloadJob({
+    id: 'dl_1',
+    itemId: 'gen_1',
+    batchId: 'b',
+    index: 1,
+    total: 1,
+    mode: 'clean',
+    keepPublished: false,
+    sidecar: 'none',
+    now: 0,
+  }),
+  ...patch,
+});
+
+function run(start: DownloadJob, events: DownloadEvent[]): DownloadJob {
+  let j = start;
+  events.forEach((e, i) => {
+    const next = transitionDownload(j, e, i + 1);
+    if (next === null) throw new Error(`${e.type} does not apply in ${j.state}`);
+    j = next;
+  });
+  return j;
+}
+
+describe('download state machine', () => {
+  it('clean: publish → resolve → download → unpublish → done', () => {
+    const j = run(job(), [
+      { type: 'start' },
+      { type: 'publishSending' },
+      { type: 'published', postId: 's_1', kept: false },
+      { type: 'resolved', url: 'https://v/clean.mp4', source: 'post_source' },
+      { type: 'downloadRequested', filename: 'Sora/a.mp4' },
+      { type: 'downloadStarted', downloadId: 7 },
+      { type: 'downloaded', savedAs: 'a.mp4' },
+    ]);
+    expect(j).toMatchObject({ state: 'unpublishing', after: 'done', postId: 's_1', downloadId: 7 });
+    expect(run(j, [{ type: 'unpublished', leftPublished: false }])).toMatchObject({
+      state: 'done',
+      after: null,
+    });
+  });
+
+  it('keeps the post when asked, and never deletes a post it found kept', () => {
+    const kept = run(job({ keepPublished: true }), [
+      { type: 'start' },
+      { type: 'published', postId: 's_1', kept: false },
+      { type: 'resolved', url: 'u', source: 'post_source' },
+      { type: 'downloaded', savedAs: 'a.mp4' },
+    ]);
+    expect(kept.state).toBe('done');
+    const found = run(job(), [
+      { type: 'start' },
+      { type: 'published', postId: 's_1', kept: true },
+      { type: 'noClean', message: 'none' },
+    ]);
+    expect(found).toMatchObject({ state: 'no_clean', lastError: { code: 'no_clean_source' } });
+  });
+
+  it('no clean source after publishing still deletes the post, then says so', () => {
+    const j = run(job(), [
+      { type: 'start' },
+      { type: 'published', postId: 's_1', kept: false },
+      { type: 'noClean', message: 'nothing clean' },
+    ]);
+    expect(j).toMatchObject({ state: 'unpublishing', after: 'no_clean' });
+    expect(run(j, [{ type: 'unpublished', leftPublished: false }]).state).toBe('no_clean');
+  });
+
+  it('retries a step with backoff, then fails (through unpublishing when it owns a post)', () => {
+    let j = run(job(), [{ type: 'start' }, { type: 'published', postId: 's_1', kept: false }]);
+    for (let i = 1; i < MAX_STEP_ATTEMPTS; i++) {
+      j = transitionDownload(
+        j,
+        { type: 'retry', delayMs: 1000, error: { code: 'network', message: 'x' } },
+        10,
+      ) as DownloadJob;
+      expect(j).toMatchObject({ state: 'resolving', attempts: i, nextAttemptAt: 1010 });
+    }
+    j = transitionDownload(
+      j,
+      { type: 'retry', delayMs: 1000, error: { code: 'network', message: 'x' } },
+      20,
+    ) as DownloadJob;
+    expect(j).toMatchObject({ state: 'unpublishing', after: 'failed' });
+  });
+
+  it('an expired URL while downloading goes back to resolving', () => {
+    const j = run(job({ mode: 'original' }), [
+      { type: 'start' },
+      { type: 'resolved', url: 'u', source: 'original' },
+      { type: 'downloadRequested', filename: 'a.mp4' },
+      { type: 'downloadStarted', downloadId: 3 },
+      { type: 'urlExpired', message: 'SERVER_FORBIDDEN' },
+    ]);
+    expect(j).toMatchObject({ state: 'resolving', downloadId: null, sourceUrl: null, attempts: 1 });
+  });
+
+  it('cancel: straight to canceled without a post, through unpublishing with one; stale events are ignored', () => {
+    expect(run(job(), [{ type: 'start' }, { type: 'cancel' }]).state).toBe('canceled');
+    const j = run(job(), [
+      { type: 'start' },
+      { type: 'published', postId: 's_1', kept: false },
+      { type: 'cancel' },
+    ]);
+    expect(j).toMatchObject({ state: 'unpublishing', after: 'canceled' });
+    expect(transitionDownload(j, { type: 'resolved', url: 'u', source: 'post_source' }, 9)).toBeNull();
+    expect(run(j, [{ type: 'unpublished', leftPublished: false }]).state).toBe('canceled');
+    expect(transitionDownload({ ...j, state: 'done' }, { type: 'cancel' }, 9)).toBeNull();
+  });
+
+  it('original mode never publishes', () => {
+    expect(run(job({ mode: 'original' }), [{ type: 'start' }]).state).toBe('resolving');
+  });
+});
+
+// ------------------------------------------------------------------------------------------ parse service
+
+describe('parse service', () => {
+  const shareUrl = 'https://sora.chatgpt.com/p/s_0123456789abcdef0123456789abcdef';
+  it('posts the share link (and nothing else) and returns the download link', async () => {
+    let sent: { url: string; body: unknown } | null = null;
+    const fetchFn = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      sent = { url: String(input), body: JSON.parse(String(init?.body)) };
+      return new Response(JSON.stringify({ download_link: 'https://cdn.example/clean.mp4' }));
+    }) as typeof fetch;
+    expect(await askParseService(fetchFn, 'https://parse.example/', shareUrl)).toBe(
+      'https://cdn.example/clean.mp4',
+    );
+    expect(sent).toEqual({ url: 'https://parse.example/get-sora-link', body: { url: shareUrl } });
+    expect(parseServiceEndpoint('https://x.example/get-sora-link/')).toBe('https://x.example/get-sora-link');
+  });
+
+  it('turns {error}, bad links, bad JSON and http: bases into ParseServiceError', async () => {
+    const answer = (body: string, status = 200) =>
+      (async () => new Response(body, { status })) as typeof fetch;
+    await expect(
+      askParseService(answer('{"error":"private video"}', 400), 'https://p.example', shareUrl),
+    ).rejects.toThrow(/private video/);
+    await expect(
+      askParseService(answer('{"download_link":"http://insecure"}'), 'https://p.example', shareUrl),
+    ).rejects.toBeInstanceOf(ParseServiceError);
+    await expect(askParseService(answer('<html>'), 'https://p.example', shareUrl)).rejects.toThrow(
+      /without JSON/,
+    );
+    await expect(askParseService(answer('{}'), 'http://p.example', shareUrl)).rejects.toThrow(/https/);
+  });
+});
+
+// ------------------------------------------------------------------------------------------ worker vs sim
+
+let n = 0;
+const dbs: CompanionDb[] = [];
+afterEach(() => {
+  for (const db of dbs.splice(0)) db.close();
+});
+
+interface FakeDownload extends DownloadItemLike {
+  headers: Record<string, string>;
+  bytes: Uint8Array | null;
+  text: string | null;
+}
+
+/** The browser's download manager, standing in: it fetches from the simulator at once. */
+function fakeDownloads(sim: Sim, opts: { hangDownloads?: boolean } = {}) {
+  const all: FakeDownload[] = [];
+  let nextId = 1;
+  let active = 0;
+  let maxActive = 0;
+  const api: DownloadsApi = {
+    async download({ url, filename }) {
+      const id = nextId++;
+      const d: FakeDownload = {
+        id,
+        url,
+        filename: `/downloads/${filename}`,
+        state: 'in_progress',
+        bytesReceived: 0,
+        totalBytes: 0,
+        startTime: new Date().toISOString(),
+        headers: {},
+        bytes: null,
+        text: null,
+      };
+      all.push(d);
+      if (opts.hangDownloads) return new Promise<number>(() => {});
+      if (url.startsWith('data:')) {
+        d.text = decodeURIComponent(url.slice(url.indexOf(',') + 1));
+        d.state = 'complete';
+        return id;
+      }
+      active++;
+      maxActive = Math.max(maxActive, active);
+      const res = await sim.fetch(url);
+      active--;
+      d.headers = Object.fromEntries(res.headers.entries());
+      if (res.ok) {
+        d.bytes = new Uint8Array(await res.arrayBuffer());
+        d.state = 'complete';
+        d.bytesReceived = d.totalBytes = d.bytes.length;
+      } else {
+        d.state = 'interrupted';
+        d.error = res.status === 403 ? 'SERVER_FORBIDDEN' : 'SERVER_BAD_CONTENT';
+      }
+      return id;
+    },
+    async search(query) {
+      return all.filter(
+        (d) =>
+          (query.id === undefined || d.id === query.id) && (query.url === undefined || d.url === query.url),
+      );
+    },
+    async cancel(id) {
+      const d = all.find((x) => x.id === id);
+      if (d) Object.assign(d, { state: 'interrupted', error: 'USER_CANCELED' });
+    },
+  };
+  return { api, all, maxActive: () => maxActive };
+}
+
+async function setup(
+  opts: {
+    settings?: Partial<Settings>;
+    sora?: (p: HistorySoraPort) => HistorySoraPort;
+    hangDownloads?: boolean;
+  } = {},
+) {
+  const sim = createSim({ speed: 0, seed: 11 });
+  sim.control.upsertUser({ email: EMAIL, plan: 'pro' });
+  const token = sim.control.accessToken(EMAIL);
+  const http = createSoraHttp({
+    fetch: sim.fetch,
+    getAccessToken: async () => token,
+    sentinel: randomSentinel(),
+    now: () => sim.clock.now(),
+  });
+  const db = await openCompanionDb({ name: `media-${++n}` });
+  dbs.push(db);
+  const realPort = createHistorySoraPort(http);
+  const sora = opts.sora ? opts.sora(realPort) : realPort;
+  const downloads = fakeDownloads(sim, { hangDownloads: opts.hangDownloads });
+  const settings: Settings = {
+    ...DEFAULT_SETTINGS,
+    filenameTemplate: '{index}_{prompt:20}_{id}',
+    ...opts.settings,
+  };
+  const now = () => sim.clock.now();
+  const resolver = createResolver({ db: async () => db, sora: realPort, now, batchDelayMs: 0 });
+  const checkUrl = async (url: string): Promise<UrlCheck> => {
+    const res = await sim.fetch(url, { method: 'HEAD' });
+    return res.ok ? 'ok' : res.status === 403 || res.status === 404 ? 'dead' : 'unknown';
+  };
+  const itemsChanged: HistoryItem[] = [];
+  const deps: MediaDeps = {
+    db: async () => db,
+    sora,
+    downloads: downloads.api,
+    resolveItem: (id) => resolver.resolve(id),
+    checkUrl,
+    askParseService: async () => {
+      throw new ParseServiceError('no service in this test');
+    },
+    settings: async () => settings,
+    now,
+    random: () => 0.5,
+    setTimer: () => () => {},
+    onItemsChanged: (items) => itemsChanged.push(...items),
+    textUrl: textDataUrl,
+  };
+  const worker = createMediaWorker(deps);
+  const seed = async (count: number) => {
+    const ids = sim.control.seedDrafts({ count, email: EMAIL, promptPrefix: 'Harbor at night' });
+    await importFromSora(db, realPort, { now });
+    return ids;
+  };
+  const posts = () => sim.control.log({ path: '/backend/project_y/post*' });
+  return { sim, db, worker, deps, downloads, settings, seed, posts, itemsChanged, realPort };
+}
+
+const CLEAN_LANDSCAPE = loadFixture('video-clean-landscape.mp4');
+
+describe('publish-and-download worker', () => {
+  it('downloads the clean file under the templated name, then deletes the post', async () => {
+    const s = await setup({ settings: { sidecar: 'json' } });
+    const [id] = await s.seed(1);
+    const [queued] = await s.worker.enqueue([id as string], 'clean');
+    await s.worker.settle();
+    const done = (await s.db.get('downloads', queued!.id))!;
+    expect(done).toMatchObject({
+      state: 'done',
+      source: 'post_source',
+      filename: `Sora/1_Harbor at night 1_${id}.mp4`,
+    });
+    const file = s.downloads.all.find((d) => d.bytes)!;
+    expect(file.headers['x-sim-watermark']).toBe('none');
+    expect(file.bytes).toEqual(CLEAN_LANDSCAPE);
+    const calls = s.posts().map((e) => `${e.method} ${e.status}`);
+    expect(calls).toEqual(['POST 200', 'GET 200', 'DELETE 200']);
+    expect(s.sim.state.posts.get(done.postId!)?.deleted).toBe(true);
+    const item = (await s.db.get('history', id as string))!;
+    expect(item).toMatchObject({ downloadedClean: true, downloadedFile: `1_Harbor at night 1_${id}.mp4` });
+    expect(item.downloadedAt).toBeGreaterThan(0);
+    expect(item.postId).toBeUndefined();
+    // The sidecar: next to the file, the prompt and settings, no URL.
+    const side = s.downloads.all.find((d) => d.text !== null)!;
+    expect(side.filename).toBe(`/downloads/Sora/1_Harbor at night 1_${id}.json`);
+    expect(JSON.parse(side.text!)).toMatchObject({ id, prompt: 'Harbor at night 1', watermarkFree: true });
+    expect(side.text).not.toMatch(/https?:\/\/videos/);
+  });
+
+  it('keeps the post published when the setting says so and records the share link', async () => {
+    const s = await setup({ settings: { keepPublished: true } });
+    const [id] = await s.seed(1);
+    await s.worker.enqueue([id as string], 'clean');
+    await s.worker.settle();
+    expect(s.posts().map((e) => e.method)).toEqual(['POST', 'GET']);
+    const item = (await s.db.get('history', id as string))!;
+    expect(item.postId).toMatch(/^s_[0-9a-f]{32}$/);
+    // A second download reuses the kept post instead of publishing again.
+    await s.worker.enqueue([id as string], 'clean');
+    await s.worker.settle();
+    expect(s.posts().filter((e) => e.method === 'POST')).toHaveLength(1);
+  });
+
+  it('asks the parse service when one is configured, with the share link', async () => {
+    const s = await setup({ settings: { parseServiceUrl: 'https://parse.example' } });
+    const asked: string[] = [];
+    s.deps.askParseService = async (_base, shareUrl) => {
+      asked.push(shareUrl);
+      // The service answers with a clean link (here: the post's own clean source).
+      const post = await s.realPort.getPost(shareUrl);
+      return post.attachments![0]!.encodings!.source!.path!;
+    };
+    const worker = createMediaWorker(s.deps);
+    const [id] = await s.seed(1);
+    const [queued] = await worker.enqueue([id as string], 'clean');
+    await worker.settle();
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).toMatch(/^https:\/\/sora\.chatgpt\.com\/p\/s_[0-9a-f]{32}$/);
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({ state: 'done', source: 'parse_service' });
+    expect(s.downloads.all[0]?.headers['x-sim-watermark']).toBe('none');
+  });
+
+  it('falls back to the post when the parse service fails', async () => {
+    const s = await setup({ settings: { parseServiceUrl: 'https://parse.example' } });
+    const [id] = await s.seed(1);
+    const [queued] = await s.worker.enqueue([id as string], 'clean');
+    await s.worker.settle();
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({ state: 'done', source: 'post_source' });
+  });
+
+  it('says when no clean source exists, unpublishes, and then offers the normal file honestly', async () => {
+    const s = await setup({
+      sora: (p) => ({
+        ...p,
+        // Sora answers a post whose attachment has no clean URL at all.
+        getPost: async (postId) => {
+          const post = await p.getPost(postId);
+          return {
+            ...post,
+            attachments: post.attachments?.map((a) => ({
+              ...a,
+              encodings: { source: null },
+              downloadable_url: null,
+            })),
+          };
+        },
+      }),
+    });
+    const [id] = await s.seed(1);
+    const [clean] = await s.worker.enqueue([id as string], 'clean');
+    await s.worker.settle();
+    const failed = (await s.db.get('downloads', clean!.id))!;
+    expect(failed).toMatchObject({ state: 'no_clean', lastError: { code: 'no_clean_source' } });
+    expect(s.downloads.all).toHaveLength(0);
+    expect(s.posts().map((e) => e.method)).toEqual(['POST', 'GET', 'DELETE']);
+
+    const [original] = await s.worker.enqueue([id as string], 'original');
+    await s.worker.settle();
+    expect(await s.db.get('downloads', original!.id)).toMatchObject({ state: 'done', source: 'original' });
+    expect(s.downloads.all[0]?.headers['x-sim-watermark']).toBe('present');
+    expect((await s.db.get('history', id as string))?.downloadedClean).toBe(false);
+  });
+
+  it('continues after a restart between publishing and reading the post, without publishing twice', async () => {
+    const s = await setup();
+    const [id] = await s.seed(1);
+    // First life: the post read never answers (the worker is stopped while it waits).
+    const stuck = createMediaWorker({
+      ...s.deps,
+      sora: { ...s.deps.sora, getPost: () => new Promise(() => {}) },
+    });
+    const [queued] = await stuck.enqueue([id as string], 'clean');
+    for (let i = 0; i < 20 && (await s.db.get('downloads', queued!.id))?.state !== 'resolving'; i++)
+      await stuck.tick();
+    await new Promise((r) => setTimeout(r, 10));
+    const mid = (await s.db.get('downloads', queued!.id))!;
+    expect(mid).toMatchObject({ state: 'resolving' });
+    expect(mid.postId).toMatch(/^s_/);
+    // Second life: a fresh worker on the same database picks it up.
+    const fresh = createMediaWorker(s.deps);
+    await fresh.settle();
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({ state: 'done' });
+    expect(s.posts().filter((e) => e.method === 'POST')).toHaveLength(1);
+    expect(s.posts().filter((e) => e.method === 'DELETE')).toHaveLength(1);
+  });
+
+  it('adopts a download the stopped worker had started instead of starting a second one', async () => {
+    const s = await setup({ hangDownloads: true });
+    const [id] = await s.seed(1);
+    const [queued] = await s.worker.enqueue([id as string], 'clean');
+    for (let i = 0; i < 30 && (await s.db.get('downloads', queued!.id))?.downloadRequestedAt == null; i++) {
+      await s.worker.tick();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const mid = (await s.db.get('downloads', queued!.id))!;
+    expect(mid).toMatchObject({ state: 'downloading', downloadId: null });
+    expect(s.downloads.all).toHaveLength(1);
+    // The browser finished that download while no worker was running.
+    Object.assign(s.downloads.all[0]!, { state: 'complete' });
+    const fresh = createMediaWorker(s.deps);
+    await fresh.settle();
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({ state: 'done', downloadId: 1 });
+    expect(s.downloads.all).toHaveLength(1);
+  });
+
+  it('re-reads an expired media URL (403) before downloading the normal file', async () => {
+    const s = await setup();
+    const [id] = await s.seed(1);
+    const before = (await s.db.get('history', id as string))!.url;
+    s.sim.clock.advance(4 * DAY);
+    expect((await s.sim.fetch(before, { method: 'HEAD' })).status).toBe(403);
+    const draftsReads = () => s.sim.control.log({ path: '/backend/project_y/profile/drafts*' }).length;
+    const readsBefore = draftsReads();
+    const [queued] = await s.worker.enqueue([id as string], 'original');
+    await s.worker.settle();
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({ state: 'done' });
+    expect(draftsReads()).toBeGreaterThan(readsBefore);
+    const after = (await s.db.get('history', id as string))!;
+    expect(after.url).not.toBe(before);
+    expect(s.downloads.all[0]?.state).toBe('complete');
+  });
+
+  it('goes back to resolving when the browser reports the URL forbidden mid-download', async () => {
+    const s = await setup();
+    const [id] = await s.seed(1);
+    let first = true;
+    const api = s.deps.downloads;
+    const worker = createMediaWorker({
+      ...s.deps,
+      downloads: {
+        ...api,
+        async download(o) {
+          if (!first) return api.download(o);
+          first = false;
+          // The first URL expires between resolving and downloading.
+          return api.download({ ...o, url: `${o.url.split('?')[0]}?se=2000-01-01T00%3A00%3A00Z&sig=x` });
+        },
+      },
+    });
+    const [queued] = await worker.enqueue([id as string], 'clean');
+    await worker.settle();
+    const done = (await s.db.get('downloads', queued!.id))!;
+    expect(done.state).toBe('done');
+    expect(s.downloads.all.map((d) => d.state)).toEqual(['interrupted', 'complete']);
+    expect(s.posts().filter((e) => e.method === 'GET').length).toBe(2);
+  });
+
+  it('bulk: five items, at most two at a time, numbered in order', async () => {
+    const s = await setup({ settings: { filenameTemplate: '{index}_{id}' } });
+    const ids = await s.seed(5);
+    const jobs = await s.worker.enqueue(ids, 'clean');
+    let maxActive = 0;
+    for (let i = 0; i < 200; i++) {
+      await s.worker.tick();
+      const all = await s.db.getAll('downloads');
+      maxActive = Math.max(
+        maxActive,
+        all.filter((j) => ['publishing', 'resolving', 'downloading', 'unpublishing'].includes(j.state))
+          .length,
+      );
+      if (all.every((j) => ['done', 'failed', 'no_clean', 'canceled'].includes(j.state))) break;
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await s.worker.settle();
+    const final = await s.db.getAll('downloads');
+    expect(final.every((j) => j.state === 'done')).toBe(true);
+    expect(maxActive).toBeLessThanOrEqual(2);
+    const names = jobs.map((j) => final.find((f) => f.id === j.id)!.filename);
+    expect(names).toEqual(ids.map((id, i) => `Sora/${i + 1}_${id}.mp4`));
+    expect(s.downloads.all.every((d) => d.headers['x-sim-watermark'] === 'none')).toBe(true);
+    expect(s.posts().filter((e) => e.method === 'DELETE')).toHaveLength(5);
+  });
+
+  it('cancels a job and still deletes the post it made', async () => {
+    const s = await setup();
+    const [id] = await s.seed(1);
+    const slow = createMediaWorker({
+      ...s.deps,
+      sora: { ...s.deps.sora, getPost: () => new Promise(() => {}) },
+    });
+    const [queued] = await slow.enqueue([id as string], 'clean');
+    for (let i = 0; i < 20 && (await s.db.get('downloads', queued!.id))?.state !== 'resolving'; i++)
+      await slow.tick();
+    await slow.cancel([queued!.id]);
+    const fresh = createMediaWorker(s.deps);
+    await fresh.settle();
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({ state: 'canceled' });
+    expect(s.posts().filter((e) => e.method === 'DELETE')).toHaveLength(1);
+  });
+
+  it('images take the file as Sora serves it (no post)', async () => {
+    const s = await setup();
+    await s.db.put('history', {
+      id: 'gen_img1',
+      taskId: 'task_img1',
+      jobId: null,
+      kind: 'image',
+      prompt: 'a red kite',
+      params: {},
+      url: 'https://videos.openai.com/missing.png',
+      createdAt: 1,
+      status: 'ready',
+    });
+    const [queued] = await s.worker.enqueue(['gen_img1'], 'clean');
+    expect(queued?.mode).toBe('original');
+  });
+
+  it('share and unpublish keep the item in step with Sora', async () => {
+    const s = await setup();
+    const [id] = await s.seed(1);
+    const { postId, url } = await s.worker.share(id as string);
+    expect(url).toBe(`https://sora.chatgpt.com/p/${postId}`);
+    expect((await s.worker.share(id as string)).postId).toBe(postId);
+    expect((await s.db.get('history', id as string))?.postId).toBe(postId);
+    await s.worker.unpublishItem(id as string);
+    expect(s.sim.state.posts.get(postId)?.deleted).toBe(true);
+    expect((await s.db.get('history', id as string))?.postId).toBeUndefined();
+  });
+});
