@@ -464,25 +464,24 @@ export function createMediaWorker(deps: MediaDeps) {
     const settings = await deps.settings();
     const batchId = randomId('dlb');
     const t = now();
-    const items = await Promise.all(itemIds.map((id) => item(id)));
-    const jobs: DownloadJob[] = [];
-    items.forEach((it, i) => {
-      if (!it) return;
-      jobs.push(
-        newDownloadJob({
-          id: randomId('dl'),
-          itemId: it.id,
-          batchId,
-          index: i + 1,
-          total: itemIds.length,
-          // Images are never posts: they always take the file as Sora serves it.
-          mode: isPublishable(it) ? mode : 'original',
-          keepPublished: settings.keepPublished,
-          sidecar: settings.sidecar,
-          now: t,
-        }),
-      );
-    });
+    // Refused or failed generations have no file: they are left out (and numbering skips them).
+    const items = (await Promise.all(itemIds.map((id) => item(id)))).filter(
+      (it): it is HistoryItem => it !== undefined && it.status === 'ready',
+    );
+    const jobs = items.map((it, i) =>
+      newDownloadJob({
+        id: randomId('dl'),
+        itemId: it.id,
+        batchId,
+        index: i + 1,
+        total: items.length,
+        // Images are never posts: they always take the file as Sora serves it.
+        mode: isPublishable(it) ? mode : 'original',
+        keepPublished: settings.keepPublished,
+        sidecar: settings.sidecar,
+        now: t,
+      }),
+    );
     const tx = db.transaction('downloads', 'readwrite');
     await Promise.all([...jobs.map((j) => tx.store.put(j)), tx.done]);
     changed(jobs);

@@ -20,7 +20,7 @@ import {
   type CookiesLike,
   SESSION_STORE_KEY,
 } from '../../lib/auth';
-import { listHistory } from '../../lib/db/history';
+import { type HistoryItem, listHistory } from '../../lib/db/history';
 import { getDb } from '../../lib/db/schema';
 import { exportCsv, exportJson } from '../../lib/history/exchange';
 import type { Job } from '../../lib/jobs/model';
@@ -381,7 +381,8 @@ describe('the access token never leaves memory and storage.session (real backgro
     }
 
     // A content script (or anything that is not our page) is refused before any handler runs.
-    const before = sim.control.log({ path: '/backend/*' }).length;
+    const meReads = () => sim.control.log({ path: '/backend/me' }).length;
+    const readsBefore = meReads();
     const refused = await w.ask(
       'jobs.enqueue',
       { inputs: [{ kind: 'video', prompt: 'from the page' }] },
@@ -392,19 +393,18 @@ describe('the access token never leaves memory and storage.session (real backgro
       ok: false,
       error: REFUSED,
     });
-    expect(
-      await w.ask(
-        'account.get',
-        {},
-        { id: 'another-extension', url: 'chrome-extension://another-extension/p.html' },
-      ),
-    ).toEqual({ ok: false, error: REFUSED });
-    expect(await w.ask('account.get', {}, { url: 'https://evil.example/' })).toEqual({
+    const otherExtension = { id: 'another-extension', url: 'chrome-extension://another-extension/p.html' };
+    expect(await w.ask('account.get', { refresh: true }, otherExtension)).toEqual({
       ok: false,
       error: REFUSED,
     });
+    expect(await w.ask('account.get', { refresh: true }, { url: 'https://evil.example/' })).toEqual({
+      ok: false,
+      error: REFUSED,
+    });
+    expect(meReads()).toBe(readsBefore);
     expect((await jobsOf(w)).some((j) => j.request.prompt === 'from the page')).toBe(false);
-    expect(sim.control.log({ path: '/backend/*' }).length - before).toBeLessThanOrEqual(1);
+    expect(sim.control.log().some((e) => e.rawBody?.includes('from the page'))).toBe(false);
 
     // --- The scan -------------------------------------------------------------------------------------
     const tokens = [...new Set([...w.minted, ...w.bearers.map((b) => b.token)])];
@@ -489,6 +489,41 @@ describe('what travels towards the Sora page', () => {
         target: 'https://sora.chatgpt.com',
       },
     ]);
+  });
+
+  it('the history export keeps only whitelisted fields: no token, cookie or signed URL in params or item', () => {
+    const at = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEifQ.c2lnbmF0dXJlLXNlY3JldA';
+    const item: HistoryItem = {
+      id: 'gen_01abc',
+      taskId: 'task_01abc',
+      jobId: 'job-1',
+      kind: 'video',
+      prompt: 'a lighthouse',
+      // Whatever a future request parameter might carry, only the known setting keys travel.
+      params: {
+        orientation: 'landscape',
+        nFrames: 150,
+        accessToken: at,
+        authorization: `Bearer ${at}`,
+        headers: { authorization: `Bearer ${at}` },
+        cookie: '__Secure-next-auth.session-token=abc',
+        cameoIds: ['ch_1'],
+      },
+      url: `https://videos.openai.com/az/files/x/raw?se=2026-01-01&sig=${at}`,
+      downloadUrl: `https://videos.openai.com/d?sig=${at}`,
+      thumbnailUrl: `https://videos.openai.com/t?sig=${at}`,
+      createdAt: 0,
+      status: 'ready',
+      postId: 's_0123456789abcdef0123456789abcdef',
+    };
+    for (const text of [exportJson([item], 0), exportCsv([item])]) {
+      expect(text).toContain('a lighthouse');
+      expect(text).toContain('landscape');
+      for (const secret of secretParts(at)) expect(text).not.toContain(secret);
+      expect(text).not.toMatch(
+        /accessToken|authorization|session-token|cookie|Bearer|videos\.openai\.com|sig=/i,
+      );
+    }
   });
 
   it('the content script answers only our background, and only the two known questions', async () => {
