@@ -46,6 +46,27 @@ async function main() {
     return page;
   };
 
+  // Something to look at: a few jobs moving through the queue and drafts "made elsewhere" in history.
+  sim.control.setConfig({ speed: 10 });
+  const seedPage = await open('sidepanel.html', 400, 720);
+  await seedPage.evaluate(async () => {
+    const runtime = (
+      globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
+    ).chrome.runtime;
+    const ask = (name: string, req: unknown) =>
+      runtime.sendMessage({ channel: 'companion', kind: 'request', name, req });
+    await ask('jobs.enqueue', {
+      inputs: [
+        { kind: 'video', prompt: 'A paper boat sails down a rainy street at dusk', nFrames: 300 },
+        { kind: 'video', prompt: 'A fox runs through fresh snow, slow motion', orientation: 'portrait' },
+        { kind: 'image', prompt: 'A lighthouse in watercolour', width: 360, height: 360 },
+        { kind: 'video', prompt: 'Timelapse of clouds over mountains', nFrames: 450 },
+      ],
+    });
+    await ask('history.importFromSora', {});
+  });
+  await seedPage.close();
+
   if (headed) {
     await open('popup.html', 360, 420);
     const panel = await open('sidepanel.html', 420, 800);
@@ -69,10 +90,15 @@ async function main() {
 
       const panel = await open('sidepanel.html', 400, 720);
       await panel.emulateMedia({ colorScheme: scheme });
-      await panel.getByTestId('videos-left').waitFor();
-      const panelShot = path.join(OUT_DIR, `sidepanel-${scheme}.png`);
-      await panel.screenshot({ path: panelShot, fullPage: true });
-      shots.push(panelShot);
+      for (const tab of await panel.getByRole('tab').all()) {
+        const name = ((await tab.textContent()) ?? 'view').trim().toLowerCase();
+        await tab.click();
+        await panel.getByRole('tabpanel').first().waitFor();
+        const panelShot = path.join(OUT_DIR, `sidepanel-${name}-${scheme}.png`);
+        await panel.screenshot({ path: panelShot, fullPage: true });
+        shots.push(panelShot);
+      }
+      await panel.close();
     }
     console.info('No display found, so the demo ran headless and walked through the main screens.');
     console.info(`Screenshots saved in ${OUT_DIR}:`);
