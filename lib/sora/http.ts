@@ -84,6 +84,10 @@ export function backendUrl(path: string, query?: Record<string, QueryValue>): st
   const url = new URL(
     /^https?:\/\//i.test(path) ? path : `${BACKEND_BASE}${path.startsWith('/') ? '' : '/'}${path}`,
   );
+  // The Bearer token goes with every call made from this URL: never let it leave the backend.
+  if (!url.href.startsWith(`${BACKEND_BASE}/`)) {
+    throw new SoraError('bad_request', `Refused to send the access token outside ${BACKEND_BASE}.`);
+  }
   for (const [k, val] of Object.entries(query ?? {})) {
     if (val !== null && val !== undefined) url.searchParams.set(k, String(val));
   }

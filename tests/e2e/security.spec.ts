@@ -139,6 +139,33 @@ function dumpOriginStorage(page: Page): Promise<Record<string, string>> {
   });
 }
 
+/**
+ * The extension's isolated world in a Sora tab (where its content script runs), reached through CDP:
+ * Playwright itself only evaluates in the page's main world.
+ */
+async function contentScriptWorld(extension: ExtensionHelpers, page: Page) {
+  const cdp: CDPSession = await extension.context.newCDPSession(page);
+  const contexts: { id: number; origin: string; auxData?: { type?: string } }[] = [];
+  cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
+  await cdp.send('Runtime.enable');
+  const contextId = () =>
+    contexts.find((c) => c.auxData?.type === 'isolated' && c.origin === `chrome-extension://${extension.id}`)
+      ?.id;
+  await expect.poll(contextId).toBeDefined();
+  return {
+    async evaluate(expression: string): Promise<unknown> {
+      const res = await cdp.send('Runtime.evaluate', {
+        expression,
+        contextId: contextId(),
+        awaitPromise: true,
+        returnByValue: true,
+      });
+      return res.result.value;
+    },
+    detach: () => cdp.detach(),
+  };
+}
+
 function collectConsole(extension: ExtensionHelpers, lines: string[]): void {
   const onConsole = (m: ConsoleMessage) => lines.push(`${m.type()} ${m.location().url} ${m.text()}`);
   extension.context.on('console', onConsole);
@@ -184,6 +211,15 @@ test('the access token is nowhere but storage.session and the Bearer header of b
   const sora = await extension.context.newPage();
   await sora.goto(FEED);
   await expect(sora.locator('article.card').first()).toBeVisible();
+  // Everything the background sends to this tab's content script, recorded inside the content script's
+  // own world (a second onMessage listener that never answers).
+  const contentScript = await contentScriptWorld(extension, sora);
+  await contentScript.evaluate(`{
+    globalThis.__received = [];
+    chrome.runtime.onMessage.addListener((message, sender) => {
+      globalThis.__received.push(JSON.stringify({ message, sender }));
+    });
+  }`);
   // A fresh service worker whose whole life is observed (console included).
   await extension.stopServiceWorker();
 
@@ -249,6 +285,19 @@ test('the access token is nowhere but storage.session and the Bearer header of b
   expect(requests.length).toBeGreaterThan(0);
   for (const d of requests) expect(Object.keys(d ?? {}).sort()).toEqual(['channel', 'flow', 'kind', 'nonce']);
   expect(ours.some((d) => d?.kind === 'answer')).toBe(true);
+  // What the content script received: only the background's sentinel questions, exactly {type, flow, nonce}.
+  const received = (await contentScript.evaluate('globalThis.__received')) as string[];
+  await contentScript.detach();
+  expect(received.length).toBeGreaterThan(0);
+  for (const raw of received) {
+    const { message, sender } = JSON.parse(raw) as {
+      message: Record<string, unknown>;
+      sender: { id: string };
+    };
+    expect(sender.id).toBe(extension.id);
+    expect(Object.keys(message).sort()).toEqual(['flow', 'nonce', 'type']);
+    expect(message.type).toBe('companion.sentinelToken');
+  }
   // The console capture works for the worker and the pages.
   await worker.evaluate(() => console.info('security-canary-worker'));
   await panel.evaluate(() => console.info('security-canary-page'));
@@ -272,6 +321,7 @@ test('the access token is nowhere but storage.session and the Bearer header of b
     'export.csv': csv,
     console: consoleLines.join('\n'),
     'messages in the Sora page': JSON.stringify(windowMessages),
+    'messages to the content script': received.join('\n'),
     'Sora page storage': JSON.stringify(await dumpOriginStorage(sora)),
     'Sora page DOM': await sora.content(),
     'requests (queries and bodies)': JSON.stringify(
@@ -360,24 +410,10 @@ test('web pages cannot message the extension; its content script is refused and 
     }, extension.id),
   ).toBe('blocked');
 
-  // The content script's isolated world, reached through CDP: the background refuses it, and
-  // storage.session (where the AT is) is closed to it.
-  const cdp: CDPSession = await extension.context.newCDPSession(sora);
-  const contexts: { id: number; origin: string; name: string; auxData?: { type?: string } }[] = [];
-  cdp.on('Runtime.executionContextCreated', (e) => contexts.push(e.context));
-  await cdp.send('Runtime.enable');
-  const isolated = () =>
-    contexts.find((c) => c.auxData?.type === 'isolated' && c.origin.includes(extension.id))?.id;
-  await expect.poll(isolated).toBeDefined();
-  const inContentScript = async (expression: string): Promise<unknown> => {
-    const res = await cdp.send('Runtime.evaluate', {
-      expression,
-      contextId: isolated(),
-      awaitPromise: true,
-      returnByValue: true,
-    });
-    return res.result.value;
-  };
+  // The content script's isolated world: the background refuses it, and storage.session (where the AT is)
+  // is closed to it.
+  const world = await contentScriptWorld(extension, sora);
+  const inContentScript = world.evaluate;
   expect(await inContentScript('typeof chrome.runtime.sendMessage')).toBe('function');
   const request = (name: string, req: unknown) =>
     `chrome.runtime.sendMessage(${JSON.stringify({ channel: 'companion', kind: 'request', name, req })})`;
@@ -401,7 +437,7 @@ test('web pages cannot message the extension; its content script is refused and 
     await inContentScript('chrome.storage.local.get(null).then((v) => JSON.stringify(v))'),
   );
   expect(local).not.toMatch(/accessToken|eyJ/);
-  await cdp.detach();
+  await world.detach();
 
   const jobs = (await ask(popup, 'jobs.list', {})) as { value: { jobs: unknown[] } };
   expect(jobs.value.jobs).toEqual([]);

@@ -142,6 +142,20 @@ describe('request basics', () => {
     expect(got.get('file')).toBeInstanceOf(Blob);
   });
 
+  it('never sends the access token to a host outside the backend', async () => {
+    const t = setup([json({ ok: true })]);
+    for (const path of [
+      'https://evil.example/backend/me',
+      'https://videos.openai.com/x',
+      'https://sora.chatgpt.com/api/x',
+    ]) {
+      await expect(t.http.request({ method: 'GET', path, schema: Obj })).rejects.toMatchObject({
+        code: 'bad_request',
+      });
+    }
+    expect(t.requests).toHaveLength(0);
+  });
+
   it('does not set credentials unless asked', async () => {
     const t = setup([json({ ok: true })]);
     await t.http.request({ method: 'GET', path: '/me', schema: Obj });
