@@ -41,10 +41,18 @@ export async function loadSettings(): Promise<Settings> {
   return normalizeSettings(stored[SETTINGS_KEY]);
 }
 
-export async function saveSettings(patch: Partial<Settings>): Promise<Settings> {
-  const next = normalizeSettings({ ...(await loadSettings()), ...patch });
-  await browser.storage.local.set({ [SETTINGS_KEY]: next });
-  return next;
+// Saves are read-merge-write: two in flight at once would each write the other's field back to its old
+// value. One chain per page keeps them in order.
+let saving: Promise<unknown> = Promise.resolve();
+
+export function saveSettings(patch: Partial<Settings>): Promise<Settings> {
+  const run = saving.then(async () => {
+    const next = normalizeSettings({ ...(await loadSettings()), ...patch });
+    await browser.storage.local.set({ [SETTINGS_KEY]: next });
+    return next;
+  });
+  saving = run.catch(() => {});
+  return run;
 }
 
 export function onSettingsChanged(fn: (settings: Settings) => void): () => void {

@@ -19,13 +19,18 @@ interface SettingsState {
   save(patch: Partial<Settings>): Promise<void>;
 }
 
+// Saves of this page still in flight: change events they cause would briefly show older values.
+let pendingSaves = 0;
+
 export const useSettings = create<SettingsState>((set) => ({
   settings: null,
   saving: false,
   savedAt: null,
   error: null,
   start() {
-    const stop = onSettingsChanged((settings) => set({ settings }));
+    const stop = onSettingsChanged((settings) => {
+      if (pendingSaves === 0) set({ settings });
+    });
     void loadSettings().then(
       (settings) => set((s) => (s.settings ? {} : { settings })),
       (e: unknown) => set({ error: toSerializedError(e) }),
@@ -33,14 +38,22 @@ export const useSettings = create<SettingsState>((set) => ({
     return stop;
   },
   async save(patch) {
-    set({ saving: true, error: null });
+    pendingSaves++;
+    // Shown at once: a checkbox must not flip back while the write is on its way.
+    set((s) => ({
+      saving: true,
+      error: null,
+      settings: s.settings ? { ...s.settings, ...patch } : s.settings,
+    }));
     try {
       const settings = await saveSettings(patch);
-      set({ settings, savedAt: Date.now() });
+      if (pendingSaves === 1) set({ settings, savedAt: Date.now() });
+      else set({ savedAt: Date.now() });
     } catch (e) {
       set({ error: toSerializedError(e) });
     } finally {
-      set({ saving: false });
+      pendingSaves--;
+      set({ saving: pendingSaves > 0 });
     }
   },
 }));
