@@ -14,35 +14,25 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import background from '../../entrypoints/background/index';
-import {
-  type CookieChangeListener,
-  type CookieLike,
-  type CookiesLike,
-  SESSION_STORE_KEY,
-} from '../../lib/auth';
+import { SESSION_STORE_KEY } from '../../lib/auth';
 import { type HistoryItem, listHistory } from '../../lib/db/history';
 import { getDb } from '../../lib/db/schema';
 import { exportCsv, exportJson } from '../../lib/history/exchange';
-import type { Job } from '../../lib/jobs/model';
 import { REFUSED } from '../../lib/messaging/transport';
 import { createContentListener } from '../../lib/remix/content-listener';
 import { createSentinelBridge } from '../../lib/sentinel-page/bridge';
 import { WINDOW_CHANNEL, type WindowLike } from '../../lib/sentinel-page/messages';
-import { createSim, type Sim } from '../sim/app';
-import type { LoginResult } from '../sim/types';
+import {
+  CONTENT_SCRIPT,
+  EMAIL,
+  ID,
+  jobsOf,
+  ORIGIN,
+  SORA_TAB,
+  setUpWorld,
+  tearDownWorld,
+} from './harness/background';
 
-const EMAIL = 'ada@example.com';
-const ID = 'test-extension-id';
-const ORIGIN = `chrome-extension://${ID}`;
-const SORA_TAB = { id: 42, index: 0, windowId: 1, url: 'https://sora.chatgpt.com/', active: true };
-const PAGE = { id: ID, url: `${ORIGIN}/sidepanel.html`, origin: ORIGIN };
-const CONTENT_SCRIPT = {
-  id: ID,
-  url: 'https://sora.chatgpt.com/explore',
-  origin: 'https://sora.chatgpt.com',
-  tab: SORA_TAB,
-  frameId: 0,
-};
 const ECHO_PROMPT = 'ECHO the bearer back';
 const WAIT = { timeout: 30_000, interval: 200 };
 
@@ -106,119 +96,20 @@ function secretParts(secret: string): string[] {
   return parts.length === 3 ? [secret, parts[1]!, parts[2]!] : [secret];
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// The browser around the background: cookies, missing fake APIs, the Sora tab, fetch to the simulator
+const FINAL = ['done', 'failed', 'canceled'];
 
-class SimCookieJar implements CookiesLike {
-  readonly jar = new Map<string, CookieLike>();
-  readonly listeners = new Set<CookieChangeListener>();
-  readonly onChanged = {
-    addListener: (l: CookieChangeListener) => void this.listeners.add(l),
-    removeListener: (l: CookieChangeListener) => void this.listeners.delete(l),
-  };
+describe('the access token never leaves memory and storage.session (real background, simulator)', () => {
+  afterAll(tearDownWorld);
 
-  constructor(login: LoginResult) {
-    for (const c of [...login.cookies, login.deviceId]) {
-      this.jar.set(c.name, { name: c.name, value: c.value, domain: 'sora.chatgpt.com', hostOnly: true });
-    }
-  }
-
-  async getAll(): Promise<CookieLike[]> {
-    return [...this.jar.values()];
-  }
-
-  async get(details: { name: string }): Promise<CookieLike | null> {
-    return this.jar.get(details.name) ?? null;
-  }
-
-  header(): string {
-    return [...this.jar.values()].map((c) => `${c.name}=${c.value}`).join('; ');
-  }
-
-  remove(name: string): void {
-    const cookie = this.jar.get(name);
-    if (!cookie) return;
-    this.jar.delete(name);
-    for (const l of this.listeners) l({ removed: true, cookie, cause: 'explicit' });
-  }
-}
-
-type Listener = (...args: unknown[]) => unknown;
-type Mutable = Record<string, unknown>;
-
-interface World {
-  sim: Sim;
-  login: LoginResult;
-  cookies: SimCookieJar;
-  /** Every AT the simulator minted (session reads, refreshes). */
-  minted: string[];
-  /** Every Authorization value the extension sent, with the URL it went to. */
-  bearers: { url: string; token: string }[];
-  console: unknown[][];
-  events: unknown[];
-  answers: unknown[];
-  toContentScripts: { tabId: number; message: unknown; options: unknown }[];
-  dispatchers: Listener[];
-  menuClicks: Listener[];
-  ask(
-    name: string,
-    req: unknown,
-    sender?: object,
-  ): Promise<{ ok: boolean; value?: unknown; error?: unknown }>;
-}
-
-function setUpWorld(): World {
-  const sim = createSim({ speed: 0, seed: 11 });
-  sim.control.upsertUser({ email: EMAIL, plan: 'pro' });
-  const minted: string[] = [];
-  const core = sim.core as unknown as { mintAccessToken: (...a: unknown[]) => { token: string } };
-  const mint = core.mintAccessToken.bind(sim.core);
-  core.mintAccessToken = (...args: unknown[]) => {
-    const result = mint(...args);
-    minted.push(result.token);
-    return result;
-  };
-  const login = sim.control.login(EMAIL);
-  const cookies = new SimCookieJar(login);
-  const world: World = {
-    sim,
-    login,
-    cookies,
-    minted,
-    bearers: [],
-    console: [],
-    events: [],
-    answers: [],
-    toContentScripts: [],
-    dispatchers: [],
-    menuClicks: [],
-    async ask(name, req, sender = PAGE) {
-      const envelope = { channel: 'companion', kind: 'request', name, req };
-      for (const dispatch of world.dispatchers) {
-        const answer = dispatch(envelope, sender) as Promise<unknown> | undefined;
-        if (answer === undefined) continue;
-        const value = (await answer) as { ok: boolean; value?: unknown; error?: unknown };
-        world.answers.push(value);
-        return value;
-      }
-      throw new Error(`nobody answered ${name}`);
-    },
-  };
-
-  // fetch: the simulator in process; the browser's cookies on credentialed Sora requests; Sora echoing
-  // the caller's token in an error message for one prompt (a hostile or buggy backend).
-  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init);
-    const url = new URL(request.url);
-    const auth = request.headers.get('authorization');
-    if (auth !== null) world.bearers.push({ url: `${url.origin}${url.pathname}`, token: auth.slice(7) });
-    const headers = new Headers(request.headers);
-    if (request.credentials === 'include' && url.hostname === 'sora.chatgpt.com') {
-      headers.set('cookie', cookies.header());
-    }
-    if (request.method === 'POST' && url.pathname === '/backend/nf/create') {
-      const body = await request.clone().text();
-      if (body.includes(ECHO_PROMPT)) {
+  it('exercises account, jobs through a 401 refresh, import, share, remix and logout; no AT anywhere', async () => {
+    // Set up inside the test: vitest's restoreMocks would undo spies made in a beforeAll.
+    fakeBrowser.reset();
+    const w = setUpWorld({
+      // Sora echoing the caller's token in an error message for one prompt (a hostile or buggy backend).
+      intercept: async (request, auth) => {
+        if (request.method !== 'POST' || new URL(request.url).pathname !== '/backend/nf/create') return;
+        const body = await request.clone().text();
+        if (!body.includes(ECHO_PROMPT)) return;
         const error = {
           message: `Refused for ${auth}`,
           type: 'invalid_request_error',
@@ -229,81 +120,8 @@ function setUpWorld(): World {
           status: 400,
           headers: { 'content-type': 'application/json' },
         });
-      }
-    }
-    return sim.fetch(new Request(request, { headers }));
-  });
-
-  for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
-    vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      world.console.push([level, ...args]);
+      },
     });
-  }
-
-  const b = fakeBrowser as unknown as Mutable;
-  b.cookies = cookies;
-  b.commands = { onCommand: { addListener() {}, removeListener() {} } };
-  b.contextMenus = {
-    create: (_props: unknown, done?: () => void) => {
-      done?.();
-      return 1;
-    },
-    remove: async () => {},
-    update: async () => {},
-    onClicked: { addListener: (l: Listener) => void world.menuClicks.push(l) },
-  };
-  b.downloads = {
-    download: async () => 1,
-    search: async () => [],
-    cancel: async () => {},
-    onChanged: { addListener() {}, removeListener() {} },
-  };
-  // The Sora tab: found by `tabs.query({url})`, its content script answers like the real one would
-  // (a post id under the pointer; no page SDK, so no sentinel token: the random one is used).
-  vi.spyOn(fakeBrowser.tabs, 'query').mockImplementation(async (q: { url?: string | string[] }) =>
-    String(q.url ?? '').startsWith('https://sora.chatgpt.com') ? [SORA_TAB as never] : [],
-  );
-  (fakeBrowser.tabs as unknown as Mutable).sendMessage = async (
-    tabId: number,
-    message: { type?: string; nonce?: string },
-    options: unknown,
-  ) => {
-    world.toContentScripts.push({ tabId, message: structuredClone(message), options });
-    if (message.type === 'companion.postIdUnderPointer') return { postId: sim.state.seededPostIds[0] };
-    return { nonce: message.nonce, error: 'unavailable' };
-  };
-  // Events to pages (emit): recorded, not delivered.
-  vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation(async (message: unknown) => {
-    world.events.push(structuredClone(message));
-    return undefined;
-  });
-  vi.spyOn(fakeBrowser.runtime.onMessage, 'addListener').mockImplementation((l: unknown) => {
-    world.dispatchers.push(l as Listener);
-  });
-  return world;
-}
-
-const jobsOf = async (w: World): Promise<Job[]> => {
-  const answer = await w.ask('jobs.list', {});
-  return (answer.value as { jobs: Job[] }).jobs;
-};
-
-const FINAL = ['done', 'failed', 'canceled'];
-
-describe('the access token never leaves memory and storage.session (real background, simulator)', () => {
-  afterAll(() => {
-    vi.unstubAllGlobals();
-    vi.restoreAllMocks();
-    for (const key of ['cookies', 'commands', 'contextMenus', 'downloads']) {
-      delete (fakeBrowser as unknown as Mutable)[key];
-    }
-    delete (fakeBrowser.tabs as unknown as Mutable).sendMessage;
-  });
-
-  it('exercises account, jobs through a 401 refresh, import, share, remix and logout; no AT anywhere', async () => {
-    // Set up inside the test: vitest's restoreMocks would undo spies made in a beforeAll.
-    fakeBrowser.reset();
-    const w = setUpWorld();
     background.main?.();
     const { sim } = w;
 
