@@ -49,22 +49,26 @@ async function main() {
   // Something to look at: a few jobs moving through the queue and drafts "made elsewhere" in history.
   sim.control.setConfig({ speed: 10 });
   const seedPage = await open('sidepanel.html', 400, 720);
-  await seedPage.evaluate(async () => {
-    const runtime = (
-      globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
-    ).chrome.runtime;
-    const ask = (name: string, req: unknown) =>
-      runtime.sendMessage({ channel: 'companion', kind: 'request', name, req });
-    await ask('jobs.enqueue', {
+  const envelope = (name: string, req: unknown) => ({ channel: 'companion', kind: 'request', name, req });
+  const requests = [
+    envelope('jobs.enqueue', {
       inputs: [
         { kind: 'video', prompt: 'A paper boat sails down a rainy street at dusk', nFrames: 300 },
         { kind: 'video', prompt: 'A fox runs through fresh snow, slow motion', orientation: 'portrait' },
         { kind: 'image', prompt: 'A lighthouse in watercolour', width: 360, height: 360 },
         { kind: 'video', prompt: 'Timelapse of clouds over mountains', nFrames: 450 },
       ],
-    });
-    await ask('history.importFromSora', {});
-  });
+    }),
+    envelope('history.importFromSora', {}),
+  ];
+  // Sent from an extension page, as the Create and History views do (no named functions in here:
+  // the bundler's name helpers do not exist in the page).
+  await seedPage.evaluate(async (messages) => {
+    const runtime = (
+      globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
+    ).chrome.runtime;
+    for (const message of messages) await runtime.sendMessage(message);
+  }, requests);
   await seedPage.close();
 
   if (headed) {
@@ -91,7 +95,11 @@ async function main() {
       const panel = await open('sidepanel.html', 400, 720);
       await panel.emulateMedia({ colorScheme: scheme });
       for (const tab of await panel.getByRole('tab').all()) {
-        const name = ((await tab.textContent()) ?? 'view').trim().toLowerCase();
+        const name =
+          ((await tab.textContent()) ?? 'view')
+            .trim()
+            .toLowerCase()
+            .split(/[^a-z]/)[0] || 'view';
         await tab.click();
         await panel.getByRole('tabpanel').first().waitFor();
         const panelShot = path.join(OUT_DIR, `sidepanel-${name}-${scheme}.png`);
