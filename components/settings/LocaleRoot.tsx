@@ -1,7 +1,11 @@
 import { type ComponentType, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { browser } from 'wxt/browser';
+import { ACCOUNT_CACHE_KEY } from '../../lib/account/cache-key';
 import { isLocaleLoaded, loadLocale, setLocale, t } from '../../lib/i18n';
-import { loadSettings } from '../../lib/settings';
+import type { AccountSnapshot } from '../../lib/messaging/protocol';
+import { normalizeSettings, SETTINGS_KEY } from '../../lib/settings';
+import { useAccount } from '../../lib/stores/account';
 import { useSettings } from '../../lib/stores/settings';
 
 /**
@@ -26,11 +30,19 @@ export function LocaleRoot({ app: App }: { app: ComponentType }) {
   return <App />;
 }
 
-/** Renders `App` once the language setting is applied, so a page never flashes in the other language. */
+/**
+ * Renders `App` once the language setting is applied, so a page never flashes in the other language. The
+ * cached account snapshot comes in the same storage read, so the first paint already shows the figures.
+ */
 export function renderInLanguage(App: ComponentType, root: HTMLElement): void {
-  void loadSettings()
+  void browser.storage.local
+    .get([SETTINGS_KEY, ACCOUNT_CACHE_KEY])
     .then(
-      (settings) => loadLocale(settings.language),
+      (stored) => {
+        const cached = stored[ACCOUNT_CACHE_KEY] as AccountSnapshot | undefined;
+        if (cached && !useAccount.getState().snapshot) useAccount.setState({ snapshot: cached });
+        return loadLocale(normalizeSettings(stored[SETTINGS_KEY]).language);
+      },
       () => loadLocale('auto'),
     )
     .then(() => render(<LocaleRoot app={App} />, root));
