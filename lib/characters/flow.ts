@@ -16,6 +16,7 @@ import type { CompanionDb, StoredFile } from '../db/schema';
 import { randomId } from '../jobs/model';
 import { isSoraError, isTransient, type SerializedError, SoraError, toSerializedError } from '../sora/errors';
 import { backoffDelay } from '../util/backoff';
+import { createTicker, defaultSetTimer, type SetTimer } from '../util/ticker';
 import {
   type CharacterError,
   type CharacterErrorCode,
@@ -41,8 +42,7 @@ import {
 } from './repo';
 import { finishProblems, instructionSetFor, rangeProblem, tenth, VIDEO_TYPE, videoProblem } from './validate';
 
-export type CancelTimer = () => void;
-export type SetTimer = (fn: () => void, ms: number) => CancelTimer;
+export type { CancelTimer, SetTimer } from '../util/ticker';
 
 export interface FlowOptions {
   /** Between two reads of the cameo's processing state. */
@@ -133,11 +133,6 @@ const bad = (message: string): never => {
   throw new SoraError('bad_request', message);
 };
 
-const defaultSetTimer: SetTimer = (fn, ms) => {
-  const handle = setTimeout(fn, ms);
-  return () => clearTimeout(handle);
-};
-
 export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
   const options: FlowOptions = { ...DEFAULT_FLOW_OPTIONS, ...deps.options };
   const now = deps.now ?? Date.now;
@@ -151,10 +146,8 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
 
   const listeners = new Set<(change: CharactersChanged) => void>();
   const inflight = new Set<string>();
-  let cancelTimer: CancelTimer | null = null;
-  let running: Promise<void> | null = null;
-  let rerun = false;
-  let disposed = false;
+  const ticker = createTicker({ run: runOnce, now, setTimer, onError, retryMs: options.pollIntervalMs });
+  const { tick, arm } = ticker;
 
   function emit(change: CharactersChanged): void {
     if (change.characters.length === 0 && change.removed.length === 0) return;
@@ -538,41 +531,6 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
     arm(open.length === 0 ? null : Math.min(...open.map((r) => r.nextAttemptAt)));
   }
 
-  function arm(wake: number | null): void {
-    cancelTimer?.();
-    cancelTimer = null;
-    if (wake === null || disposed) return;
-    cancelTimer = setTimer(
-      () => {
-        cancelTimer = null;
-        void tick();
-      },
-      Math.max(0, wake - now()),
-    );
-  }
-
-  function tick(): Promise<void> {
-    if (disposed) return Promise.resolve();
-    if (running) {
-      rerun = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        rerun = false;
-        try {
-          await runOnce();
-        } catch (e) {
-          onError(e);
-          arm(now() + options.pollIntervalMs);
-        }
-      } while (rerun && !disposed);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
-
   const kick = () => {
     if (autoTick) void tick();
   };
@@ -741,9 +699,7 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
       return () => listeners.delete(fn);
     },
     dispose() {
-      disposed = true;
-      cancelTimer?.();
-      cancelTimer = null;
+      ticker.dispose();
     },
   };
 }

@@ -9,6 +9,7 @@
  */
 import { getMeta, setMeta } from '../db/meta';
 import type { CompanionDb } from '../db/schema';
+import { createTicker, defaultSetTimer, type SetTimer } from '../util/ticker';
 import { DEFAULT_ENGINE_OPTIONS, type EngineContext, type EngineOptions } from './context';
 import type { JobInput } from './input';
 import {
@@ -57,8 +58,7 @@ import {
 } from './scheduler';
 import type { SoraPort } from './sora-port';
 
-export type CancelTimer = () => void;
-export type SetTimer = (fn: () => void, ms: number) => CancelTimer;
+export type { CancelTimer, SetTimer } from '../util/ticker';
 
 export interface EngineDeps {
   /** The database, or a function that (re)opens it. */
@@ -144,11 +144,6 @@ export interface Engine {
   dispose(): void;
 }
 
-const defaultSetTimer: SetTimer = (fn, ms) => {
-  const handle = setTimeout(fn, ms);
-  return () => clearTimeout(handle);
-};
-
 export function createEngine(deps: EngineDeps): Engine {
   const options: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
   const now = deps.now ?? Date.now;
@@ -165,12 +160,10 @@ export function createEngine(deps: EngineDeps): Engine {
 
   /** Creates this life is sending (anything else found in `submitting` is an orphan). */
   const inflight = new Set<string>();
-  let cancelTimer: CancelTimer | null = null;
-  let running: Promise<void> | null = null;
-  let rerun = false;
-  let disposed = false;
   /** Every change of the running tick, so it need not read the open jobs again after each step. */
   let tickChanges: ChangeSet[] | null = null;
+  const ticker = createTicker({ run: runOnce, now, setTimer, onError, retryMs: options.pollIntervalMs });
+  const { tick, arm } = ticker;
 
   function emit(cs: ChangeSet | null): void {
     if (!cs) return;
@@ -415,42 +408,6 @@ export function createEngine(deps: EngineDeps): Engine {
     return wake;
   }
 
-  function arm(wake: number | null): void {
-    cancelTimer?.();
-    cancelTimer = null;
-    if (wake === null || disposed) return;
-    cancelTimer = setTimer(
-      () => {
-        cancelTimer = null;
-        void tick();
-      },
-      Math.max(0, wake - now()),
-    );
-  }
-
-  function tick(): Promise<void> {
-    if (disposed) return Promise.resolve();
-    if (running) {
-      rerun = true;
-      return running;
-    }
-    running = (async () => {
-      do {
-        rerun = false;
-        try {
-          await runOnce();
-        } catch (e) {
-          onError(e);
-          // Try again soon rather than stalling until the alarm.
-          arm(now() + options.pollIntervalMs);
-        }
-      } while (rerun && !disposed);
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  }
-
   function afterOp(cs: ChangeSet | null): void {
     emit(cs);
     if (autoTick) void tick();
@@ -534,9 +491,7 @@ export function createEngine(deps: EngineDeps): Engine {
     onBatchFinished: batchFinished.on,
     onJobFailed: jobFailed.on,
     dispose() {
-      disposed = true;
-      cancelTimer?.();
-      cancelTimer = null;
+      ticker.dispose();
     },
   };
 }
