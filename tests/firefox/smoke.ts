@@ -10,8 +10,10 @@
  * Run: `npm run build:firefox && npm run test:firefox` (needs root for port 443). FIREFOX_PATH overrides
  * /usr/bin/firefox-esr. Prints one line per check and `N passed, M failed`; exits 1 on any failure.
  */
+
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { setTimeout as pollInterval } from 'node:timers/promises';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import type { Sim } from '../sim/app';
 import { type SimServer, startSimServer } from '../sim/server';
@@ -37,7 +39,7 @@ async function until<T>(what: string, probe: () => T | undefined | Promise<T | u
     const value = await probe();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    await pollInterval(POLL_MS);
   }
 }
 

@@ -3,7 +3,7 @@
  * lib/sora endpoints, fake-indexeddb, a fake download manager that fetches what it is given from the
  * simulator and reports what came back).
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { HistoryItem } from '../../lib/db/history';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import { importFromSora } from '../../lib/history/import';
@@ -428,12 +428,12 @@ describe('publish-and-download worker', () => {
       sora: { ...s.deps.sora, getPost: () => new Promise(() => {}) },
     });
     const [queued] = await stuck.enqueue([id as string], 'clean');
-    for (let i = 0; i < 20 && (await s.db.get('downloads', queued!.id))?.state !== 'resolving'; i++)
+    await vi.waitFor(async () => {
       await stuck.tick();
-    await new Promise((r) => setTimeout(r, 10));
-    const mid = (await s.db.get('downloads', queued!.id))!;
-    expect(mid).toMatchObject({ state: 'resolving' });
-    expect(mid.postId).toMatch(/^s_/);
+      const mid = (await s.db.get('downloads', queued!.id))!;
+      expect(mid).toMatchObject({ state: 'resolving' });
+      expect(mid.postId).toMatch(/^s_/);
+    });
     // Second life: a fresh worker on the same database picks it up.
     const fresh = createMediaWorker(s.deps);
     await fresh.settle();
@@ -446,10 +446,10 @@ describe('publish-and-download worker', () => {
     const s = await setup({ hangDownloads: true });
     const [id] = await s.seed(1);
     const [queued] = await s.worker.enqueue([id as string], 'clean');
-    for (let i = 0; i < 30 && (await s.db.get('downloads', queued!.id))?.downloadRequestedAt == null; i++) {
+    await vi.waitFor(async () => {
       await s.worker.tick();
-      await new Promise((r) => setTimeout(r, 5));
-    }
+      expect((await s.db.get('downloads', queued!.id))?.downloadRequestedAt).not.toBeNull();
+    });
     const mid = (await s.db.get('downloads', queued!.id))!;
     expect(mid).toMatchObject({ state: 'downloading', downloadId: null });
     expect(s.downloads.all).toHaveLength(1);
@@ -508,17 +508,20 @@ describe('publish-and-download worker', () => {
     const ids = await s.seed(5);
     const jobs = await s.worker.enqueue(ids, 'clean');
     let maxActive = 0;
-    for (let i = 0; i < 200; i++) {
-      await s.worker.tick();
-      const all = await s.db.getAll('downloads');
-      maxActive = Math.max(
-        maxActive,
-        all.filter((j) => ['publishing', 'resolving', 'downloading', 'unpublishing'].includes(j.state))
-          .length,
-      );
-      if (all.every((j) => ['done', 'failed', 'no_clean', 'canceled'].includes(j.state))) break;
-      await new Promise((r) => setTimeout(r, 1));
-    }
+    // Sample how many run at once on every step until all have finished.
+    await vi.waitFor(
+      async () => {
+        await s.worker.tick();
+        const all = await s.db.getAll('downloads');
+        maxActive = Math.max(
+          maxActive,
+          all.filter((j) => ['publishing', 'resolving', 'downloading', 'unpublishing'].includes(j.state))
+            .length,
+        );
+        expect(all.every((j) => ['done', 'failed', 'no_clean', 'canceled'].includes(j.state))).toBe(true);
+      },
+      { interval: 1, timeout: 5000 },
+    );
     await s.worker.settle();
     const final = await s.db.getAll('downloads');
     expect(final.every((j) => j.state === 'done')).toBe(true);

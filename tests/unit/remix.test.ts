@@ -394,10 +394,19 @@ describe('the background wiring (fake browser)', () => {
 
   it('ignores other menu items', async () => {
     const menus = installFakeMenus();
-    createRemixMenu(http).register();
+    const openSidebar = vi.spyOn(fakeBrowser.sidebarAction, 'open').mockResolvedValue(undefined as never);
+    const request = vi.fn(http.request);
+    createRemixMenu({ request } as SoraHttp).register();
     menus.click({ menuItemId: 'someone-else', linkUrl: postUrl(A) }, { id: 1 });
-    await new Promise((r) => setTimeout(r, 0));
-    expect(await fakeBrowser.storage.session.get(INTENT_KEY)).toEqual({});
+    // Our own item afterwards: once its intent is stored, anything the other click did would be too.
+    menus.click({ menuItemId: REMIX_MENU_IDS.target, linkUrl: postUrl(A), pageUrl: FEED }, { id: 1 });
+    await vi.waitFor(async () =>
+      expect((await fakeBrowser.storage.session.get(INTENT_KEY))[INTENT_KEY]).toMatchObject({
+        remixTarget: A,
+      }),
+    );
+    expect(openSidebar).toHaveBeenCalledTimes(1);
+    expect(request).toHaveBeenCalledTimes(1);
   });
 });
 
