@@ -45,7 +45,16 @@ export function createJobsBackground(http: SoraHttp) {
     });
   }
 
-  engine.onJobsChanged((change) => void emit('jobs.changed', change));
+  // The badge counts running jobs; job changes come in bursts (a poll updates many), so one refresh
+  // per burst is enough.
+  let badgeRefresh: ReturnType<typeof setTimeout> | null = null;
+  engine.onJobsChanged((change) => {
+    void emit('jobs.changed', change);
+    badgeRefresh ??= setTimeout(() => {
+      badgeRefresh = null;
+      void refreshStatus().catch(() => {});
+    }, 250);
+  });
   engine.onStatusChanged(() => void refreshStatus().catch(() => {}));
   engine.onJobFailed((job: Job) => {
     void notify(

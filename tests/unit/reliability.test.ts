@@ -495,6 +495,17 @@ describe('fault matrix (real background, simulator, fake time)', () => {
     writeFileSync(file, `${JSON.stringify({ journeys, faults: FAULTS, results: merged }, null, 2)}\n`);
   });
 
+  it('the toolbar badge counts the running jobs and clears when the batch is done', async () => {
+    const w = await boot();
+    const badge = () => fakeBrowser.action.getBadgeText({});
+    await value(w, 'jobs.enqueue', {
+      inputs: [1, 2].map((i) => ({ kind: 'video', prompt: `badge ${i}`, nFrames: 300 })),
+    });
+    expect(await drive(async () => (await badge()) === '2')).toBe(true);
+    expect(await drive(async () => (await jobs(w)).every((j) => j.state === 'done'))).toBe(true);
+    expect(await drive(async () => (await badge()) === '')).toBe(true);
+  }, 20_000);
+
   const cells = JOURNEYS.flatMap((j) => FAULTS.map((f) => [j.name, f, j] as const));
   it.each(cells)(
     '%s × %s',
