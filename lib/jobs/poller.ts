@@ -184,6 +184,29 @@ function readFailure(e: unknown): ReadFailure {
 }
 
 /** Task ids some job (or a history item) already owns: never matched to another job. */
+/**
+ * A list read (pending or recent tasks) failed: note the pause the error asks for, and return when to read
+ * that list again (backoff with jitter, never sooner than the poll interval, honouring retry-after).
+ */
+function nextReadAfterError(
+  e: unknown,
+  errorCount: number,
+  now: number,
+  base: number,
+  ctx: EngineContext,
+  result: PollResult,
+): number {
+  const failure = readFailure(e);
+  result.pause = failure.pause;
+  const backoff = retryDelayMs(
+    errorCount - 1,
+    failure.retryAfterMs,
+    { backoffBaseMs: base, backoffMaxMs: 60_000 },
+    ctx.random,
+  );
+  return now + Math.max(base, backoff);
+}
+
 async function claimedChecker(ctx: EngineContext): Promise<(taskId: string) => Promise<boolean>> {
   const owned = new Set(
     (await listJobs(ctx.db)).map((j) => j.taskId).filter((id): id is string => id !== null),
@@ -270,20 +293,8 @@ async function pollVideos(
   try {
     pending = await port.listPending();
   } catch (e) {
-    const failure = readFailure(e);
-    result.pause = failure.pause;
     poll.pendingErrors++;
-    poll.nextPendingAt =
-      now +
-      Math.max(
-        base,
-        retryDelayMs(
-          poll.pendingErrors - 1,
-          failure.retryAfterMs,
-          { backoffBaseMs: base, backoffMaxMs: 60_000 },
-          ctx.random,
-        ),
-      );
+    poll.nextPendingAt = nextReadAfterError(e, poll.pendingErrors, now, base, ctx, result);
     return;
   }
   result.readPending = true;
@@ -472,20 +483,8 @@ async function pollImages(
   try {
     tasks = await port.listImageTasks(clamp(2 * (watched.length + orphans.length) + 10, 20, 50));
   } catch (e) {
-    const failure = readFailure(e);
-    result.pause = failure.pause;
     poll.recentErrors++;
-    poll.nextRecentAt =
-      now +
-      Math.max(
-        base,
-        retryDelayMs(
-          poll.recentErrors - 1,
-          failure.retryAfterMs,
-          { backoffBaseMs: base, backoffMaxMs: 60_000 },
-          ctx.random,
-        ),
-      );
+    poll.nextRecentAt = nextReadAfterError(e, poll.recentErrors, now, base, ctx, result);
     return;
   }
   poll.lastRecentAt = now;

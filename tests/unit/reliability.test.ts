@@ -26,27 +26,17 @@ import type { Job } from '../../lib/jobs/model';
 import type { DownloadJob } from '../../lib/media/model';
 import type { AccountSnapshot } from '../../lib/messaging/protocol';
 import { loadFixture } from '../sim/app';
-import type { FaultSpec, LogEntry } from '../sim/types';
+import { FAULT_KINDS, type FaultSpec, type LogEntry } from '../sim/types';
 import { EMAIL, type Mutable, setUpWorld, tearDownWorld, type World } from './harness/background';
 
-const FAULTS = [
-  'token_expired',
-  'token_invalidated',
-  'sentinel_block',
-  'too_many_concurrent',
-  'rate_limit_exhausted',
-  'rate_limited',
-  'heavy_load',
-  'server_error',
-  'hang',
-  'malformed_json',
-  'drop',
-  'cloudflare',
-  'unsupported_country',
+/** Every fault kind of the simulator that stands for a real failure ('status' and 'delay' are tools), plus one. */
+type SimFault = Exclude<(typeof FAULT_KINDS)[number], 'status' | 'delay'>;
+const FAULTS: readonly (SimFault | 'answer_lost')[] = [
+  ...FAULT_KINDS.filter((k): k is SimFault => k !== 'status' && k !== 'delay'),
   // Not a simulator kind: the request reaches the backend and is handled, then the connection drops
   // before the answer arrives (the one case where a blind retry would create twice).
   'answer_lost',
-] as const;
+];
 type FaultKind = (typeof FAULTS)[number];
 
 /**
