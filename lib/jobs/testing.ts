@@ -77,8 +77,9 @@ export interface FakeSora {
   /** The next `times` calls of `method` fail with `error`. `afterEffect`: create still starts the task. */
   fail(method: FakeMethod, error: () => unknown, options?: { times?: number; afterEffect?: boolean }): void;
   /**
-   * The next `times` creates never answer until `release()` (then they fail with a network error): the
-   * worker is "stopped" mid-request. `afterEffect`: the task was started on Sora all the same.
+   * The next `times` creates never answer: the worker is "stopped" mid-request, and a stopped worker's
+   * requests never come back to it. `release()` ends the hang for later creates. `afterEffect`: the task
+   * was started on Sora all the same.
    */
   hangCreates(afterEffect: boolean, times?: number): { release(): void };
   /** Unfinished tasks now. */
@@ -95,7 +96,7 @@ export function createFakeSora(options: FakeSoraOptions): FakeSora {
   const failing = options.failingPrompts ?? [];
   const scripts = new Map<FakeMethod, Scripted[]>();
   let seq = 0;
-  let hang: { afterEffect: boolean; remaining: number; waiters: (() => void)[] } | null = null;
+  let hang: { afterEffect: boolean; remaining: number } | null = null;
   const calls: Record<FakeMethod, number> = {
     create: 0,
     uploadImage: 0,
@@ -119,12 +120,11 @@ export function createFakeSora(options: FakeSoraOptions): FakeSora {
       scripts.set(method, list);
     },
     hangCreates(afterEffect, times = 1) {
-      hang = { afterEffect, remaining: times, waiters: [] };
+      hang = { afterEffect, remaining: times };
       const h = hang;
       return {
         release() {
           if (hang === h) hang = null;
-          for (const w of h.waiters) w();
         },
       };
     },
@@ -179,8 +179,7 @@ export function createFakeSora(options: FakeSoraOptions): FakeSora {
         const h = hang;
         h.remaining--;
         if (h.afterEffect) start(request, uploadId);
-        await new Promise<void>((resolve) => h.waiters.push(resolve));
-        throw new SoraError('network', 'Connection dropped.');
+        return new Promise<never>(() => {});
       }
       const active = fake.active().length;
       if (!script && active >= fake.ceiling) {

@@ -188,7 +188,10 @@ describe('parse service', () => {
 
 let n = 0;
 const dbs: CompanionDb[] = [];
-afterEach(() => {
+const workers: { settle(): Promise<void> }[] = [];
+afterEach(async () => {
+  // A step still using IndexedDB when its database closes would fail (and log it): let them finish first.
+  await Promise.all(workers.splice(0).map((w) => w.settle()));
   for (const db of dbs.splice(0)) db.close();
 });
 
@@ -305,6 +308,8 @@ async function setup(
     textUrl: textDataUrl,
   };
   const worker = createMediaWorker(deps);
+  // Hung downloads never settle; their steps wait on the download, not on the database.
+  if (!opts.hangDownloads) workers.push(worker);
   const seed = async (count: number) => {
     const ids = sim.control.seedDrafts({ count, email: EMAIL, promptPrefix: 'Harbor at night' });
     await importFromSora(db, realPort, { now });
