@@ -79,7 +79,8 @@ export function DownloadsPanel() {
               {promptOf(job)}
             </span>
             <span class="hdl-state">{jobLine(job)}</span>
-            {job.lastError && (job.state === 'failed' || job.state === 'no_clean') && (
+            {/* An open job shows why it is waiting or retrying (logged out, daily limit…). */}
+            {job.lastError && job.state !== 'done' && job.state !== 'canceled' && (
               <span class="hdl-error small">{downloadErrorText(job.lastError)}</span>
             )}
             {job.postLeftPublished && job.postId && (

@@ -125,6 +125,11 @@ export type DownloadEvent =
   | { type: 'urlExpired'; message: string }
   /** Try the current step again later. */
   | { type: 'retry'; delayMs: number; error: Omit<DownloadError, 'at'> }
+  /**
+   * The step cannot go on until something outside clears (logged out, daily limit, Cloudflare check,
+   * Sora's concurrency ceiling): try again later without spending one of the step's attempts.
+   */
+  | { type: 'wait'; delayMs: number; error: Omit<DownloadError, 'at'> }
   | { type: 'fail'; error: Omit<DownloadError, 'at'> }
   | { type: 'unpublished'; leftPublished: boolean; error?: Omit<DownloadError, 'at'> }
   | { type: 'cancel' };
@@ -240,6 +245,14 @@ export function transitionDownload(job: DownloadJob, event: DownloadEvent, now: 
         // A publish that failed clearly did not create a post; a new try must not be treated as a resend.
         ...(s === 'publishing' ? { publishSentAt: null } : {}),
         ...(s === 'downloading' ? { downloadId: null, downloadRequestedAt: null } : {}),
+      });
+    case 'wait':
+      if (isFinalDownload(s) || s === 'queued') return null;
+      return next({
+        nextAttemptAt: now + Math.max(0, event.delayMs),
+        lastError: err(event.error),
+        // Sora refused the publish outright: no post was made, so the next try is not a resend.
+        ...(s === 'publishing' ? { publishSentAt: null } : {}),
       });
     case 'fail':
       if (isFinalDownload(s)) return null;

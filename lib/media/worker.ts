@@ -88,6 +88,18 @@ const TRANSIENT: readonly SoraErrorCode[] = [
   'bad_response',
 ];
 
+/** Conditions that clear with time or the user (log in, tomorrow's allowance): wait, don't spend attempts. */
+const WAIT: readonly SoraErrorCode[] = [
+  'logged_out',
+  'auth_expired',
+  'cloudflare_challenge',
+  'daily_limit',
+  'too_many_concurrent',
+];
+
+/** How long a step waits on such a condition before looking again (a login wakes it sooner). */
+export const WAIT_MS = 60_000;
+
 /** Interruptions that mean the URL no longer works (expired signature, gone). */
 const URL_ERRORS = ['SERVER_FORBIDDEN', 'SERVER_BAD_CONTENT', 'SERVER_UNAUTHORIZED', 'SERVER_FAILED'];
 
@@ -152,11 +164,22 @@ export function createMediaWorker(deps: MediaDeps) {
   /** A failed step: another try later when it may help, else the job fails (or leaves its post behind). */
   function failure(job: DownloadJob, e: unknown): DownloadEvent {
     const error = errorOf(e);
+    const retryAfterMs = e instanceof SoraError ? (e.retryAfterMs ?? 0) : 0;
+    if ((WAIT as readonly string[]).includes(error.code)) {
+      return { type: 'wait', delayMs: Math.max(WAIT_MS, retryAfterMs), error };
+    }
     if ((TRANSIENT as readonly string[]).includes(error.code)) {
-      return { type: 'retry', delayMs: retryDelayMs(job.attempts + 1, random), error };
+      return {
+        type: 'retry',
+        delayMs: Math.max(retryDelayMs(job.attempts + 1, random), retryAfterMs),
+        error,
+      };
     }
     return { type: 'fail', error };
   }
+
+  const waitsOrRetries = (code: string) =>
+    (TRANSIENT as readonly string[]).includes(code) || (WAIT as readonly string[]).includes(code);
 
   // ------------------------------------------------------------------------------------------- steps
 
@@ -358,7 +381,8 @@ export function createMediaWorker(deps: MediaDeps) {
     } catch (e) {
       const error = errorOf(e);
       if (error.code === 'not_found') return { type: 'unpublished', leftPublished: false };
-      if ((TRANSIENT as readonly string[]).includes(error.code)) return failure(job, e);
+      // Logged out or throttled: wait and delete it later rather than leave it published.
+      if (waitsOrRetries(error.code)) return failure(job, e);
       return { type: 'unpublished', leftPublished: true, error };
     }
   }

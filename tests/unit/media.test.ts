@@ -24,6 +24,7 @@ import {
   type DownloadsApi,
   type MediaDeps,
   type UrlCheck,
+  WAIT_MS,
 } from '../../lib/media/worker';
 import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
 import { createSoraHttp } from '../../lib/sora/http';
@@ -120,6 +121,19 @@ describe('download state machine', () => {
       20,
     ) as DownloadJob;
     expect(j).toMatchObject({ state: 'unpublishing', after: 'failed' });
+  });
+
+  it('waits out a condition without spending attempts, and a refused publish is not a resend', () => {
+    let j = run(job(), [{ type: 'start' }, { type: 'publishSending' }]);
+    for (let i = 0; i < MAX_STEP_ATTEMPTS + 2; i++) {
+      j = transitionDownload(
+        j,
+        { type: 'wait', delayMs: 60_000, error: { code: 'daily_limit', message: 'x' } },
+        10,
+      ) as DownloadJob;
+    }
+    expect(j).toMatchObject({ state: 'publishing', attempts: 0, nextAttemptAt: 60_010, publishSentAt: null });
+    expect(j.lastError?.code).toBe('daily_limit');
   });
 
   it('an expired URL while downloading goes back to resolving', () => {
@@ -422,6 +436,27 @@ describe('publish-and-download worker', () => {
     expect(await s.db.get('downloads', original!.id)).toMatchObject({ state: 'done', source: 'original' });
     expect(s.downloads.all[0]?.headers['x-sim-watermark']).toBe('present');
     expect((await s.db.get('history', id as string))?.downloadedClean).toBe(false);
+  });
+
+  it('waits while Sora refuses to publish (daily limit), showing why, then finishes once it clears', async () => {
+    const s = await setup();
+    const [id] = await s.seed(1);
+    s.sim.control.addFault({ method: 'POST', path: '/backend/project_y/post', kind: 'rate_limit_exhausted' });
+    const [queued] = await s.worker.enqueue([id as string], 'clean');
+    // Longer than every counted retry together: a waiting download never fails by itself.
+    for (let i = 0; i < MAX_STEP_ATTEMPTS + 2; i++) {
+      await s.worker.settle();
+      s.sim.control.setClock({ advanceMs: WAIT_MS });
+    }
+    const waiting = (await s.db.get('downloads', queued!.id))!;
+    expect(waiting).toMatchObject({ state: 'publishing', attempts: 0 });
+    expect(waiting.lastError?.code).toBe('daily_limit');
+    s.sim.control.clearFaults();
+    s.sim.control.setClock({ advanceMs: WAIT_MS });
+    await s.worker.settle();
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({ state: 'done', source: 'post_source' });
+    const accepted = s.posts().filter((e) => e.method === 'POST' && e.status === 200 && !e.fault);
+    expect(accepted).toHaveLength(1);
   });
 
   it('continues after a restart between publishing and reading the post, without publishing twice', async () => {
