@@ -47,11 +47,13 @@ export function createJobsBackground(http: SoraHttp) {
 
   // The badge counts running jobs; job changes come in bursts (a poll updates many), so one refresh
   // per burst is enough.
-  let badgeRefresh: ReturnType<typeof setTimeout> | null = null;
+  let badgeRefreshPending = false;
   engine.onJobsChanged((change) => {
     void emit('jobs.changed', change);
-    badgeRefresh ??= setTimeout(() => {
-      badgeRefresh = null;
+    if (badgeRefreshPending) return;
+    badgeRefreshPending = true;
+    setTimeout(() => {
+      badgeRefreshPending = false;
       void refreshStatus().catch(() => {});
     }, 250);
   });
