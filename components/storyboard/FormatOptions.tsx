@@ -1,17 +1,8 @@
 import { t } from '../../lib/i18n';
-import {
-  ORIENTATIONS,
-  type Orientation,
-  requiresPro,
-  STYLE_IDS,
-  type StyleId,
-  VIDEO_MODELS,
-  VIDEO_SIZES,
-  type VideoModel,
-  type VideoSize,
-} from '../../lib/sora/quota';
+import { requiresPro } from '../../lib/sora/quota';
 import { useStoryboard } from '../../lib/stores/storyboard';
 import { framesFor, type StoryboardLength, type StoryboardOptions } from '../../lib/storyboard';
+import { ModelSelect, OrientationSelect, SizeSelect, StyleSelect } from '../FormatSelect';
 import { IssueList, secs, type ViewIssue } from './issues';
 
 /** The lengths the editor offers; 5 s only appears for a board that already has it (pasted, reopened). */
@@ -24,8 +15,9 @@ interface Props {
   issues: readonly ViewIssue[];
 }
 
-function proLabel(label: string, pro: boolean, isPro: boolean): string {
-  return pro && !isPro ? t('create.proOption', { label }) : label;
+/** aria for a select whose problems are listed under `id`. */
+function invalidIf(issues: readonly ViewIssue[], id: string) {
+  return issues.length > 0 ? ({ 'aria-invalid': true, 'aria-describedby': id } as const) : {};
 }
 
 function LengthChoice({
@@ -91,78 +83,32 @@ export function FormatOptions({ lengthS, options, isPro, issues }: Props) {
       <h2 id="sb-format-heading">{t('storyboard.format')}</h2>
       <LengthChoice lengthS={lengthS} isPro={isPro} issues={at('length')} />
       <div class="option-grid">
-        <div class="option">
-          <label for="sb-orientation">{t('create.orientation')}</label>
-          <select
-            id="sb-orientation"
-            value={options.orientation}
-            onChange={(e) => setOptions({ orientation: e.currentTarget.value as Orientation })}
-          >
-            {ORIENTATIONS.map((o) => (
-              <option key={o} value={o}>
-                {t(`create.orientation.${o}`)}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div class="option">
-          <label for="sb-model">{t('create.model')}</label>
-          <select
-            id="sb-model"
-            value={options.model}
-            aria-invalid={modelIssues.length > 0 ? true : undefined}
-            aria-describedby={modelIssues.length > 0 ? 'sb-model-issues' : undefined}
-            onChange={(e) => setOptions({ model: e.currentTarget.value as VideoModel })}
-          >
-            {VIDEO_MODELS.map((m) => {
-              const pro = requiresPro({ model: m });
-              return (
-                <option key={m} value={m} disabled={pro && !isPro && options.model !== m}>
-                  {proLabel(t(`create.model.${m}`), pro, isPro)}
-                </option>
-              );
-            })}
-          </select>
+        <OrientationSelect
+          id="sb-orientation"
+          value={options.orientation}
+          onChange={(orientation) => setOptions({ orientation })}
+        />
+        <ModelSelect
+          id="sb-model"
+          value={options.model}
+          isPro={isPro}
+          keepCurrent
+          onChange={(model) => setOptions({ model })}
+          aria={invalidIf(modelIssues, 'sb-model-issues')}
+        >
           <IssueList id="sb-model-issues" issues={modelIssues} />
-        </div>
-        <div class="option">
-          <label for="sb-size">{t('create.size')}</label>
-          <select
-            id="sb-size"
-            value={options.size}
-            aria-invalid={sizeIssues.length > 0 ? true : undefined}
-            aria-describedby={sizeIssues.length > 0 ? 'sb-size-issues' : undefined}
-            onChange={(e) => setOptions({ size: e.currentTarget.value as VideoSize })}
-          >
-            {VIDEO_SIZES.map((s) => {
-              const pro = requiresPro({ size: s });
-              return (
-                <option key={s} value={s} disabled={pro && !isPro && options.size !== s}>
-                  {proLabel(t(`create.size.${s}`), pro, isPro)}
-                </option>
-              );
-            })}
-          </select>
+        </ModelSelect>
+        <SizeSelect
+          id="sb-size"
+          value={options.size}
+          isPro={isPro}
+          keepCurrent
+          onChange={(size) => setOptions({ size })}
+          aria={invalidIf(sizeIssues, 'sb-size-issues')}
+        >
           <IssueList id="sb-size-issues" issues={sizeIssues} />
-        </div>
-        <div class="option">
-          <label for="sb-style">{t('create.style')}</label>
-          <select
-            id="sb-style"
-            value={options.styleId ?? ''}
-            onChange={(e) => {
-              const v = e.currentTarget.value;
-              setOptions({ styleId: v === '' ? null : (v as StyleId) });
-            }}
-          >
-            <option value="">{t('create.style.none')}</option>
-            {STYLE_IDS.map((s) => (
-              <option key={s} value={s}>
-                {t(`create.style.${s}`)}
-              </option>
-            ))}
-          </select>
-        </div>
+        </SizeSelect>
+        <StyleSelect id="sb-style" value={options.styleId} onChange={(styleId) => setOptions({ styleId })} />
       </div>
     </section>
   );
