@@ -6,12 +6,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bundleBench } from './bundle';
+import { durabilityBench } from './durability';
 import { engineBench } from './engine';
 import { historyBench } from './history';
 import { popupBench } from './popup';
 import type { Bench, BenchReport } from './types';
 
-const BENCHES: Bench[] = [engineBench, popupBench, bundleBench, historyBench];
+const BENCHES: Bench[] = [engineBench, popupBench, bundleBench, historyBench, durabilityBench];
 
 const RESULTS_DIR = join(import.meta.dirname, 'results');
 
