@@ -56,8 +56,17 @@ const bad = (message: string): never => {
   throw new SoraError('bad_request', message);
 };
 
+/**
+ * True when nothing visible is left: `trim()` already drops every Unicode space (no-break, ideographic),
+ * but not zero-width and other format characters, which a paste can carry and which Sora would get as an
+ * "empty" prompt.
+ */
+export function isBlankText(text: string): boolean {
+  return /^[\s\p{Cf}]*$/u.test(text);
+}
+
 function prompt(value: unknown, what = 'The prompt'): string {
-  if (typeof value !== 'string' || value.trim() === '') bad(`${what} is empty.`);
+  if (typeof value !== 'string' || isBlankText(value)) bad(`${what} is empty.`);
   const s = (value as string).trim();
   if (s.length > MAX_PROMPT_CHARS) bad(`${what} is longer than ${MAX_PROMPT_CHARS} characters.`);
   return s;
