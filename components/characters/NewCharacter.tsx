@@ -15,6 +15,7 @@ import { getDb } from '../../lib/db/schema';
 import { t } from '../../lib/i18n';
 import type { SerializedError } from '../../lib/sora/errors';
 import { useCharacters } from '../../lib/stores/characters';
+import { typeOfContent } from '../../lib/util/file-type';
 import { ErrorNotice } from '../ErrorNotice';
 import { RangePicker } from './RangePicker';
 import { formatSize, seconds } from './text';
@@ -26,12 +27,16 @@ interface Picked {
   durationSec: number | null;
   reading: boolean;
   problem: VideoProblem | null;
+  /** What its bytes are, when that is what refused it. */
+  content?: string | null;
 }
 
 function videoIssue(p: Picked): string {
   switch (p.problem) {
     case 'type':
-      return t('characters.video.error.type', { type: p.file.type || p.file.name.split('.').pop() || '?' });
+      return p.content === undefined
+        ? t('characters.video.error.type', { type: p.file.type || p.file.name.split('.').pop() || '?' })
+        : t('characters.video.error.content', { name: p.file.name });
     case 'empty':
       return t('characters.video.error.empty');
     case 'too_big':
@@ -85,6 +90,13 @@ export function NewCharacter({ onCreated, onCancel }: { onCreated(id: string): v
     const early = videoFileProblem(file);
     setPicked({ file, durationSec: null, reading: early === null, problem: early });
     if (early) return;
+    // Named .mp4 is not enough: a renamed WebM plays in the browser but is not what Sora takes.
+    const content = await typeOfContent(file).catch(() => null);
+    if (token !== pickToken.current) return;
+    if (content !== VIDEO_TYPE) {
+      setPicked({ file, durationSec: null, reading: false, problem: 'type', content });
+      return;
+    }
     const durationSec = await readVideoDuration(file);
     if (token !== pickToken.current) return;
     const problem = videoProblem({

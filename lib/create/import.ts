@@ -19,10 +19,22 @@ export function importKind(name: string, text: string): 'csv' | 'json' | null {
   return null;
 }
 
+/**
+ * Text decoded from a file that is not text: NUL characters, or the replacement character the decoder puts
+ * for bytes that are not UTF-8 (a picture or a spreadsheet renamed .csv).
+ */
+export function looksBinary(text: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what marks a binary file here.
+  return /[\u0000\uFFFD]/.test(text.slice(0, 4096));
+}
+
 export function importBatch(name: string, text: string): ImportResult {
   const kind = importKind(name, text);
   if (kind === null) {
     return { ok: false, issue: { field: 'import', key: 'create.error.importType', at: { file: name } } };
+  }
+  if (looksBinary(text)) {
+    return { ok: false, issue: { field: 'import', key: 'create.error.importBinary', at: { file: name } } };
   }
   try {
     const rows = kind === 'json' ? rowsFromJson(text, name) : rowsFromCsv(text, name);
