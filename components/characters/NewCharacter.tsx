@@ -1,27 +1,25 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
+  checkVideoFile,
   defaultRange,
   MAX_VIDEO_BYTES,
   MAX_VIDEO_SEC,
   type RangeProblem,
   rangeProblem,
-  VIDEO_TYPE,
   type VideoProblem,
   videoFileProblem,
-  videoProblem,
 } from '../../lib/characters/validate';
 import { deleteFile, putFile } from '../../lib/db/files';
 import { getDb } from '../../lib/db/schema';
 import { t } from '../../lib/i18n';
 import type { SerializedError } from '../../lib/sora/errors';
 import { useCharacters } from '../../lib/stores/characters';
-import { typeOfContent } from '../../lib/util/file-type';
 import { ErrorNotice } from '../ErrorNotice';
 import { RangePicker } from './RangePicker';
 import { formatSize, seconds } from './text';
 import { readVideoDuration } from './videoMeta';
 
-interface Picked {
+export interface Picked {
   file: File;
   /** null while reading, or when it could not be read. */
   durationSec: number | null;
@@ -31,7 +29,7 @@ interface Picked {
   content?: string | null;
 }
 
-function videoIssue(p: Picked): string {
+export function videoIssue(p: Picked): string {
   switch (p.problem) {
     case 'type':
       return p.content === undefined
@@ -90,22 +88,9 @@ export function NewCharacter({ onCreated, onCancel }: { onCreated(id: string): v
     const early = videoFileProblem(file);
     setPicked({ file, durationSec: null, reading: early === null, problem: early });
     if (early) return;
-    // Named .mp4 is not enough: a renamed WebM plays in the browser but is not what Sora takes.
-    const content = await typeOfContent(file).catch(() => null);
+    const { problem, durationSec, content } = await checkVideoFile(file, readVideoDuration);
     if (token !== pickToken.current) return;
-    if (content !== VIDEO_TYPE) {
-      setPicked({ file, durationSec: null, reading: false, problem: 'type', content });
-      return;
-    }
-    const durationSec = await readVideoDuration(file);
-    if (token !== pickToken.current) return;
-    const problem = videoProblem({
-      type: file.type || VIDEO_TYPE,
-      name: file.name,
-      size: file.size,
-      durationSec,
-    });
-    setPicked({ file, durationSec, reading: false, problem });
+    setPicked({ file, durationSec, reading: false, problem, ...(content === undefined ? {} : { content }) });
     if (problem === null && durationSec !== null) {
       const [s, e] = defaultRange(durationSec);
       setRange({ start: seconds(s), end: seconds(e) });

@@ -4,6 +4,7 @@
  * the simulator caps the time range at 10 s and the upload at 50 MB.
  */
 import { USERNAME_MIN, validateUsername } from '../account/validate';
+import { typeOfContent } from '../util/file-type';
 import type { Visibility } from './model';
 
 export const VIDEO_TYPE = 'video/mp4';
@@ -58,6 +59,37 @@ export const VIDEO_PROBLEM_TEXT: Record<VideoProblem, string> = {
   too_long: `The video is longer than ${MAX_VIDEO_SEC} s.`,
   unreadable: 'The length of the video could not be read.',
 };
+
+export interface VideoCheck {
+  problem: VideoProblem | null;
+  /** null: not read (refused before) or unreadable. */
+  durationSec: number | null;
+  /** What its bytes are, when that is what refused it. */
+  content?: string | null;
+}
+
+/**
+ * Every check of a picked video, in the order the user should hear about them: type and size, then its
+ * bytes (a renamed WebM plays in the browser but is not what Sora takes), then its length, read by
+ * `readDuration` (the page's `<video>` element, else the MP4 header).
+ */
+export async function checkVideoFile(
+  file: Blob & { name: string },
+  readDuration: (file: Blob) => Promise<number | null>,
+): Promise<VideoCheck> {
+  const early = videoFileProblem(file);
+  if (early) return { problem: early, durationSec: null };
+  const content = await typeOfContent(file).catch(() => null);
+  if (content !== VIDEO_TYPE) return { problem: 'type', durationSec: null, content };
+  const durationSec = await readDuration(file);
+  const problem = videoProblem({
+    type: file.type || VIDEO_TYPE,
+    name: file.name,
+    size: file.size,
+    durationSec,
+  });
+  return { problem, durationSec };
+}
 
 export type RangeProblem = 'invalid' | 'order' | 'too_short' | 'too_long' | 'past_end';
 

@@ -1,6 +1,7 @@
 /** A batch file (CSV or JSON) read into rows, or the one issue that stops it. */
 import { rowsFromCsv } from './csv';
 import { rowsFromJson } from './json';
+import { formatBytes } from './messages';
 import { RowError } from './rows';
 import type { ImportedBatch, Issue } from './types';
 
@@ -43,4 +44,23 @@ export function importBatch(name: string, text: string): ImportResult {
     if (e instanceof RowError) return { ok: false, issue: e.issue };
     throw e;
   }
+}
+
+/** A picked file: its size checked before it is read (a huge file is refused without reading it). */
+export async function readBatchFile(
+  file: File,
+): Promise<{ batch: ImportedBatch | null; issue: Issue | null }> {
+  const at = { file: file.name };
+  if (file.size > MAX_IMPORT_BYTES) {
+    const params = { size: formatBytes(file.size), max: formatBytes(MAX_IMPORT_BYTES) };
+    return { batch: null, issue: { field: 'import', key: 'create.error.importTooBig', params, at } };
+  }
+  let text: string;
+  try {
+    text = await file.text();
+  } catch {
+    return { batch: null, issue: { field: 'import', key: 'create.error.importRead', at } };
+  }
+  const result = importBatch(file.name, text);
+  return result.ok ? { batch: result.batch, issue: null } : { batch: null, issue: result.issue };
 }
