@@ -1020,6 +1020,24 @@ const INTACT_ROWS: (Row & { check(w: World, seq: number): Promise<void> })[] = [
     check: (w, seq) => arrivedIntact(w, seq, [INTACT.emoji, INTACT.hebrew, INTACT.cjk, INTACT.bidi], 1),
   },
   {
+    form: 'Storyboard · saved board',
+    input: 'a board named in Hebrew with an emoji (sent as the title)',
+    expect: 'intact',
+    async run(w) {
+      const sb = board(10, [[10, 'a cat on a roof']]);
+      const input = toStoryboardInput(sb, DEFAULT_STORYBOARD_OPTIONS, { name: '  סרטון 🎬 של חתול ' });
+      return answered(await w.ask('jobs.enqueue', { inputs: [input] }));
+    },
+    async check(w, seq) {
+      const title = 'סרטון 🎬 של חתול';
+      await expect.poll(() => creates(w, seq).length, WAIT).toBe(1);
+      const [sent] = creates(w, seq);
+      expect((sent?.body as { title?: string }).title).toBe(title);
+      expect(utf8(sent?.rawBody ?? '').includes(utf8(title))).toBe(true);
+      expect((await jobsOf(w)).map((j) => (j.request as { title?: string }).title)).toEqual([title]);
+    },
+  },
+  {
     form: 'Storyboard · paste',
     input: 'shorthand with right-to-left scenes',
     expect: 'intact',
