@@ -17,13 +17,13 @@ interface Row {
 const START = '<!-- table:start -->';
 const END = '<!-- table:end -->';
 
-/** Table-safe: pipes escaped, line breaks and invisible characters shown as their code points. */
+/** Table-safe: pipes escaped; line breaks and invisible characters (not the ZWJ inside emoji) as code points. */
 function cell(s: string): string {
   return s
     .replace(/\|/g, '\\|')
     .replace(/\r?\n/g, ' ')
     .replace(
-      /[\u200b-\u200f\u2060-\u2069\ufeff]/gu,
+      /[\u200b\u200c\u200e\u200f\u2060-\u2069\ufeff]/gu,
       (c) => `U+${c.codePointAt(0)?.toString(16).toUpperCase()}`,
     );
 }
