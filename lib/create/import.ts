@@ -21,12 +21,15 @@ export function importKind(name: string, text: string): 'csv' | 'json' | null {
 }
 
 /**
- * Text decoded from a file that is not text: NUL characters, or the replacement character the decoder puts
- * for bytes that are not UTF-8 (a picture or a spreadsheet renamed .csv).
+ * Why decoded file text is not usable text: NUL characters mean a binary file (a picture or a spreadsheet
+ * renamed .csv); the replacement character means bytes that are not UTF-8 (a CSV saved in a legacy code
+ * page, whose accented letters would arrive garbled).
  */
-export function looksBinary(text: string): boolean {
+export function textProblem(text: string): 'binary' | 'encoding' | null {
+  const head = text.slice(0, 64 * 1024);
   // biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is what marks a binary file here.
-  return /[\u0000\uFFFD]/.test(text.slice(0, 4096));
+  if (/\u0000/.test(head)) return 'binary';
+  return head.includes('\uFFFD') ? 'encoding' : null;
 }
 
 export function importBatch(name: string, text: string): ImportResult {
@@ -34,8 +37,10 @@ export function importBatch(name: string, text: string): ImportResult {
   if (kind === null) {
     return { ok: false, issue: { field: 'import', key: 'create.error.importType', at: { file: name } } };
   }
-  if (looksBinary(text)) {
-    return { ok: false, issue: { field: 'import', key: 'create.error.importBinary', at: { file: name } } };
+  const problem = textProblem(text);
+  if (problem) {
+    const key = problem === 'binary' ? 'create.error.importBinary' : 'create.error.importEncoding';
+    return { ok: false, issue: { field: 'import', key, at: { file: name } } };
   }
   try {
     const rows = kind === 'json' ? rowsFromJson(text, name) : rowsFromCsv(text, name);

@@ -5,7 +5,7 @@
  * same file twice, or a file that overlaps history, adds nothing twice.
  */
 import { CsvError, parseCsv } from '../create/csv';
-import { looksBinary } from '../create/import';
+import { textProblem } from '../create/import';
 import type { HistoryItem, HistoryOrientation, HistoryStatus } from '../db/history';
 import type { MessageKey } from '../i18n';
 import { JOB_KINDS, type JobKind } from '../jobs/model';
@@ -285,8 +285,13 @@ function recordsFromCsv(text: string): Record<string, unknown>[] {
 export function parseHistoryFile(text: string, now = Date.now()): HistoryItem[] {
   const body = text.replace(/^\uFEFF/, '').trim();
   if (body === '') throw new ImportFileError('empty', 'the file is empty');
-  if (looksBinary(body))
+  const problem = textProblem(body);
+  if (problem === 'binary') {
     throw new ImportFileError('format', 'not a text file', 'history.fileImport.reason.binary');
+  }
+  if (problem === 'encoding') {
+    throw new ImportFileError('format', 'not UTF-8 text', 'history.fileImport.reason.encoding');
+  }
   const records = body.startsWith('{') || body.startsWith('[') ? recordsFromJson(body) : recordsFromCsv(body);
   const items = records.flatMap((r) => fromRecord(r, now) ?? []);
   if (items.length === 0)

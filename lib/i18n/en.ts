@@ -665,6 +665,8 @@ export const en = {
   'history.fileImport.reason.empty': 'the file is empty',
   'history.fileImport.reason.noItems': 'no item in it has an id',
   'history.fileImport.reason.format': 'it could not be read',
+  'create.error.importEncoding': 'the file is not UTF-8 text; save it as “CSV UTF-8” and import it again.',
+  'history.fileImport.reason.encoding': 'it is not UTF-8 text',
   'storyboard.paste.tooManyShots':
     'This text has {count} shots; a storyboard holds at most {max}. Nothing was replaced: shorten the text.',
 } as const;

@@ -509,6 +509,16 @@ const ROWS: Row[] = [
   },
   {
     form: 'Create · import',
+    input: 'CSV saved in Windows-1252, not UTF-8 (“café” as byte E9)',
+    expect: { refused: 'p.csv: the file is not UTF-8 text; save it as “CSV UTF-8” and import it again.' },
+    run: (w) =>
+      importFile(
+        w,
+        file([new Uint8Array([...Buffer.from('prompt\na caf'), 0xe9, 0x0a])], 'p.csv', 'text/csv'),
+      ),
+  },
+  {
+    form: 'Create · import',
     input: 'a 3 MB file',
     expect: { refused: 'The file is 3 MB; a batch file may be up to 2 MB.' },
     run: (w) =>
