@@ -141,7 +141,7 @@ const WAIT_CODES = new Set<string>([
 ]);
 
 const bad = (message: string): never => {
-  throw new SoraError('bad_request', message);
+  throw new SoraError('bad_request', message, { local: true });
 };
 
 export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {

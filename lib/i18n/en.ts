@@ -667,6 +667,7 @@ export const en = {
   'history.fileImport.reason.format': 'it could not be read',
   'create.error.importEncoding': 'the file is not UTF-8 text; save it as “CSV UTF-8” and import it again.',
   'history.fileImport.reason.encoding': 'it is not UTF-8 text',
+  'error.notSent': 'Not sent: {message}',
   'storyboard.paste.tooManyShots':
     'This text has {count} shots; a storyboard holds at most {max}. Nothing was replaced: shorten the text.',
 } as const;

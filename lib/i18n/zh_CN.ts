@@ -647,6 +647,7 @@ export const zh_CN: Record<MessageKey, string> = {
   'history.fileImport.reason.format': '无法读取该文件',
   'create.error.importEncoding': '文件不是 UTF-8 文本；请另存为“CSV UTF-8”后重新导入。',
   'history.fileImport.reason.encoding': '它不是 UTF-8 文本',
+  'error.notSent': '未发送：{message}',
   'storyboard.paste.tooManyShots':
     '这段文字有 {count} 个镜头；一个故事板最多 {max} 个。未替换任何内容：请缩短文字。',
 };

@@ -53,7 +53,7 @@ export const MAX_PROMPT_CHARS = 10_000;
 const FRAME_CHOICES = [150, 300, 450, 750];
 
 const bad = (message: string): never => {
-  throw new SoraError('bad_request', message);
+  throw new SoraError('bad_request', message, { local: true });
 };
 
 /**

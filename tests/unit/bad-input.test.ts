@@ -49,11 +49,11 @@ import { getHistoryItem } from '../../lib/db/history';
 import { DB_NAME, getDb } from '../../lib/db/schema';
 import { buildFilename, templateProblem } from '../../lib/history/filename';
 import { buildIndex, DEFAULT_FILTER, searchEntries } from '../../lib/history/search';
-import { t } from '../../lib/i18n';
+import { errorText, t } from '../../lib/i18n';
 import { en } from '../../lib/i18n/en';
 import type { Job } from '../../lib/jobs/model';
 import { loadSettings, type Settings, saveSettings } from '../../lib/settings';
-import { SORA_ERROR_CODES } from '../../lib/sora/errors';
+import { type SerializedError, SORA_ERROR_CODES } from '../../lib/sora/errors';
 import { useHistory } from '../../lib/stores/history';
 import {
   DEFAULT_STORYBOARD_OPTIONS,
@@ -132,10 +132,10 @@ async function boot(): Promise<World> {
 const refused = (reason: string): Outcome => ({ refused: reason });
 const ACCEPTED: Outcome = { accepted: true };
 
-/** A background answer as the outcome: its error's sentence, or accepted. */
+/** A background answer as the outcome: accepted, or the sentence a page shows for its error. */
 function answered(answer: { ok: boolean; value?: unknown; error?: unknown }): Outcome {
   if (answer.ok) return ACCEPTED;
-  return refused((answer.error as { message: string }).message);
+  return refused(errorText(answer.error as SerializedError));
 }
 
 const storedSettings = async (): Promise<unknown> =>
@@ -882,7 +882,8 @@ const ROWS: Row[] = [
     ([input, message, reason]): Row => ({
       form: 'Background · jobs.enqueue',
       input,
-      expect: { refused: reason },
+      // "Not sent": the user must not read "Sora refused" for what never left the extension.
+      expect: { refused: `Not sent: ${reason}` },
       sends: true,
       run: (w) => enqueue(w, message as Record<string, unknown>),
     }),
@@ -890,7 +891,7 @@ const ROWS: Row[] = [
   {
     form: 'Background · characters.create',
     input: 'a PNG stored as the video',
-    expect: { refused: 'The file is not an MP4 video.' },
+    expect: { refused: 'Not sent: The file is not an MP4 video.' },
     sends: true,
     async run(w) {
       const fileId = await putFile(await getDb(), new Blob([PNG()], { type: 'image/png' }), 'me.png');
@@ -900,7 +901,7 @@ const ROWS: Row[] = [
   {
     form: 'Background · characters.create',
     input: 'a WebM typed video/mp4, with a length the page claims',
-    expect: { refused: 'The file is not an MP4 video.' },
+    expect: { refused: 'Not sent: The file is not an MP4 video.' },
     sends: true,
     async run(w) {
       const fileId = await putFile(await getDb(), new Blob([WEBM()], { type: 'video/mp4' }), 'me.mp4');
@@ -910,7 +911,7 @@ const ROWS: Row[] = [
   {
     form: 'Background · characters.create',
     input: 'a 30 s part of the video',
-    expect: { refused: 'The part to use is longer than 10 s.' },
+    expect: { refused: 'Not sent: The part to use is longer than 10 s.' },
     sends: true,
     async run(w) {
       const fileId = await putFile(await getDb(), new Blob([MP4()], { type: 'video/mp4' }), 'me.mp4');
@@ -920,7 +921,7 @@ const ROWS: Row[] = [
   {
     form: 'Background · characters.finish',
     input: 'username with a slash',
-    expect: { refused: 'The username may only hold a–z, 0–9, dots and underscores.' },
+    expect: { refused: 'Not sent: The username may only hold a–z, 0–9, dots and underscores.' },
     sends: true,
     async run(w) {
       const req = {
