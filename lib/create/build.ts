@@ -4,7 +4,7 @@
  * background validates again (lib/jobs/input.ts); these checks mirror it and add what only the page knows
  * (the plan, the picked file).
  */
-import { isBlankText, type JobInput, type StartImageInput } from '../jobs/input';
+import { isBlankText, type JobInput, START_IMAGE_TYPES, type StartImageInput } from '../jobs/input';
 import { parsePostId } from '../sora/ids';
 import { frameCount, IMAGE_SIZES, requiresPro } from '../sora/quota';
 import { formatBytes } from './messages';
@@ -15,7 +15,7 @@ import { countCombinations, expandTemplate, parseTemplate } from './variables';
 /** Most jobs one submission may queue (variables multiply quickly). */
 export const MAX_BATCH_JOBS = 500;
 export const MAX_START_IMAGE_BYTES = 10 * 1024 * 1024;
-export const START_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
+export { START_IMAGE_TYPES };
 export const MAX_VARIANTS = 4;
 
 export interface BuildContext {

@@ -869,12 +869,30 @@ const ROWS: Row[] = [
           prompt: 'a fox',
           startImage: { blob: new Blob([MP4()], { type: 'video/mp4' }), fileName: 'a.mp4' },
         },
-        'The start image is not an image.',
+        'The start image is a video, not a picture.',
       ],
       [
         '99 image variants',
         { kind: 'image', prompt: 'a fox', nVariants: 99 },
         'The number of images is not valid.',
+      ],
+      [
+        'a video typed image/png as start image',
+        {
+          kind: 'video',
+          prompt: 'a fox',
+          startImage: { blob: new Blob([MP4()], { type: 'image/png' }), fileName: 'a.png' },
+        },
+        'The start image is a video, not a picture.',
+      ],
+      [
+        'a PDF typed image/jpeg as start image',
+        {
+          kind: 'image',
+          prompt: 'a fox',
+          startImage: { blob: new Blob([PDF()], { type: 'image/jpeg' }), fileName: 'a.jpg' },
+        },
+        'The start image is not a PNG, JPEG or WebP picture.',
       ],
       ['empty storyboard', { kind: 'storyboard', prompt: ' ', nFrames: 300 }, 'The storyboard is empty.'],
     ] as const
