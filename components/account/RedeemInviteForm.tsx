@@ -6,7 +6,7 @@ import { send } from '../../lib/messaging/transport';
 import { ErrorNotice } from '../ErrorNotice';
 import { useAction } from './useAction';
 
-const PROBLEM_TEXT: Record<InviteCodeProblem, MessageKey> = {
+export const INVITE_PROBLEM_TEXT: Record<InviteCodeProblem, MessageKey> = {
   empty: 'sora2.codeEmpty',
   too_long: 'sora2.codeTooLong',
   chars: 'sora2.codeChars',
@@ -68,7 +68,7 @@ export function RedeemInviteForm({ onAccepted }: { onAccepted: () => void }) {
         </p>
         {problem && (
           <p class="field-error" id="redeem-problem" role="alert">
-            {t(PROBLEM_TEXT[problem])}
+            {t(INVITE_PROBLEM_TEXT[problem])}
           </p>
         )}
       </div>

@@ -8,7 +8,7 @@ import { showAccountSnapshot } from '../../lib/stores/account';
 import { ErrorNotice } from '../ErrorNotice';
 import { useAction } from './useAction';
 
-const PROBLEM_TEXT: Record<UsernameProblem, MessageKey | null> = {
+export const USERNAME_PROBLEM_TEXT: Record<UsernameProblem, MessageKey | null> = {
   empty: null,
   too_short: 'username.tooShort',
   too_long: 'username.tooLong',
@@ -23,7 +23,7 @@ function checkText(state: UsernameCheckState): { text: string; tone: 'muted' | '
     case 'idle':
       return null;
     case 'invalid': {
-      const key = PROBLEM_TEXT[state.problem];
+      const key = USERNAME_PROBLEM_TEXT[state.problem];
       return key ? { text: t(key), tone: 'error' } : null;
     }
     case 'current':

@@ -13,7 +13,7 @@ import { useCharacters } from '../../lib/stores/characters';
 import { ErrorNotice } from '../ErrorNotice';
 import { nameOf, recordErrorText } from './text';
 
-function problemText(p: FinishProblem): string {
+export function finishIssueText(p: FinishProblem): string {
   return t(`characters.finish.error.${p.field}.${p.problem}` as MessageKey, {
     max: p.field === 'instructions' ? MAX_INSTRUCTIONS : MAX_DISPLAY_NAME,
   });
@@ -42,7 +42,7 @@ export function FinishForm({ record }: { record: CharacterRecord }) {
   const taken = record.lastError?.code === 'username_taken' && values.username === record.finish?.username;
   const issue = (field: FinishProblem['field']): string | null => {
     const p = problems.find((x) => x.field === field);
-    if (p) return problemText(p);
+    if (p) return finishIssueText(p);
     if (field === 'username' && taken) return t('characters.finish.error.username.taken');
     return null;
   };

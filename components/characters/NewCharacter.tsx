@@ -1,14 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import {
+  checkVideoFile,
   defaultRange,
   MAX_VIDEO_BYTES,
   MAX_VIDEO_SEC,
   type RangeProblem,
   rangeProblem,
-  VIDEO_TYPE,
   type VideoProblem,
   videoFileProblem,
-  videoProblem,
 } from '../../lib/characters/validate';
 import { deleteFile, putFile } from '../../lib/db/files';
 import { getDb } from '../../lib/db/schema';
@@ -20,18 +19,22 @@ import { RangePicker } from './RangePicker';
 import { formatSize, seconds } from './text';
 import { readVideoDuration } from './videoMeta';
 
-interface Picked {
+export interface Picked {
   file: File;
   /** null while reading, or when it could not be read. */
   durationSec: number | null;
   reading: boolean;
   problem: VideoProblem | null;
+  /** What its bytes are, when that is what refused it. */
+  content?: string | null;
 }
 
-function videoIssue(p: Picked): string {
+export function videoIssue(p: Picked): string {
   switch (p.problem) {
     case 'type':
-      return t('characters.video.error.type', { type: p.file.type || p.file.name.split('.').pop() || '?' });
+      return p.content === undefined
+        ? t('characters.video.error.type', { type: p.file.type || p.file.name.split('.').pop() || '?' })
+        : t('characters.video.error.content', { name: p.file.name });
     case 'empty':
       return t('characters.video.error.empty');
     case 'too_big':
@@ -85,15 +88,9 @@ export function NewCharacter({ onCreated, onCancel }: { onCreated(id: string): v
     const early = videoFileProblem(file);
     setPicked({ file, durationSec: null, reading: early === null, problem: early });
     if (early) return;
-    const durationSec = await readVideoDuration(file);
+    const { problem, durationSec, content } = await checkVideoFile(file, readVideoDuration);
     if (token !== pickToken.current) return;
-    const problem = videoProblem({
-      type: file.type || VIDEO_TYPE,
-      name: file.name,
-      size: file.size,
-      durationSec,
-    });
-    setPicked({ file, durationSec, reading: false, problem });
+    setPicked({ file, durationSec, reading: false, problem, ...(content === undefined ? {} : { content }) });
     if (problem === null && durationSec !== null) {
       const [s, e] = defaultRange(durationSec);
       setRange({ start: seconds(s), end: seconds(e) });

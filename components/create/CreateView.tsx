@@ -16,6 +16,7 @@ import { useAccount } from '../../lib/stores/account';
 import { useRemixIntent } from '../../lib/stores/intent';
 import { useJobs } from '../../lib/stores/jobs';
 import { useMentionInbox } from '../../lib/stores/mention';
+import { typeOfContent } from '../../lib/util/file-type';
 import { ErrorNotice } from '../ErrorNotice';
 import { ImageOptions } from './ImageOptions';
 import { ImportControl } from './ImportControl';
@@ -166,10 +167,14 @@ export function CreateView({ onShowQueue }: { onShowQueue(): void }) {
           <StartImagePicker
             file={file}
             issues={byField.startImage}
-            onChange={(picked) => {
+            onChange={async (picked) => {
+              // Judged by its bytes too: a video renamed .png must not pass as a picture.
+              const content = picked ? await typeOfContent(picked).catch(() => null) : null;
               setFile(picked);
               update({
-                startImage: picked ? { name: picked.name, type: picked.type, size: picked.size } : null,
+                startImage: picked
+                  ? { name: picked.name, type: picked.type, size: picked.size, content }
+                  : null,
               });
             }}
           />

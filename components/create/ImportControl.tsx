@@ -1,5 +1,4 @@
-import { importBatch, MAX_IMPORT_BYTES } from '../../lib/create/import';
-import { formatBytes } from '../../lib/create/messages';
+import { readBatchFile } from '../../lib/create/import';
 import type { ImportedBatch, Issue } from '../../lib/create/types';
 import { t } from '../../lib/i18n';
 import { describedBy, FieldIssues } from './FieldIssues';
@@ -8,22 +7,6 @@ interface Props {
   imported: ImportedBatch | null;
   issues: readonly Issue[] | undefined;
   onImported(batch: ImportedBatch | null, issue: Issue | null): void;
-}
-
-async function readBatch(file: File): Promise<{ batch: ImportedBatch | null; issue: Issue | null }> {
-  const at = { file: file.name };
-  if (file.size > MAX_IMPORT_BYTES) {
-    const params = { size: formatBytes(file.size), max: formatBytes(MAX_IMPORT_BYTES) };
-    return { batch: null, issue: { field: 'import', key: 'create.error.importTooBig', params, at } };
-  }
-  let text: string;
-  try {
-    text = await file.text();
-  } catch {
-    return { batch: null, issue: { field: 'import', key: 'create.error.importRead', at } };
-  }
-  const result = importBatch(file.name, text);
-  return result.ok ? { batch: result.batch, issue: null } : { batch: null, issue: result.issue };
 }
 
 /** CSV / JSON import: the rows join the typed prompts; a broken file says where it is broken. */
@@ -42,7 +25,7 @@ export function ImportControl({ imported, issues, onImported }: Props) {
             const file = input.files?.[0];
             input.value = '';
             if (!file) return;
-            const { batch, issue } = await readBatch(file);
+            const { batch, issue } = await readBatchFile(file);
             onImported(batch, issue);
           }}
           {...describedBy('create-import-issues', issues, 'create-import-hint')}

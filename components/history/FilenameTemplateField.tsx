@@ -1,5 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
-import { buildFilename, unknownTokens } from '../../lib/history/filename';
+import {
+  buildFilename,
+  MAX_PATH_BYTES,
+  type TemplateProblem,
+  templateProblem,
+  unknownTokens,
+} from '../../lib/history/filename';
 import { t } from '../../lib/i18n';
 
 /** The item the preview names: fixed, so the preview reads the same every time. */
@@ -12,6 +18,10 @@ const SAMPLE = {
   index: 3,
   total: 12,
 };
+
+export function templateProblemText(p: { problem: TemplateProblem; name?: string }): string {
+  return t(`history.template.error.${p.problem}`, { name: p.name ?? '', max: MAX_PATH_BYTES });
+}
 
 interface Props {
   id: string;
@@ -31,9 +41,14 @@ export function FilenameTemplateField({ id, value, folder, onSave }: Props) {
   useEffect(() => setDraft(value), [value]);
   const preview = buildFilename(SAMPLE, { template: draft, folder, extension: '.mp4' });
   const unknown = unknownTokens(draft);
+  const refused = templateProblem(draft);
+  // A refused template is not saved; it stays in the field, beside its reason, for the user to fix.
   const commit = () => {
-    if (draft.trim() !== value) onSave(draft.trim());
+    if (!refused && draft.trim() !== value) onSave(draft.trim());
   };
+  const described = [`${id}-help`, `${id}-preview`];
+  if (unknown.length > 0) described.push(`${id}-unknown`);
+  if (refused) described.push(`${id}-error`);
   return (
     <div class="field">
       <label for={id}>{t('settings.filenameTemplate')}</label>
@@ -44,7 +59,8 @@ export function FilenameTemplateField({ id, value, folder, onSave }: Props) {
         spellcheck={false}
         autocomplete="off"
         value={draft}
-        aria-describedby={`${id}-help ${id}-preview${unknown.length > 0 ? ` ${id}-unknown` : ''}`}
+        aria-invalid={refused ? true : undefined}
+        aria-describedby={described.join(' ')}
         onInput={(e) => setDraft(e.currentTarget.value)}
         onBlur={commit}
         onKeyDown={(e) => {
@@ -58,6 +74,11 @@ export function FilenameTemplateField({ id, value, folder, onSave }: Props) {
       <p class="help" id={`${id}-preview`} data-testid="filename-preview">
         {t('history.template.preview')} <code class="hpreview">{preview}</code>
       </p>
+      {refused && (
+        <p class="field-error" id={`${id}-error`} role="alert" data-testid="filename-template-error">
+          {templateProblemText(refused)}
+        </p>
+      )}
       {unknown.length > 0 && (
         <p class="field-error" id={`${id}-unknown`}>
           {t('history.template.unknown', { tokens: unknown.join(' ') })}

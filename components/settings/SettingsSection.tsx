@@ -1,7 +1,9 @@
+import { templateProblem } from '../../lib/history/filename';
 import { t } from '../../lib/i18n';
 import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
 import { useSettings } from '../../lib/stores/settings';
 import { ErrorNotice } from '../ErrorNotice';
+import { templateProblemText } from '../history/FilenameTemplateField';
 import { SelectSetting, TextSetting, ToggleSetting } from './fields';
 import './forms.css';
 import { isValidDownloadFolder, isValidParseServiceUrl, parseConcurrency } from './validate';
@@ -86,6 +88,11 @@ function SettingsFields({
           </>
         }
         value={settings.filenameTemplate}
+        isValid={(text) => templateProblem(text) === null}
+        invalidText={(text) => {
+          const problem = templateProblem(text);
+          return problem ? templateProblemText(problem) : '';
+        }}
         onSave={(filenameTemplate) => update({ filenameTemplate })}
       />
       <SelectSetting

@@ -14,7 +14,8 @@ interface TextSettingProps {
   value: string;
   /** Whether the text may be saved; when not, `invalidText` is shown and nothing is saved. */
   isValid?: (text: string) => boolean;
-  invalidText?: string;
+  /** The reason, fixed or depending on what was typed. */
+  invalidText?: string | ((text: string) => string);
   onSave: (text: string) => void;
   type?: 'text' | 'url' | 'number';
   narrow?: boolean;
@@ -76,7 +77,7 @@ export function TextSetting(props: TextSettingProps) {
       )}
       {invalid && invalidText && (
         <p class="field-error" id={`${id}-error`} role="alert">
-          {invalidText}
+          {typeof invalidText === 'function' ? invalidText(draft) : invalidText}
         </p>
       )}
     </div>

@@ -1,11 +1,14 @@
 import { useMemo, useState } from 'preact/hooks';
 import { t } from '../../lib/i18n';
 import { useStoryboard } from '../../lib/stores/storyboard';
-import { type ParseError, parseAny } from '../../lib/storyboard';
+import { MAX_SHOTS, type ParseError, parseAny } from '../../lib/storyboard';
 import { secs } from './issues';
 import { Modal } from './Modal';
 
 export function parseErrorText(error: ParseError): string {
+  if (error.code === 'too_many_shots') {
+    return t('storyboard.paste.tooManyShots', { count: error.count ?? '?', max: MAX_SHOTS });
+  }
   return error.code === 'empty' ? t('storyboard.paste.empty') : t('storyboard.paste.unrecognized');
 }
 

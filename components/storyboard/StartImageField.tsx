@@ -4,6 +4,7 @@ import { formatBytes, issueText } from '../../lib/create/messages';
 import type { StoryboardImage } from '../../lib/db/storyboards';
 import { t } from '../../lib/i18n';
 import { useStoryboard } from '../../lib/stores/storyboard';
+import { typeOfContent } from '../../lib/util/file-type';
 import { IssueList, type ViewIssue } from './issues';
 
 function usePreview(image: StoryboardImage | null): string | null {
@@ -36,9 +37,10 @@ export function StartImageField({
   const [over, setOver] = useState(false);
   const [refused, setRefused] = useState<string | null>(null);
 
-  function take(file: File | undefined | null) {
+  async function take(file: File | undefined | null) {
     if (!file) return;
-    const issue = startImageIssue({ name: file.name, type: file.type, size: file.size });
+    const content = await typeOfContent(file).catch(() => null);
+    const issue = startImageIssue({ name: file.name, type: file.type, size: file.size, content });
     if (issue) {
       setRefused(issueText(issue));
       return;
@@ -65,7 +67,7 @@ export function StartImageField({
         if (!e.dataTransfer?.types.includes('Files')) return;
         e.preventDefault();
         setOver(false);
-        take(e.dataTransfer.files[0]);
+        void take(e.dataTransfer.files[0]);
       }}
     >
       <legend class="field-label">{t('storyboard.startImage')}</legend>
@@ -95,7 +97,7 @@ export function StartImageField({
             onChange={(e) => {
               const picked = e.currentTarget.files?.[0];
               e.currentTarget.value = '';
-              take(picked);
+              void take(picked);
             }}
           />
           <label for="sb-start-image" class="btn">

@@ -4,8 +4,10 @@
  * plus a 30-second alarm as the backstop for a stopped service worker).
  */
 import { browser } from 'wxt/browser';
+import { getFile } from '../db/files';
 import { getDb } from '../db/schema';
 import { createEngine, type Engine } from '../jobs/engine';
+import { checkStartImageBytes } from '../jobs/input';
 import type { Job } from '../jobs/model';
 import { createSoraPort } from '../jobs/sora-port';
 import type { Handlers } from '../messaging/transport';
@@ -71,7 +73,11 @@ export function createJobsBackground(http: SoraHttp) {
   });
 
   const handlers: Handlers = {
-    'jobs.enqueue': async ({ inputs }) => ({ jobs: await engine.enqueue(inputs) }),
+    'jobs.enqueue': async ({ inputs }) => {
+      // Read before the queue's transaction, which cannot wait on a Blob.
+      await checkStartImageBytes(inputs, async (id) => (await getFile(await getDb(), id))?.blob);
+      return { jobs: await engine.enqueue(inputs) };
+    },
     'jobs.list': async () => ({ jobs: await engine.list(), status: await engine.status() }),
     'jobs.cancel': async ({ ids }) => ({ jobs: await engine.cancel(ids) }),
     'jobs.retry': async ({ ids }) => ({ jobs: await engine.retry(ids) }),

@@ -16,6 +16,7 @@ import type { CompanionDb, StoredFile } from '../db/schema';
 import { randomId } from '../jobs/model';
 import { isSoraError, isTransient, type SerializedError, SoraError, toSerializedError } from '../sora/errors';
 import { backoffDelay } from '../util/backoff';
+import { typeOfContent } from '../util/file-type';
 import { createTicker, defaultSetTimer, type SetTimer } from '../util/ticker';
 import {
   type CharacterError,
@@ -40,7 +41,17 @@ import {
   listCharacters,
   updateCharacter,
 } from './repo';
-import { finishProblems, instructionSetFor, rangeProblem, tenth, VIDEO_TYPE, videoProblem } from './validate';
+import {
+  finishProblems,
+  finishProblemText,
+  instructionSetFor,
+  RANGE_PROBLEM_TEXT,
+  rangeProblem,
+  tenth,
+  VIDEO_PROBLEM_TEXT,
+  VIDEO_TYPE,
+  videoProblem,
+} from './validate';
 
 export type { CancelTimer, SetTimer } from '../util/ticker';
 
@@ -130,7 +141,7 @@ const WAIT_CODES = new Set<string>([
 ]);
 
 const bad = (message: string): never => {
-  throw new SoraError('bad_request', message);
+  throw new SoraError('bad_request', message, { local: true });
 };
 
 export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
@@ -556,16 +567,20 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
       const stored = file as StoredFile;
       const measured = await mp4DurationSec(stored.blob);
       const durationSec = measured ?? (typeof req.durationSec === 'number' ? req.durationSec : null);
-      const problem = videoProblem({
-        type: stored.blob.type || stored.type,
-        name: stored.name,
-        size: stored.blob.size,
-        durationSec,
-      });
-      if (problem) bad(`The video cannot be used (${problem}).`);
+      // By its bytes, not its name: a WebM or a picture renamed .mp4 is not uploaded.
+      const isMp4 = (await typeOfContent(stored.blob)) === VIDEO_TYPE;
+      const problem = isMp4
+        ? videoProblem({
+            type: stored.blob.type || stored.type,
+            name: stored.name,
+            size: stored.blob.size,
+            durationSec,
+          })
+        : 'type';
+      if (problem) bad(VIDEO_PROBLEM_TEXT[problem]);
       const [start, end] = Array.isArray(req.timestamps) ? req.timestamps : [Number.NaN, Number.NaN];
       const range = rangeProblem(Number(start), Number(end), durationSec);
-      if (range) bad(`The time range cannot be used (${range}).`);
+      if (range) bad(RANGE_PROBLEM_TEXT[range]);
       const record = newCharacterRecord(
         newId(),
         {
@@ -594,7 +609,7 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
         visibility: req.visibility,
       };
       const problem = finishProblems(values)[0];
-      if (problem) bad(`The ${problem.field} cannot be used (${problem.problem}).`);
+      if (problem) bad(finishProblemText(problem));
       const saved = await save(db, id, (current) => {
         if (current.state !== 'waiting_for_user') return null;
         return {

@@ -3,7 +3,8 @@
  * the background (a page is not trusted to have checked). The limits mirror what Sora is known to accept:
  * the simulator caps the time range at 10 s and the upload at 50 MB.
  */
-import { validateUsername } from '../account/validate';
+import { USERNAME_MIN, validateUsername } from '../account/validate';
+import { typeOfContent } from '../util/file-type';
 import type { Visibility } from './model';
 
 export const VIDEO_TYPE = 'video/mp4';
@@ -47,7 +48,58 @@ export function videoProblem(file: VideoFacts): VideoProblem | null {
   return null;
 }
 
+/**
+ * Sentences for the background's refusals (a message that skipped the page's checks): English like every
+ * SoraError message, and never a bare code.
+ */
+export const VIDEO_PROBLEM_TEXT: Record<VideoProblem, string> = {
+  type: 'The file is not an MP4 video.',
+  empty: 'The video file is empty.',
+  too_big: `The video is larger than ${MAX_VIDEO_BYTES / (1024 * 1024)} MB.`,
+  too_long: `The video is longer than ${MAX_VIDEO_SEC} s.`,
+  unreadable: 'The length of the video could not be read.',
+};
+
+export interface VideoCheck {
+  problem: VideoProblem | null;
+  /** null: not read (refused before) or unreadable. */
+  durationSec: number | null;
+  /** What its bytes are, when that is what refused it. */
+  content?: string | null;
+}
+
+/**
+ * Every check of a picked video, in the order the user should hear about them: type and size, then its
+ * bytes (a renamed WebM plays in the browser but is not what Sora takes), then its length, read by
+ * `readDuration` (the page's `<video>` element, else the MP4 header).
+ */
+export async function checkVideoFile(
+  file: Blob & { name: string },
+  readDuration: (file: Blob) => Promise<number | null>,
+): Promise<VideoCheck> {
+  const early = videoFileProblem(file);
+  if (early) return { problem: early, durationSec: null };
+  const content = await typeOfContent(file).catch(() => null);
+  if (content !== VIDEO_TYPE) return { problem: 'type', durationSec: null, content };
+  const durationSec = await readDuration(file);
+  const problem = videoProblem({
+    type: file.type || VIDEO_TYPE,
+    name: file.name,
+    size: file.size,
+    durationSec,
+  });
+  return { problem, durationSec };
+}
+
 export type RangeProblem = 'invalid' | 'order' | 'too_short' | 'too_long' | 'past_end';
+
+export const RANGE_PROBLEM_TEXT: Record<RangeProblem, string> = {
+  invalid: 'The start and end of the part to use are not numbers of seconds.',
+  order: 'The part to use ends before it starts.',
+  too_short: `The part to use is shorter than ${MIN_RANGE_SEC} s.`,
+  too_long: `The part to use is longer than ${MAX_RANGE_SEC} s.`,
+  past_end: 'The part to use goes past the end of the video.',
+};
 
 /** Rounds to tenths, the precision of the range picker and of what is sent. */
 export const tenth = (n: number): number => Math.round(n * 10) / 10;
@@ -80,6 +132,27 @@ export interface FinishFormValues {
   displayName: string;
   instructions: string;
   visibility: Visibility;
+}
+
+const FINISH_FIELD_NAME: Record<FinishField, string> = {
+  username: 'username',
+  displayName: 'display name',
+  instructions: 'instructions',
+  visibility: '"who can use it" choice',
+};
+
+const FINISH_PROBLEM_TEXT: Record<string, string> = {
+  empty: 'is empty',
+  too_short: `is shorter than ${USERNAME_MIN} characters`,
+  too_long: 'is too long',
+  uppercase: 'has capital letters (use lowercase)',
+  chars: 'may only hold a–z, 0–9, dots and underscores',
+  start: 'must start with a letter or a digit',
+  invalid: 'is not one of the choices',
+};
+
+export function finishProblemText(p: FinishProblem): string {
+  return `The ${FINISH_FIELD_NAME[p.field]} ${FINISH_PROBLEM_TEXT[p.problem]}.`;
 }
 
 export function finishProblems(values: FinishFormValues): FinishProblem[] {

@@ -4,7 +4,7 @@
  * background validates again (lib/jobs/input.ts); these checks mirror it and add what only the page knows
  * (the plan, the picked file).
  */
-import type { JobInput, StartImageInput } from '../jobs/input';
+import { isBlankText, type JobInput, START_IMAGE_TYPES, type StartImageInput } from '../jobs/input';
 import { parsePostId } from '../sora/ids';
 import { frameCount, IMAGE_SIZES, requiresPro } from '../sora/quota';
 import { formatBytes } from './messages';
@@ -15,7 +15,7 @@ import { countCombinations, expandTemplate, parseTemplate } from './variables';
 /** Most jobs one submission may queue (variables multiply quickly). */
 export const MAX_BATCH_JOBS = 500;
 export const MAX_START_IMAGE_BYTES = 10 * 1024 * 1024;
-export const START_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
+export { START_IMAGE_TYPES };
 export const MAX_VARIANTS = 4;
 
 export interface BuildContext {
@@ -38,19 +38,22 @@ export interface BatchPlan {
 
 /** The prompts typed into the form: one a line in batch mode (blank lines skipped), else the whole text. */
 export function typedPrompts(form: Pick<CreateForm, 'batch' | 'text'>): { prompt: string; at?: IssueAt }[] {
-  if (!form.batch) return form.text.trim() === '' ? [] : [{ prompt: form.text.trim() }];
+  if (!form.batch) return isBlankText(form.text) ? [] : [{ prompt: form.text.trim() }];
+  // A line of nothing but zero-width characters looks blank, so it is skipped like a blank one.
   return form.text
     .split(/\r\n|\r|\n/)
     .map((line, index) => ({ prompt: line.trim(), at: { line: index + 1 } }))
-    .filter((p) => p.prompt !== '');
+    .filter((p) => !isBlankText(p.prompt));
 }
+
+const isStartImageType = (type: string) => (START_IMAGE_TYPES as readonly string[]).includes(type);
 
 export function startImageIssue(file: FileMeta): Issue | null {
   const type = file.type.toLowerCase();
-  if (type.startsWith('video/')) {
+  if (type.startsWith('video/') || file.content?.startsWith('video/')) {
     return { field: 'startImage', key: 'create.error.imageIsVideo', params: { name: file.name } };
   }
-  if (!(START_IMAGE_TYPES as readonly string[]).includes(type)) {
+  if (!isStartImageType(type)) {
     return {
       field: 'startImage',
       key: 'create.error.imageType',
@@ -58,6 +61,10 @@ export function startImageIssue(file: FileMeta): Issue | null {
     };
   }
   if (file.size === 0) return { field: 'startImage', key: 'create.error.imageEmpty' };
+  // Named like a picture, but its bytes are something else (a renamed PDF, a broken download).
+  if (file.content !== undefined && (file.content === null || !isStartImageType(file.content))) {
+    return { field: 'startImage', key: 'create.error.imageContent', params: { name: file.name } };
+  }
   if (file.size > MAX_START_IMAGE_BYTES) {
     return {
       field: 'startImage',

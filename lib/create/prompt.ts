@@ -2,7 +2,7 @@
  * The checks one prompt gets before anything is sent. Kept apart from the batch code so the popup's quick
  * prompt can use it without the importers.
  */
-import { MAX_PROMPT_CHARS } from '../jobs/input';
+import { isBlankText, MAX_PROMPT_CHARS } from '../jobs/input';
 import type { Issue, IssueAt } from './types';
 
 export { MAX_PROMPT_CHARS };
@@ -11,7 +11,7 @@ export { MAX_PROMPT_CHARS };
 export function promptIssue(prompt: string, at?: IssueAt): Issue | null {
   const s = prompt.trim();
   const where = at ? { at } : {};
-  if (s === '') return { field: 'prompt', key: 'create.error.promptEmpty', ...where };
+  if (isBlankText(s)) return { field: 'prompt', key: 'create.error.promptEmpty', ...where };
   // Counted like the background counts (UTF-16 units), so a prompt that passes here passes there too.
   if (s.length > MAX_PROMPT_CHARS) {
     return {

@@ -2,6 +2,7 @@
  * The columns an imported row may set (CSV header or JSON object key), and how their values are read.
  * Both importers go through `toRow`, so CSV and JSON accept exactly the same things.
  */
+import { isBlankText } from '../jobs/input';
 import { parsePostId } from '../sora/ids';
 import { IMAGE_SIZES, isStyleId, ORIENTATIONS, VIDEO_MODELS, VIDEO_SIZES } from '../sora/quota';
 import type { BatchRow, ImageSizeId, Issue, IssueAt, RowKind } from './types';
@@ -89,7 +90,7 @@ function seconds(value: RawValue, at: IssueAt): number | undefined {
 export function toRow(values: Partial<Record<Column, RawValue>>, at: IssueAt): BatchRow | null {
   if (Object.values(values).every((v) => text(v) === '')) return null;
   const prompt = typeof values.prompt === 'number' ? String(values.prompt) : (values.prompt ?? '');
-  if (prompt.trim() === '') fail('create.error.promptEmpty', at);
+  if (isBlankText(prompt)) fail('create.error.promptEmpty', at);
   const row: BatchRow = { prompt: prompt.trim(), at };
   const kind = pick(values.kind, KINDS, 'create.error.badKind', at);
   if (kind) row.kind = kind;

@@ -64,6 +64,11 @@ export interface FileMeta {
   name: string;
   type: string;
   size: number;
+  /**
+   * The type its first bytes show (lib/util/file-type.ts): null when unrecognised, absent while not read.
+   * The browser's `type` only follows the file name.
+   */
+  content?: string | null;
 }
 
 export interface CreateForm {

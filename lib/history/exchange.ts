@@ -4,8 +4,10 @@
  * item gets fresh URLs from Sora when it is shown). Importing merges by generation id, so importing the
  * same file twice, or a file that overlaps history, adds nothing twice.
  */
-import { parseCsv } from '../create/csv';
+import { CsvError, parseCsv } from '../create/csv';
+import { textProblem } from '../create/import';
 import type { HistoryItem, HistoryOrientation, HistoryStatus } from '../db/history';
+import type { MessageKey } from '../i18n';
 import { JOB_KINDS, type JobKind } from '../jobs/model';
 import { orientationOf } from './fields';
 
@@ -139,10 +141,18 @@ export function exportCsv(items: readonly HistoryItem[]): string {
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
+/** Larger files are not history exports (10,000 items export to a few MB); reading them would stall the page. */
+export const MAX_HISTORY_FILE_BYTES = 20 * 1024 * 1024;
+
+/** Why a file is refused: `key` is the reason in the user's language, `message` the English fallback. */
 export class ImportFileError extends Error {
   constructor(
     readonly reason: 'format' | 'empty',
     message: string,
+    readonly key: MessageKey = reason === 'empty'
+      ? 'history.fileImport.reason.empty'
+      : 'history.fileImport.reason.format',
+    readonly params: Record<string, string | number> = {},
   ) {
     super(message);
     this.name = 'ImportFileError';
@@ -210,10 +220,12 @@ function recordsFromJson(text: string): Record<string, unknown>[] {
   try {
     data = JSON.parse(text);
   } catch (e) {
-    throw new ImportFileError('format', e instanceof Error ? e.message : 'not JSON');
+    const detail = e instanceof Error ? e.message : 'not JSON';
+    throw new ImportFileError('format', detail, 'history.fileImport.reason.json');
   }
   const list = Array.isArray(data) ? data : (data as { items?: unknown } | null)?.items;
-  if (!Array.isArray(list)) throw new ImportFileError('format', 'expected a list of items');
+  if (!Array.isArray(list))
+    throw new ImportFileError('format', 'expected a list of items', 'history.fileImport.reason.list');
   return list.filter(
     (r): r is Record<string, unknown> => typeof r === 'object' && r !== null && !Array.isArray(r),
   );
@@ -224,11 +236,22 @@ function recordsFromCsv(text: string): Record<string, unknown>[] {
   try {
     rows = parseCsv(text, ',').map((r) => r.cells);
   } catch (e) {
-    throw new ImportFileError('format', e instanceof Error ? e.message : 'not CSV');
+    if (!(e instanceof CsvError)) throw e;
+    const params = { line: e.line };
+    throw new ImportFileError(
+      'format',
+      `broken quoting at line ${e.line}`,
+      'history.fileImport.reason.csv',
+      params,
+    );
   }
   const header = rows[0]?.map((h) => h.trim().toLowerCase()) ?? [];
   if (!header.includes('id'))
-    throw new ImportFileError('format', 'the first line must name the columns, one of them "id"');
+    throw new ImportFileError(
+      'format',
+      'the first line must name the columns, one of them "id"',
+      'history.fileImport.reason.columns',
+    );
   return rows.slice(1).map((cells) => {
     const get = (name: (typeof CSV_COLUMNS)[number]) => {
       const i = header.indexOf(name);
@@ -262,8 +285,16 @@ function recordsFromCsv(text: string): Record<string, unknown>[] {
 export function parseHistoryFile(text: string, now = Date.now()): HistoryItem[] {
   const body = text.replace(/^\uFEFF/, '').trim();
   if (body === '') throw new ImportFileError('empty', 'the file is empty');
+  const problem = textProblem(body);
+  if (problem === 'binary') {
+    throw new ImportFileError('format', 'not a text file', 'history.fileImport.reason.binary');
+  }
+  if (problem === 'encoding') {
+    throw new ImportFileError('format', 'not UTF-8 text', 'history.fileImport.reason.encoding');
+  }
   const records = body.startsWith('{') || body.startsWith('[') ? recordsFromJson(body) : recordsFromCsv(body);
   const items = records.flatMap((r) => fromRecord(r, now) ?? []);
-  if (items.length === 0) throw new ImportFileError('empty', 'no history items in the file');
+  if (items.length === 0)
+    throw new ImportFileError('empty', 'no history items in the file', 'history.fileImport.reason.noItems');
   return items;
 }

@@ -166,6 +166,32 @@ export function unknownTokens(template: string): string[] {
   return out;
 }
 
+export type TemplateProblem = 'too_long' | 'control' | 'absolute' | 'parent' | 'chars' | 'reserved' | 'ends';
+
+/**
+ * What the user typed that a download could not honour as written, so the field refuses it with the reason
+ * instead of saving something `buildFilename` would quietly rewrite. Only the literal text is judged:
+ * token values (a prompt with `?` or `..`) are cleaned at download time. `name` is the offending part.
+ */
+export function templateProblem(template: string): { problem: TemplateProblem; name?: string } | null {
+  const s = template.trim();
+  if (utf8Length(s) > MAX_PATH_BYTES) return { problem: 'too_long' };
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused here.
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(s)) return { problem: 'control' };
+  if (/^([/\\~]|[A-Za-z]:)/.test(s)) return { problem: 'absolute' };
+  for (const part of s.split(/[/\\]+/)) {
+    const literal = part.replace(TOKEN, '');
+    if (part.trim() === '..' || part.trim() === '.') return { problem: 'parent', name: part };
+    if (/[<>:"|?*]/.test(literal)) return { problem: 'chars', name: part };
+    const stem = part.toLowerCase().split('.')[0]?.trim() ?? '';
+    if (WINDOWS_RESERVED.has(stem) || RESERVED_FILES.has(part.toLowerCase())) {
+      return { problem: 'reserved', name: part };
+    }
+    if (/[\s.]$/.test(part) || /^\s/.test(part)) return { problem: 'ends', name: part };
+  }
+  return null;
+}
+
 /** The template filled in, as path components (not yet cleaned). Values never add separators. */
 function expand(template: string, f: FilenameFields): string[] {
   const parts = template.split(/[/\\]+/);

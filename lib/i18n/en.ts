@@ -643,6 +643,33 @@ export const en = {
   'history.err.itemMissing': 'The item is gone: {message}',
   'history.err.parseService': '{message}',
   // — end history & downloads —
+  // — bad input —
+  'create.error.imageContent': '“{name}” is named like a picture, but its content is not PNG, JPEG or WebP.',
+  'create.error.importBinary': 'this is not a text file; save the prompts as CSV or JSON.',
+  'characters.video.error.content': '“{name}” is named like an MP4, but its content is not an MP4 video.',
+  'history.template.error.too_long': 'The template is longer than {max} bytes; shorten it. Not saved.',
+  'history.template.error.control': 'The template holds invisible control characters; retype it. Not saved.',
+  'history.template.error.absolute':
+    'Downloads stay in the browser’s download folder: start with a name, not / \\ ~ or a drive. Not saved.',
+  'history.template.error.parent': '“{name}” would leave the download folder; remove it. Not saved.',
+  'history.template.error.chars': '“{name}” holds one of < > : " | ? *, which Windows forbids. Not saved.',
+  'history.template.error.reserved': '“{name}” is a device name Windows reserves; choose another. Not saved.',
+  'history.template.error.ends':
+    '“{name}” starts or ends with a space or ends with a dot, which Windows drops. Not saved.',
+  'history.fileImport.reason.tooBig': 'it is {size}; a history file may be up to {max}',
+  'history.fileImport.reason.binary': 'it is not a text file',
+  'history.fileImport.reason.json': 'it is not valid JSON',
+  'history.fileImport.reason.list': 'the JSON holds no list of items',
+  'history.fileImport.reason.csv': 'a quoted field near line {line} is not closed properly',
+  'history.fileImport.reason.columns': 'the first line must name the columns, one of them “id”',
+  'history.fileImport.reason.empty': 'the file is empty',
+  'history.fileImport.reason.noItems': 'no item in it has an id',
+  'history.fileImport.reason.format': 'it could not be read',
+  'create.error.importEncoding': 'the file is not UTF-8 text; save it as “CSV UTF-8” and import it again.',
+  'history.fileImport.reason.encoding': 'it is not UTF-8 text',
+  'error.notSent': 'Not sent: {message}',
+  'storyboard.paste.tooManyShots':
+    'This text has {count} shots; a storyboard holds at most {max}. Nothing was replaced: shorten the text.',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -77,8 +77,12 @@ export function t(key: MessageKey, params?: Record<string, string | number>): st
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
 }
 
-/** The readable sentence for an error that crossed the message layer. */
-export function errorText(error: Pick<SerializedError, 'code' | 'message' | 'param'>): string {
+/**
+ * The readable sentence for an error that crossed the message layer. Our own refusals of bad input say
+ * "not sent", never "Sora refused": Sora never saw them.
+ */
+export function errorText(error: Pick<SerializedError, 'code' | 'message' | 'param' | 'local'>): string {
+  if (error.local) return t('error.notSent', { message: error.message });
   const key = `error.${error.code}` as MessageKey;
   if (!(key in en)) return error.message;
   return t(key, { message: error.message, param: error.param ?? '?' });

@@ -624,4 +624,30 @@ export const zh_CN: Record<MessageKey, string> = {
   'history.err.itemMissing': '该条目已不存在：{message}',
   'history.err.parseService': '{message}',
   // — 历史与下载结束 —
+  // — bad input —
+  'create.error.imageContent': '“{name}” 的文件名像图片，但内容不是 PNG、JPEG 或 WebP。',
+  'create.error.importBinary': '这不是文本文件；请将提示词保存为 CSV 或 JSON。',
+  'characters.video.error.content': '“{name}” 的文件名像 MP4，但内容不是 MP4 视频。',
+  'history.template.error.too_long': '模板超过 {max} 字节，请缩短。未保存。',
+  'history.template.error.control': '模板中含有不可见的控制字符，请重新输入。未保存。',
+  'history.template.error.absolute':
+    '下载只能保存在浏览器的下载文件夹中：请以名称开头，不要以 / \\ ~ 或盘符开头。未保存。',
+  'history.template.error.parent': '“{name}” 会跳出下载文件夹，请删除。未保存。',
+  'history.template.error.chars': '“{name}” 含有 Windows 禁止的字符 < > : " | ? * 之一。未保存。',
+  'history.template.error.reserved': '“{name}” 是 Windows 保留的设备名，请换一个。未保存。',
+  'history.template.error.ends': '“{name}” 以空格开头或结尾，或以句点结尾，Windows 会将其去掉。未保存。',
+  'history.fileImport.reason.tooBig': '文件大小为 {size}；历史文件最大为 {max}',
+  'history.fileImport.reason.binary': '它不是文本文件',
+  'history.fileImport.reason.json': '它不是有效的 JSON',
+  'history.fileImport.reason.list': 'JSON 中没有条目列表',
+  'history.fileImport.reason.csv': '第 {line} 行附近有一个带引号的字段没有正确闭合',
+  'history.fileImport.reason.columns': '第一行必须是列名，其中之一为“id”',
+  'history.fileImport.reason.empty': '文件是空的',
+  'history.fileImport.reason.noItems': '其中没有任何带 id 的条目',
+  'history.fileImport.reason.format': '无法读取该文件',
+  'create.error.importEncoding': '文件不是 UTF-8 文本；请另存为“CSV UTF-8”后重新导入。',
+  'history.fileImport.reason.encoding': '它不是 UTF-8 文本',
+  'error.notSent': '未发送：{message}',
+  'storyboard.paste.tooManyShots':
+    '这段文字有 {count} 个镜头；一个故事板最多 {max} 个。未替换任何内容：请缩短文字。',
 };

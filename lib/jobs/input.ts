@@ -17,6 +17,7 @@ import {
   type VideoModel,
   type VideoSize,
 } from '../sora/quota';
+import { typeOfContent } from '../util/file-type';
 import type { JobRequest, VideoParams } from './model';
 
 /** A start image: a new file (stored with the job), a file already put with `putFile`, or an upload id. */
@@ -48,16 +49,28 @@ export type JobInput =
       startImage?: StartImageInput;
     };
 
+/** What Sora takes as a start image. */
+export const START_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
+
 /** Longest prompt accepted (the backend's limit is undocumented; this stops pasting a whole document). */
 export const MAX_PROMPT_CHARS = 10_000;
 const FRAME_CHOICES = [150, 300, 450, 750];
 
 const bad = (message: string): never => {
-  throw new SoraError('bad_request', message);
+  throw new SoraError('bad_request', message, { local: true });
 };
 
+/**
+ * True when nothing visible is left: `trim()` already drops every Unicode space (no-break, ideographic),
+ * but not zero-width and other format characters, which a paste can carry and which Sora would get as an
+ * "empty" prompt.
+ */
+export function isBlankText(text: string): boolean {
+  return /^[\s\p{Cf}]*$/u.test(text);
+}
+
 function prompt(value: unknown, what = 'The prompt'): string {
-  if (typeof value !== 'string' || value.trim() === '') bad(`${what} is empty.`);
+  if (typeof value !== 'string' || isBlankText(value)) bad(`${what} is empty.`);
   const s = (value as string).trim();
   if (s.length > MAX_PROMPT_CHARS) bad(`${what} is longer than ${MAX_PROMPT_CHARS} characters.`);
   return s;
@@ -99,6 +112,28 @@ export function checkStartImage(start: StartImageInput | undefined): void {
     if (typeof start.fileId !== 'string' || start.fileId === '') bad('The start image is missing.');
   } else if (typeof start.uploadId !== 'string' || start.uploadId === '') {
     bad('The start image upload id is empty.');
+  }
+}
+
+/**
+ * A start image's bytes, not only its type (which follows the file name): a page that skipped its checks
+ * must not get a renamed video or document uploaded as a picture. Missing files are left to the queue,
+ * which says so. Throws SoraError `bad_request` (local).
+ */
+export async function checkStartImageBytes(
+  inputs: readonly JobInput[],
+  blobOf: (fileId: string) => Promise<Blob | undefined>,
+): Promise<void> {
+  for (const input of inputs) {
+    const start = 'startImage' in input ? input.startImage : undefined;
+    if (!start || input.kind === 'remix' || !('blob' in start || 'fileId' in start)) continue;
+    const blob = 'blob' in start ? start.blob : await blobOf(start.fileId);
+    if (!(blob instanceof Blob) || blob.size === 0) continue;
+    const content = await typeOfContent(blob);
+    if (content?.startsWith('video/')) bad('The start image is a video, not a picture.');
+    if (!(START_IMAGE_TYPES as readonly (string | null)[]).includes(content)) {
+      bad('The start image is not a PNG, JPEG or WebP picture.');
+    }
   }
 }
 

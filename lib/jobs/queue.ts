@@ -206,7 +206,7 @@ export async function enqueueJobs(
       return toRequest(input);
     } catch (e) {
       if (e instanceof SoraError && inputs.length > 1)
-        throw new SoraError(e.code, `Job ${i + 1}: ${e.message}`);
+        throw new SoraError(e.code, `Job ${i + 1}: ${e.message}`, { local: e.local });
       throw e;
     }
   });
@@ -250,7 +250,11 @@ async function resolveStartImage(
   if ('uploadId' in start) return { source: 'upload', uploadId: start.uploadId };
   if ('fileId' in start) {
     const file = await files.get(start.fileId);
-    if (!file) throw new SoraError('bad_request', 'The start image is no longer stored; pick it again.');
+    if (!file) {
+      throw new SoraError('bad_request', 'The start image is no longer stored; pick it again.', {
+        local: true,
+      });
+    }
     return { source: 'file', fileId: file.id, fileName: file.name, mimeType: file.type };
   }
   const known = stored.get(start.blob);

@@ -33,6 +33,7 @@ export class MessageError extends SoraError {
       status: error.status,
       param: error.param,
       retryAfterMs: error.retryAfterMs,
+      local: error.local,
     });
     this.name = 'MessageError';
   }

@@ -50,6 +50,8 @@ export interface SoraErrorInit {
   retryAfterMs?: number;
   /** For too_many_concurrent: `error.details.num_tasks`. */
   numTasks?: number;
+  /** Refused by the extension's own checks: nothing was sent to Sora. */
+  local?: boolean;
   cause?: unknown;
 }
 
@@ -60,6 +62,7 @@ export class SoraError extends Error {
   readonly param?: string;
   readonly retryAfterMs?: number;
   readonly numTasks?: number;
+  readonly local?: boolean;
 
   constructor(code: SoraErrorCode, message: string, init: SoraErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -70,6 +73,7 @@ export class SoraError extends Error {
     this.param = init.param;
     this.retryAfterMs = init.retryAfterMs;
     this.numTasks = init.numTasks;
+    if (init.local) this.local = true;
   }
 
   /** The plain `{code, message, …}` form that crosses the message layer and is stored on jobs. */
@@ -80,6 +84,7 @@ export class SoraError extends Error {
       ...(this.status === undefined ? {} : { status: this.status }),
       ...(this.param === undefined ? {} : { param: this.param }),
       ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
+      ...(this.local ? { local: true } : {}),
     };
   }
 }
@@ -90,6 +95,8 @@ export interface SerializedError {
   status?: number;
   param?: string;
   retryAfterMs?: number;
+  /** Refused by the extension's own checks (bad input): nothing was sent to Sora. */
+  local?: boolean;
 }
 
 /** Errors worth retrying later with backoff; everything else needs the user or is final. */

@@ -6,10 +6,17 @@
  */
 import { browser } from 'wxt/browser';
 import { create } from 'zustand';
+import { formatBytes } from '../create/messages';
 import { getHistoryByTask, type HistoryItem } from '../db/history';
 import { getDb } from '../db/schema';
 import { rerunInput } from '../history/actions';
-import { exportCsv, exportJson, ImportFileError, parseHistoryFile } from '../history/exchange';
+import {
+  exportCsv,
+  exportJson,
+  ImportFileError,
+  MAX_HISTORY_FILE_BYTES,
+  parseHistoryFile,
+} from '../history/exchange';
 import type { ImportProgress, ImportSummary } from '../history/import';
 import {
   deleteHistoryItems,
@@ -27,7 +34,7 @@ import {
   toEntry,
 } from '../history/search';
 import { loadIndex, writeSnapshot } from '../history/snapshot';
-import type { MessageKey } from '../i18n';
+import { type MessageKey, t } from '../i18n';
 import type { DownloadJob, DownloadMode } from '../media/model';
 import { listen, send } from '../messaging/transport';
 import { INTENT_KEY, type RemixIntent } from '../remix/intent';
@@ -379,12 +386,19 @@ export const useHistory = create<HistoryState>((set, get) => {
 
     async importFile(file) {
       await act(async () => {
+        const refuse = (reason: string) =>
+          set({ notice: { key: 'history.fileImport.bad', params: { reason }, tone: 'error' } });
+        if (file.size > MAX_HISTORY_FILE_BYTES) {
+          const sizes = { size: formatBytes(file.size), max: formatBytes(MAX_HISTORY_FILE_BYTES) };
+          refuse(t('history.fileImport.reason.tooBig', sizes));
+          return;
+        }
         let items: HistoryItem[];
         try {
           items = parseHistoryFile(await file.text());
         } catch (e) {
           if (!(e instanceof ImportFileError)) throw e;
-          set({ notice: { key: 'history.fileImport.bad', params: { reason: e.message }, tone: 'error' } });
+          refuse(t(e.key, e.params));
           return;
         }
         const result = await mergeHistoryItems(await getDb(), items, Date.now());

@@ -13,6 +13,7 @@
 import { describeParseError } from './messages';
 import {
   lengthForTotal,
+  MAX_SHOTS,
   makeShot,
   type Shot,
   type Storyboard,
@@ -136,11 +137,13 @@ export function parseShorthand(text: string): ParsedStoryboard | null {
 }
 
 export type StoryboardFormat = 'timeline' | 'shorthand';
-export type ParseErrorCode = 'empty' | 'unrecognized';
+export type ParseErrorCode = 'empty' | 'unrecognized' | 'too_many_shots';
 
 export interface ParseError {
   code: ParseErrorCode;
   message: string;
+  /** For `too_many_shots`: the shots the text holds. */
+  count?: number;
 }
 
 export type ParseResult =
@@ -169,6 +172,10 @@ export function parseAny(text: string, options: ParseOptions = {}): ParseResult 
     parsed = parseShorthand(text);
   }
   if (!parsed) return parseFailure('unrecognized');
+  // A long document full of "[5s]" would become thousands of shot cards: refused here, while the text is
+  // still in the paste box and the board untouched, instead of freezing the editor.
+  const count = parsed.shots.length;
+  if (count > MAX_SHOTS) return { ok: false, error: { ...parseFailure('too_many_shots').error, count } };
   const lengthS = options.lengthS ?? lengthForTotal(totalDuration(parsed));
   return {
     ok: true,
@@ -177,7 +184,7 @@ export function parseAny(text: string, options: ParseOptions = {}): ParseResult 
   };
 }
 
-function parseFailure(code: ParseErrorCode): ParseResult {
+function parseFailure(code: ParseErrorCode): { ok: false; error: ParseError } {
   return { ok: false, error: { code, message: describeParseError(code) } };
 }
 

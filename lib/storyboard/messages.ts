@@ -56,6 +56,8 @@ export function describeParseError(code: ParseErrorCode): string {
   switch (code) {
     case 'empty':
       return 'There is nothing to paste: the text is empty.';
+    case 'too_many_shots':
+      return 'This text has more shots than a storyboard holds (10). Paste fewer shots.';
     case 'unrecognized':
       return 'This text is not a storyboard. Paste a storyboard prompt ("Shot 1:", "duration: 5.0sec", "Scene: …") or the shorthand "intro [5s] first scene [5s] second scene".';
   }

@@ -3,6 +3,7 @@
  * shows `describeIssue(issue)` or its own localised text per `code`, with `shotIndex` (0-based) pointing at
  * the shot to highlight.
  */
+import { isBlankText } from '../jobs/input';
 import { instructionsAmbiguity, normalizeText, type SceneAmbiguity, sceneAmbiguity } from './format';
 import {
   DURATION_STEP_S,
@@ -69,7 +70,7 @@ export function validateStoryboard(sb: Storyboard): StoryboardIssue[] {
 
   sb.shots.forEach((shot, shotIndex) => {
     const scene = normalizeText(shot.scene);
-    if (!scene) issues.push({ code: 'empty_scene', shotIndex, params: {} });
+    if (isBlankText(scene)) issues.push({ code: 'empty_scene', shotIndex, params: {} });
     const actual = shot.durationS;
     if (typeof actual !== 'number' || !Number.isFinite(actual)) {
       issues.push({ code: 'duration_invalid', shotIndex, params: {} });

@@ -3,7 +3,7 @@ import { SoraError } from '../errors';
 
 /** Throws SoraError 'bad_request' (no request was sent). */
 export function invalid(message: string): never {
-  throw new SoraError('bad_request', message);
+  throw new SoraError('bad_request', message, { local: true });
 }
 
 export function requireNonEmpty(value: string, name: string): string {
