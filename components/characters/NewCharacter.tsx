@@ -15,6 +15,7 @@ import { t } from '../../lib/i18n';
 import type { SerializedError } from '../../lib/sora/errors';
 import { useCharacters } from '../../lib/stores/characters';
 import { ErrorNotice } from '../ErrorNotice';
+import { FileChooser, useFileDrop } from '../FileDrop';
 import { RangePicker } from './RangePicker';
 import { formatSize, seconds } from './text';
 import { readVideoDuration } from './videoMeta';
@@ -77,7 +78,6 @@ export function NewCharacter({ onCreated, onCancel }: { onCreated(id: string): v
   const [range, setRange] = useState({ start: '0', end: '0' });
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<SerializedError | null>(null);
-  const [over, setOver] = useState(false);
   const preview = useObjectUrl(picked && picked.problem === null ? picked.file : null);
   const videoRef = useRef<HTMLVideoElement>(null);
   const pickToken = useRef(0);
@@ -108,6 +108,8 @@ export function NewCharacter({ onCreated, onCancel }: { onCreated(id: string): v
     const s = Number(range.start);
     if (video && Number.isFinite(s) && video.readyState >= 1) video.currentTime = s;
   }, [range.start]);
+
+  const drop = useFileDrop((file) => void pick(file));
 
   async function submit() {
     if (!ready || !picked || busy) return;
@@ -159,38 +161,20 @@ export function NewCharacter({ onCreated, onCancel }: { onCreated(id: string): v
     >
       <p class="muted small">{t('characters.new.intro')}</p>
       <fieldset
-        class={over ? 'ch-drop ch-drop-over' : 'ch-drop'}
+        class={drop.over ? 'ch-drop ch-drop-over' : 'ch-drop'}
         data-testid="character-drop"
-        onDragOver={(e) => {
-          e.preventDefault();
-          if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setOver(false);
-          const dropped = e.dataTransfer?.files?.[0];
-          if (dropped) void pick(dropped);
-        }}
+        {...drop.handlers}
       >
         <legend>{t('characters.video.label')}</legend>
         <div class="ch-row">
-          <input
+          <FileChooser
             id="ch-new-video"
-            class="ch-file visually-hidden"
-            type="file"
+            inputClass="ch-file"
             accept="video/mp4,.mp4"
-            aria-describedby="ch-new-video-hint ch-new-video-issue"
-            onChange={(e) => {
-              const file = e.currentTarget.files?.[0];
-              e.currentTarget.value = '';
-              if (file) void pick(file);
-            }}
+            label={t('characters.video.choose')}
+            aria={{ 'aria-describedby': 'ch-new-video-hint ch-new-video-issue' }}
+            onFile={(file) => void pick(file)}
           />
-          <label for="ch-new-video" class="btn">
-            {t('characters.video.choose')}
-          </label>
           <span id="ch-new-video-hint" class="muted small">
             {t('characters.video.drop', { maxSec: MAX_VIDEO_SEC, maxSize: formatSize(MAX_VIDEO_BYTES) })}
           </span>

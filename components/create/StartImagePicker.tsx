@@ -3,6 +3,7 @@ import { MAX_START_IMAGE_BYTES, START_IMAGE_TYPES } from '../../lib/create/build
 import { formatBytes } from '../../lib/create/messages';
 import type { Issue } from '../../lib/create/types';
 import { t } from '../../lib/i18n';
+import { FileChooser, useFileDrop } from '../FileDrop';
 import { describedBy, FieldIssues } from './FieldIssues';
 
 interface Props {
@@ -32,24 +33,13 @@ function usePreview(file: File | null): string | null {
  */
 export function StartImagePicker({ file, issues, onChange }: Props) {
   const preview = usePreview(file);
-  const [over, setOver] = useState(false);
+  const drop = useFileDrop(onChange);
   return (
     <div class="field">
       <fieldset
-        class={over ? 'dropzone dropzone-over' : 'dropzone'}
+        class={drop.over ? 'dropzone dropzone-over' : 'dropzone'}
         data-testid="start-image-drop"
-        onDragOver={(e) => {
-          e.preventDefault();
-          if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
-          setOver(true);
-        }}
-        onDragLeave={() => setOver(false)}
-        onDrop={(e) => {
-          e.preventDefault();
-          setOver(false);
-          const dropped = e.dataTransfer?.files?.[0];
-          if (dropped) onChange(dropped);
-        }}
+        {...drop.handlers}
       >
         <legend class="field-label">{t('create.startImage')}</legend>
         {file ? (
@@ -72,21 +62,14 @@ export function StartImagePicker({ file, issues, onChange }: Props) {
           </div>
         ) : (
           <div class="file-row">
-            <input
+            <FileChooser
               id="create-start-image"
-              class="file-input visually-hidden"
-              type="file"
+              inputClass="file-input"
               accept={START_IMAGE_TYPES.join(',')}
-              onChange={(e) => {
-                const picked = e.currentTarget.files?.[0] ?? null;
-                e.currentTarget.value = '';
-                if (picked) onChange(picked);
-              }}
-              {...describedBy('create-start-issues', issues, 'create-start-hint')}
+              label={t('create.startImage.choose')}
+              aria={describedBy('create-start-issues', issues, 'create-start-hint')}
+              onFile={onChange}
             />
-            <label for="create-start-image" class="btn">
-              {t('create.startImage.choose')}
-            </label>
             <span id="create-start-hint" class="muted small">
               {t('create.startImage.drop', { max: formatBytes(MAX_START_IMAGE_BYTES) })}
             </span>
