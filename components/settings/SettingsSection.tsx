@@ -1,3 +1,4 @@
+import { useEffect } from 'preact/hooks';
 import { t } from '../../lib/i18n';
 import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
 import { useSettings } from '../../lib/stores/settings';
@@ -8,7 +9,8 @@ import { isValidDownloadFolder, isValidParseServiceUrl, parseConcurrency } from 
 
 /** Every setting, each saved as soon as it is committed; other open pages follow through storage. */
 export function SettingsSection() {
-  const { settings, saving, savedAt, error, save } = useSettings();
+  const { settings, saving, savedAt, error, save, start } = useSettings();
+  useEffect(() => start(), [start]);
   const update = (patch: Partial<Settings>) => void save(patch);
   return (
     <section class="card" aria-labelledby="settings-title" data-testid="settings">
