@@ -6,6 +6,7 @@
 import { browser } from 'wxt/browser';
 import { getDb } from '../db/schema';
 import { createEngine, type Engine } from '../jobs/engine';
+import { checkStates } from '../jobs/input';
 import type { Job } from '../jobs/model';
 import { createSoraPort } from '../jobs/sora-port';
 import type { Handlers } from '../messaging/transport';
@@ -70,7 +71,10 @@ export function createJobsBackground(http: SoraHttp) {
 
   const handlers: Handlers = {
     'jobs.enqueue': async ({ inputs }) => ({ jobs: await engine.enqueue(inputs) }),
-    'jobs.list': async () => ({ jobs: await engine.list(), status: await engine.status() }),
+    'jobs.list': async ({ states }) => ({
+      jobs: await engine.list({ states: checkStates(states) }),
+      status: await engine.status(),
+    }),
     'jobs.cancel': async ({ ids }) => ({ jobs: await engine.cancel(ids) }),
     'jobs.retry': async ({ ids }) => ({ jobs: await engine.retry(ids) }),
     'jobs.move': async ({ id, direction }) => {

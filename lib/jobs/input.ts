@@ -17,7 +17,9 @@ import {
   type VideoModel,
   type VideoSize,
 } from '../sora/quota';
+import { MAX_PROMPT_CHARS } from './limits';
 import type { JobRequest, VideoParams } from './model';
+import { JOB_STATES, type JobState } from './states';
 
 /** A start image: a new file (stored with the job), a file already put with `putFile`, or an upload id. */
 export type StartImageInput = { blob: Blob; fileName: string } | { fileId: string } | { uploadId: string };
@@ -48,8 +50,8 @@ export type JobInput =
       startImage?: StartImageInput;
     };
 
-/** Longest prompt accepted (the backend's limit is undocumented; this stops pasting a whole document). */
-export const MAX_PROMPT_CHARS = 10_000;
+export { MAX_PROMPT_CHARS };
+
 const FRAME_CHOICES = [150, 300, 450, 750];
 
 const bad = (message: string): never => {
@@ -141,4 +143,14 @@ export function toRequest(input: JobInput): JobRequest {
     default:
       return bad('Unknown job kind.');
   }
+}
+
+/** The `states` of a list request, checked: a list of known job states, or nothing (every job). */
+export function checkStates(value: unknown): JobState[] | undefined {
+  if (value === undefined) return undefined;
+  const known: readonly unknown[] = JOB_STATES;
+  if (!Array.isArray(value) || !value.every((s) => known.includes(s))) {
+    bad(`The job states to list must be some of: ${JOB_STATES.join(', ')}.`);
+  }
+  return value as JobState[];
 }
