@@ -2,7 +2,14 @@ import { type ComponentType, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { ACCOUNT_CACHE_KEY } from '../../lib/account/cache-key';
-import { isLocaleLoaded, type LocaleSetting, loadLocale, setLocale, t } from '../../lib/i18n/popup';
+import {
+  isLocaleLoaded,
+  type LocaleSetting,
+  loadLocale,
+  preloadBrowserLocale,
+  setLocale,
+  t,
+} from '../../lib/i18n/popup';
 import { languageOf, onLanguageChanged, SETTINGS_KEY } from '../../lib/language-setting';
 import type { AccountSnapshot } from '../../lib/messaging/protocol';
 import { useAccount } from '../../lib/stores/account';
@@ -32,6 +39,7 @@ export function LocaleRoot({ app: App, initial }: { app: ComponentType; initial:
  * cached account snapshot comes in the same storage read, so the first paint already shows the figures.
  */
 export function renderInLanguage(App: ComponentType, root: HTMLElement): void {
+  preloadBrowserLocale();
   void browser.storage.local
     .get([SETTINGS_KEY, ACCOUNT_CACHE_KEY])
     .then(

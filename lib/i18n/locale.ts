@@ -77,18 +77,42 @@ function apply(locale: Locale): Locale {
   return locale;
 }
 
+const loading = new Map<Locale, Promise<void>>();
+
+/** Loads every registered part in a language (once; calls while it loads share the one load). */
+function load(locale: Locale): Promise<void> {
+  const missing = registered.filter((r) => !r.loaded.has(locale));
+  // English comes with each part.
+  if (locale === 'en' || missing.length === 0) return Promise.resolve();
+  let pending = loading.get(locale);
+  if (!pending) {
+    pending = Promise.all(missing.map((r) => r.part[locale]()))
+      .then((catalogues) => {
+        missing.forEach((r, i) => {
+          Object.assign(dictionaries[locale], catalogues[i]);
+          r.loaded.add(locale);
+        });
+      })
+      .finally(() => loading.delete(locale));
+    loading.set(locale, pending);
+  }
+  return pending;
+}
+
 /** Loads every registered part in the language the setting asks for (once) and switches to it. */
 export async function loadLocale(setting: LocaleSetting): Promise<Locale> {
   const locale = resolve(setting);
-  if (locale !== 'en') {
-    const missing = registered.filter((r) => !r.loaded.has(locale));
-    const catalogues = await Promise.all(missing.map((r) => r.part[locale]()));
-    missing.forEach((r, i) => {
-      Object.assign(dictionaries[locale], catalogues[i]);
-      r.loaded.add(locale);
-    });
-  }
+  await load(locale);
   return apply(locale);
+}
+
+/**
+ * Starts loading the browser's language without switching to it. A page calls it before it has read the
+ * language setting: most users keep "auto", and their strings then arrive while the setting is read
+ * instead of after it.
+ */
+export function preloadBrowserLocale(): void {
+  void load(detectLocale()).catch(() => {});
 }
 
 /** Whether `loadLocale` would switch without loading anything. */

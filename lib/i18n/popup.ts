@@ -18,6 +18,7 @@ export {
   type Locale,
   type LocaleSetting,
   loadLocale,
+  preloadBrowserLocale,
   setLocale,
 } from './locale';
 export type { PopupKey };

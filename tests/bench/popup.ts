@@ -72,9 +72,11 @@ export const popupBench: Bench = {
       const opens: Open[] = [];
       for (let i = 0; i < RUNS; i++) {
         const page = await context.newPage();
+        let report: (open: Open) => void = () => {};
         const reported = new Promise<Open>((resolve) => {
-          void page.exposeFunction('__reportQuotaShown', (json: string) => resolve(JSON.parse(json)));
+          report = resolve;
         });
+        await page.exposeFunction('__reportQuotaShown', (json: string) => report(JSON.parse(json)));
         await page.addInitScript(OBSERVER);
         await page.goto(url, { waitUntil: 'commit' });
         opens.push(await reported);

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { detectLocale, errorText, loadLocale, setLocale, t } from '../../lib/i18n';
 import { sidePanelEn } from '../../lib/i18n/en';
 import { popupEn } from '../../lib/i18n/popup.en';
@@ -52,5 +52,20 @@ describe('UI strings', () => {
     expect(errorText({ code: 'unsupported_country', message: 'x', param: 'KP' })).toContain('KP');
     setLocale('en');
     expect(t('account.videosLeftCount', { count: 3 })).toBe('3 left');
+  });
+
+  it('starts loading the browser language before the setting is read, without switching to it', async () => {
+    vi.resetModules();
+    vi.stubGlobal('navigator', { languages: ['zh-CN'] });
+    try {
+      const fresh = await import('../../lib/i18n');
+      expect(fresh.isLocaleLoaded('auto')).toBe(false);
+      fresh.preloadBrowserLocale();
+      await vi.waitFor(() => expect(fresh.isLocaleLoaded('auto')).toBe(true));
+      expect(fresh.getLocale()).toBe('en');
+      expect(fresh.t('nav.account')).toBe('Account');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });
