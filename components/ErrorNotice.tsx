@@ -1,4 +1,4 @@
-import { errorText, t } from '../lib/i18n';
+import { errorText, t } from '../lib/i18n/popup';
 import type { SerializedError } from '../lib/sora/errors';
 import { openSora } from './openSora';
 

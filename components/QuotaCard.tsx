@@ -1,4 +1,4 @@
-import { formatDate, formatDuration, formatTime, t } from '../lib/i18n';
+import { formatDate, formatDuration, formatTime, t } from '../lib/i18n/popup';
 import type { AccountSnapshot } from '../lib/messaging/protocol';
 import { ErrorNotice } from './ErrorNotice';
 import { openSora } from './openSora';

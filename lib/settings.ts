@@ -4,14 +4,20 @@
  */
 import * as v from 'valibot';
 import { browser } from 'wxt/browser';
+import {
+  DEFAULT_LANGUAGE,
+  LANGUAGE_SETTINGS,
+  onStoredSettingsChanged,
+  SETTINGS_KEY,
+} from './language-setting';
 
-export const SETTINGS_KEY = 'settings';
+export { SETTINGS_KEY };
 
 const SettingsSchema = v.object({
   /** Most generations Sora may run at once for this account (NOTES.md: 3 is the usual ceiling). */
   concurrency: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(10)), 3),
   notifications: v.optional(v.boolean(), true),
-  language: v.optional(v.picklist(['auto', 'en', 'zh_CN']), 'auto'),
+  language: v.optional(v.picklist(LANGUAGE_SETTINGS), DEFAULT_LANGUAGE),
   /** Subfolder of the browser's download folder. */
   downloadFolder: v.optional(v.string(), 'Sora'),
   filenameTemplate: v.optional(v.string(), '{date}_{prompt:40}_{id}'),
@@ -56,9 +62,5 @@ export function saveSettings(patch: Partial<Settings>): Promise<Settings> {
 }
 
 export function onSettingsChanged(fn: (settings: Settings) => void): () => void {
-  const listener = (changes: Record<string, { newValue?: unknown }>, area: string) => {
-    if (area === 'local' && SETTINGS_KEY in changes) fn(normalizeSettings(changes[SETTINGS_KEY]?.newValue));
-  };
-  browser.storage.onChanged.addListener(listener);
-  return () => browser.storage.onChanged.removeListener(listener);
+  return onStoredSettingsChanged((stored) => fn(normalizeSettings(stored)));
 }

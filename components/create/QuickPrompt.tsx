@@ -1,7 +1,6 @@
 import { useState } from 'preact/hooks';
-import { issueText } from '../../lib/create/messages';
 import { promptIssue } from '../../lib/create/prompt';
-import { errorText, t } from '../../lib/i18n';
+import { errorText, t } from '../../lib/i18n/popup';
 import { toSerializedError } from '../../lib/sora/errors';
 import { useJobs } from '../../lib/stores/jobs';
 
@@ -19,7 +18,7 @@ export function QuickPrompt() {
     if (busy) return;
     const issue = promptIssue(text);
     if (issue) {
-      setMessage({ kind: 'error', text: issueText(issue) });
+      setMessage({ kind: 'error', text: t(issue.key, issue.params) });
       return;
     }
     setBusy(true);

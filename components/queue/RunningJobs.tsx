@@ -1,5 +1,5 @@
 import { useShallow } from 'zustand/react/shallow';
-import { t } from '../../lib/i18n';
+import { t } from '../../lib/i18n/popup';
 import { isActive, useJobs } from '../../lib/stores/jobs';
 import { JobProgress } from './JobProgress';
 import { kindText, shortPrompt, stateText } from './jobText';

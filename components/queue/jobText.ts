@@ -1,5 +1,5 @@
 /** Jobs in words: kind, state, errors, countdowns. */
-import { errorText, t } from '../../lib/i18n';
+import { errorText, t } from '../../lib/i18n/popup';
 import type { JobError, JobKind, JobState } from '../../lib/jobs/model';
 
 export const kindText = (kind: JobKind): string => t(`job.kind.${kind}`);

@@ -2,27 +2,31 @@ import { type ComponentType, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { ACCOUNT_CACHE_KEY } from '../../lib/account/cache-key';
-import { isLocaleLoaded, loadLocale, setLocale, t } from '../../lib/i18n';
+import {
+  isLocaleLoaded,
+  type LocaleSetting,
+  loadLocale,
+  preloadBrowserLocale,
+  setLocale,
+  t,
+} from '../../lib/i18n/popup';
+import { languageOf, onLanguageChanged, SETTINGS_KEY } from '../../lib/language-setting';
 import type { AccountSnapshot } from '../../lib/messaging/protocol';
-import { normalizeSettings, SETTINGS_KEY } from '../../lib/settings';
 import { useAccount } from '../../lib/stores/account';
-import { useSettings } from '../../lib/stores/settings';
 
 /**
  * Keeps the page in the language the settings ask for. `t()` reads a module-level locale, so switching it
  * is not enough: this component re-renders the whole app when the setting changes (in this page or any
  * other open one), which re-runs every `t()` while keeping the app's own state.
  */
-export function LocaleRoot({ app: App }: { app: ComponentType }) {
-  const language = useSettings((s) => s.settings?.language);
+export function LocaleRoot({ app: App, initial }: { app: ComponentType; initial: LocaleSetting }) {
+  const [language, setLanguage] = useState(initial);
   const [, setLoaded] = useState(0);
-  useEffect(() => useSettings.getState().start(), []);
+  useEffect(() => onLanguageChanged(setLanguage), []);
   // Before the children render, so they are drawn in the new language in the same pass; a language not
   // loaded yet is fetched first and the page re-renders once it is there.
-  if (language) {
-    if (isLocaleLoaded(language)) setLocale(language);
-    else void loadLocale(language).then(() => setLoaded((n) => n + 1));
-  }
+  if (isLocaleLoaded(language)) setLocale(language);
+  else void loadLocale(language).then(() => setLoaded((n) => n + 1));
   // The static <title> of the HTML is English; the window / tab title should follow the language too.
   useEffect(() => {
     document.title = t('app.name');
@@ -35,15 +39,19 @@ export function LocaleRoot({ app: App }: { app: ComponentType }) {
  * cached account snapshot comes in the same storage read, so the first paint already shows the figures.
  */
 export function renderInLanguage(App: ComponentType, root: HTMLElement): void {
+  preloadBrowserLocale();
   void browser.storage.local
     .get([SETTINGS_KEY, ACCOUNT_CACHE_KEY])
     .then(
       (stored) => {
         const cached = stored[ACCOUNT_CACHE_KEY] as AccountSnapshot | undefined;
         if (cached && !useAccount.getState().snapshot) useAccount.setState({ snapshot: cached });
-        return loadLocale(normalizeSettings(stored[SETTINGS_KEY]).language);
+        return languageOf(stored[SETTINGS_KEY]);
       },
-      () => loadLocale('auto'),
+      () => 'auto' as const,
     )
-    .then(() => render(<LocaleRoot app={App} />, root));
+    .then(async (language) => {
+      await loadLocale(language);
+      render(<LocaleRoot app={App} initial={language} />, root);
+    });
 }

@@ -1,3 +1,4 @@
+import { useEffect } from 'preact/hooks';
 import { templateProblem } from '../../lib/history/filename';
 import { t } from '../../lib/i18n';
 import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
@@ -10,7 +11,8 @@ import { isValidDownloadFolder, isValidParseServiceUrl, parseConcurrency } from 
 
 /** Every setting, each saved as soon as it is committed; other open pages follow through storage. */
 export function SettingsSection() {
-  const { settings, saving, savedAt, error, save } = useSettings();
+  const { settings, saving, savedAt, error, save, start } = useSettings();
+  useEffect(() => start(), [start]);
   const update = (patch: Partial<Settings>) => void save(patch);
   return (
     <section class="card" aria-labelledby="settings-title" data-testid="settings">

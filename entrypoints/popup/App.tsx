@@ -3,15 +3,16 @@ import { QuickPrompt } from '../../components/create/QuickPrompt';
 import { openSidePanel, prepareSidePanel } from '../../components/openSidePanel';
 import { QuotaCard } from '../../components/QuotaCard';
 import { RunningJobs } from '../../components/queue/RunningJobs';
-import { t } from '../../lib/i18n';
+import { t } from '../../lib/i18n/popup';
 import { useAccount } from '../../lib/stores/account';
-import { useJobs } from '../../lib/stores/jobs';
+import { ACTIVE_STATES, useJobs } from '../../lib/stores/jobs';
 
 export function App() {
   const { snapshot, refreshing, start, refresh } = useAccount();
   const startJobs = useJobs((s) => s.start);
   useEffect(() => start(), [start]);
-  useEffect(() => startJobs(), [startJobs]);
+  // Only what RunningJobs shows: a long finished queue is not read, copied and sent to the popup.
+  useEffect(() => startJobs({ states: ACTIVE_STATES }), [startJobs]);
   useEffect(prepareSidePanel, []);
   return (
     <main class="popup">

@@ -7,7 +7,7 @@ import { browser } from 'wxt/browser';
 import { getFile } from '../db/files';
 import { getDb } from '../db/schema';
 import { createEngine, type Engine } from '../jobs/engine';
-import { checkStartImageBytes } from '../jobs/input';
+import { checkStartImageBytes, checkStates } from '../jobs/input';
 import type { Job } from '../jobs/model';
 import { createSoraPort } from '../jobs/sora-port';
 import type { Handlers } from '../messaging/transport';
@@ -78,7 +78,10 @@ export function createJobsBackground(http: SoraHttp) {
       await checkStartImageBytes(inputs, async (id) => (await getFile(await getDb(), id))?.blob);
       return { jobs: await engine.enqueue(inputs) };
     },
-    'jobs.list': async () => ({ jobs: await engine.list(), status: await engine.status() }),
+    'jobs.list': async ({ states }) => ({
+      jobs: await engine.list({ states: checkStates(states) }),
+      status: await engine.status(),
+    }),
     'jobs.cancel': async ({ ids }) => ({ jobs: await engine.cancel(ids) }),
     'jobs.retry': async ({ ids }) => ({ jobs: await engine.retry(ids) }),
     'jobs.move': async ({ id, direction }) => {

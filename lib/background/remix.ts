@@ -4,11 +4,13 @@
  * gesture, before anything is awaited — and then stores the remix intent the panel picks up.
  */
 import { browser } from 'wxt/browser';
-import { loadLocale, provideCatalogue, t } from '../i18n';
-import { zh_CN } from '../i18n/zh_CN';
+import { loadLocale, popupStrings, provideCatalogue, sidePanelStrings, t } from '../i18n';
+import { popupZhCN } from '../i18n/popup.zh_CN';
+import { sidePanelZhCN } from '../i18n/zh_CN';
 
 // A service worker may not use import(): the menu title's catalogues come bundled.
-provideCatalogue('zh_CN', zh_CN);
+provideCatalogue(popupStrings, 'zh_CN', popupZhCN);
+provideCatalogue(sidePanelStrings, 'zh_CN', sidePanelZhCN);
 
 import { describePost } from '../remix/intent';
 import {

@@ -29,9 +29,9 @@ export interface IssueAt {
 }
 
 /** A readable problem: a message key (shown through `t()`), its parameters, and the field it belongs to. */
-export interface Issue {
+export interface Issue<K extends MessageKey = MessageKey> {
   field: Field;
-  key: MessageKey;
+  key: K;
   params?: Record<string, string | number>;
   at?: IssueAt;
 }

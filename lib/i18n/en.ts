@@ -1,52 +1,12 @@
 /**
- * English UI strings: the reference catalogue. Every other locale must have exactly these keys
- * (lib/i18n/zh_CN.ts is typed against this object, so a missing key fails `tsc`).
- * `{name}` placeholders are filled by `t(key, {name: …})`.
+ * English strings of the side panel (and the background): everything the popup does not show. The popup's
+ * own strings, which every page loads, are in popup.en.ts. lib/i18n/zh_CN.ts is typed against this object,
+ * so a missing translation fails `tsc`. `{name}` placeholders are filled by `t(key, {name: …})`.
+ * New side-panel strings go at the end of this object (and of zh_CN.ts).
  */
-export const en = {
-  'app.name': 'Companion for Sora',
-  'common.refresh': 'Refresh',
-  'common.refreshing': 'Refreshing…',
-  'common.retry': 'Try again',
-  'common.loading': 'Loading…',
-  'account.signedInAs': 'Signed in as {email}',
-  'account.plan': 'Plan',
-  'account.planFree': 'Free',
-  'account.planRenews': 'Renews {date}',
-  'account.planEnds': 'Ends {date}',
-  'account.videosLeft': 'Videos left',
-  'account.videosLeftCount': '{count} left',
-  'account.limitReached': 'Daily limit reached',
-  'account.resetsIn': 'Resets in {time}',
-  'account.resetsSoon': 'Resets any moment now',
-  'account.updated': 'Updated {time}',
-  'account.stale': 'Showing figures from {time}',
-  'auth.loggedOutTitle': 'Not logged in to Sora',
-  'auth.loggedOutBody':
-    'Log in at sora.chatgpt.com in this browser; the extension picks up your session by itself.',
-  'auth.logIn': 'Log in to Sora',
-  'popup.openSidePanel': 'Open side panel',
+export const sidePanelEn = {
   'nav.account': 'Account',
   'nav.label': 'Sections',
-  'error.auth_expired': 'Your Sora session has expired. Log in again at sora.chatgpt.com.',
-  'error.logged_out': 'You are logged out of Sora.',
-  'error.sentinel_rejected':
-    'Sora refused the request as suspicious. Open sora.chatgpt.com once, then try again.',
-  'error.too_many_concurrent': 'Sora is already running the most generations your account allows at once.',
-  'error.daily_limit': 'You have used today’s allowance of videos.',
-  'error.rate_limited': 'Sora asked us to slow down. Retrying shortly.',
-  'error.heavy_load': 'Sora is under heavy load. Retrying shortly.',
-  'error.server_error': 'Sora had a server error. Retrying shortly.',
-  'error.unsupported_country': 'Sora is not available in your country or region ({param}).',
-  'error.cloudflare_challenge': 'Sora wants to check your browser. Open sora.chatgpt.com once, then refresh.',
-  'error.not_found': 'Sora could not find that item.',
-  'error.bad_request': 'Sora refused the request: {message}',
-  'error.policy_violation': 'Sora refused this content: {message}',
-  'error.network': 'Can’t reach Sora. Check your connection.',
-  'error.timeout': 'Sora took too long to answer.',
-  'error.bad_response': 'Sora sent an answer we could not read.',
-  'error.aborted': 'Canceled.',
-  'error.openSora': 'Open sora.chatgpt.com',
   // — account & settings —
   'accountView.profile': 'Profile',
   'accountView.name': 'Name',
@@ -216,8 +176,6 @@ export const en = {
   'create.at.file': '{file}: {message}',
   'create.at.fileLine': '{file}, line {line}: {message}',
   'create.at.fileItem': '{file}, item {item}: {message}',
-  'create.error.promptEmpty': 'Write a prompt first.',
-  'create.error.promptTooLong': 'The prompt is {length} characters long; the limit is {max}.',
   'create.error.tooMany': 'This makes {count} jobs; one batch takes at most {max}.',
   'create.error.proLength': '25 s videos need ChatGPT Pro.',
   'create.error.proModel': 'The Pro model (sy_ore) needs ChatGPT Pro.',
@@ -266,19 +224,6 @@ export const en = {
   'queue.paused.logged_out': 'The queue is paused: you are logged out of Sora. It continues once you log in.',
   'queue.paused.cloudflare_challenge': 'Sora wants to check your browser. The queue tries again in {time}.',
   'queue.paused.user': 'The queue is paused. Jobs already on Sora are still followed.',
-  'job.kind.video': 'Video',
-  'job.kind.remix': 'Remix',
-  'job.kind.storyboard': 'Storyboard',
-  'job.kind.image': 'Image',
-  'job.state.queued': 'Waiting',
-  'job.state.paused': 'Paused',
-  'job.state.submitting': 'Sending to Sora',
-  'job.state.running': 'Generating',
-  'job.state.resolving': 'Fetching the result',
-  'job.state.done': 'Done',
-  'job.state.failed': 'Failed',
-  'job.state.canceled': 'Canceled',
-  'job.progressOf': 'Progress of “{prompt}”',
   'job.cancel': 'Cancel',
   'job.cancelOf': 'Cancel “{prompt}”',
   'job.retry': 'Retry',
@@ -287,20 +232,6 @@ export const en = {
   'job.moveDownOf': 'Move “{prompt}” down',
   'job.resultOf': 'Open the result of “{prompt}”',
   'job.retrying': 'Trying again after: {error}',
-  'job.error.task_failed': 'Sora could not make this: {message}',
-  'job.error.result_missing': 'Sora finished, but no result appeared in time. Try again.',
-  'job.error.input_missing': 'The start image is no longer stored. Add the job again with the picture.',
-  'time.hm': '{h} h {m} min',
-  'time.ms': '{m} min {s} s',
-  'time.s': '{s} s',
-  // Popup: running jobs and quick prompt
-  'popup.running': 'Running now',
-  'popup.more': '+{count} more',
-  'popup.quick': 'Quick prompt',
-  'popup.quick.placeholder': 'Describe a video…',
-  'popup.quick.hint': '10 s · landscape',
-  'popup.quick.generate': 'Generate',
-  'popup.quick.queued': 'Added to the queue.',
   // — remix from the page (context menu, remix intent) —
   'remix.menuTitle': 'Remix this',
   'remix.original': 'Remixing this video',
@@ -667,9 +598,8 @@ export const en = {
   'history.fileImport.reason.format': 'it could not be read',
   'create.error.importEncoding': 'the file is not UTF-8 text; save it as “CSV UTF-8” and import it again.',
   'history.fileImport.reason.encoding': 'it is not UTF-8 text',
-  'error.notSent': 'Not sent: {message}',
   'storyboard.paste.tooManyShots':
     'This text has {count} shots; a storyboard holds at most {max}. Nothing was replaced: shorten the text.',
 } as const;
 
-export type MessageKey = keyof typeof en;
+export type SidePanelKey = keyof typeof sidePanelEn;

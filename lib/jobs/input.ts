@@ -18,7 +18,9 @@ import {
   type VideoSize,
 } from '../sora/quota';
 import { typeOfContent } from '../util/file-type';
+import { isBlankText, MAX_PROMPT_CHARS } from './limits';
 import type { JobRequest, VideoParams } from './model';
+import { JOB_STATES, type JobState } from './states';
 
 /** A start image: a new file (stored with the job), a file already put with `putFile`, or an upload id. */
 export type StartImageInput = { blob: Blob; fileName: string } | { fileId: string } | { uploadId: string };
@@ -52,22 +54,13 @@ export type JobInput =
 /** What Sora takes as a start image. */
 export const START_IMAGE_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
 
-/** Longest prompt accepted (the backend's limit is undocumented; this stops pasting a whole document). */
-export const MAX_PROMPT_CHARS = 10_000;
+export { isBlankText, MAX_PROMPT_CHARS };
+
 const FRAME_CHOICES = [150, 300, 450, 750];
 
 const bad = (message: string): never => {
   throw new SoraError('bad_request', message, { local: true });
 };
-
-/**
- * True when nothing visible is left: `trim()` already drops every Unicode space (no-break, ideographic),
- * but not zero-width and other format characters, which a paste can carry and which Sora would get as an
- * "empty" prompt.
- */
-export function isBlankText(text: string): boolean {
-  return /^[\s\p{Cf}]*$/u.test(text);
-}
 
 function prompt(value: unknown, what = 'The prompt'): string {
   if (typeof value !== 'string' || isBlankText(value)) bad(`${what} is empty.`);
@@ -176,4 +169,14 @@ export function toRequest(input: JobInput): JobRequest {
     default:
       return bad('Unknown job kind.');
   }
+}
+
+/** The `states` of a list request, checked: a list of known job states, or nothing (every job). */
+export function checkStates(value: unknown): JobState[] | undefined {
+  if (value === undefined) return undefined;
+  const known: readonly unknown[] = JOB_STATES;
+  if (!Array.isArray(value) || !value.every((s) => known.includes(s))) {
+    bad(`The job states to list must be some of: ${JOB_STATES.join(', ')}.`);
+  }
+  return value as JobState[];
 }

@@ -33,28 +33,19 @@
  */
 import type { SoraErrorCode } from '../sora/errors';
 import type { Orientation, StyleId, VideoModel, VideoSize } from '../sora/quota';
+import { isFinal, isWaiting, type JobState } from './states';
 
 export const JOB_KINDS = ['video', 'remix', 'storyboard', 'image'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
-export const JOB_STATES = [
-  'queued',
-  'paused',
-  'submitting',
-  'running',
-  'resolving',
-  'done',
-  'failed',
-  'canceled',
-] as const;
-export type JobState = (typeof JOB_STATES)[number];
-
-export const FINAL_STATES: readonly JobState[] = ['done', 'failed', 'canceled'];
-export const OPEN_STATES: readonly JobState[] = ['queued', 'paused', 'submitting', 'running', 'resolving'];
-
-export const isFinal = (state: JobState): boolean => FINAL_STATES.includes(state);
-/** Not yet sent to Sora: may be reordered. */
-export const isWaiting = (state: JobState): boolean => state === 'queued' || state === 'paused';
+export {
+  FINAL_STATES,
+  isFinal,
+  isWaiting,
+  JOB_STATES,
+  type JobState,
+  OPEN_STATES,
+} from './states';
 
 /** Why the whole queue stopped submitting. */
 export type PauseReason = 'daily_limit' | 'logged_out' | 'cloudflare_challenge' | 'user';

@@ -18,6 +18,7 @@ import {
   type JobRequest,
   type JobState,
   newJob,
+  OPEN_STATES,
   type PauseReason,
   randomId,
   type StartImage,
@@ -376,27 +377,27 @@ export interface ListFilter {
 
 /** Jobs in queue order. */
 export async function listJobs(db: CompanionDb, filter: ListFilter = {}): Promise<Job[]> {
+  const { states, batchId } = filter;
+  // By state alone, the state index reads only those jobs (the popup's few running ones, not every job).
+  if (batchId === undefined && states) return listInStates(db, states);
   let jobs =
-    filter.batchId === undefined
+    batchId === undefined
       ? await db.getAllFromIndex('jobs', 'by-order')
-      : (await db.getAllFromIndex('jobs', 'by-batch', filter.batchId)).sort((a, b) => a.order - b.order);
-  if (filter.states) {
-    const states = filter.states;
-    jobs = jobs.filter((j) => states.includes(j.state));
-  }
+      : (await db.getAllFromIndex('jobs', 'by-batch', batchId)).sort((a, b) => a.order - b.order);
+  if (states) jobs = jobs.filter((j) => states.includes(j.state));
   return jobs;
 }
 
-/** Jobs that are not final, in queue order. */
-export async function listOpenJobs(db: CompanionDb): Promise<Job[]> {
+async function listInStates(db: CompanionDb, states: readonly JobState[]): Promise<Job[]> {
   const tx = db.transaction('jobs');
   const index = tx.store.index('by-state');
-  const parts = await Promise.all(
-    (['queued', 'paused', 'submitting', 'running', 'resolving'] as const).map((s) => index.getAll(s)),
-  );
+  const parts = await Promise.all([...new Set(states)].map((s) => index.getAll(s)));
   await tx.done;
   return parts.flat().sort((a, b) => a.order - b.order);
 }
+
+/** Jobs that are not final, in queue order. */
+export const listOpenJobs = (db: CompanionDb): Promise<Job[]> => listInStates(db, OPEN_STATES);
 
 export function getJob(db: CompanionDb, id: string): Promise<Job | undefined> {
   return db.get('jobs', id);

@@ -20,7 +20,7 @@ import type { HistoryItem } from '../db/history';
 import type { ImportProgress, ImportSummary } from '../history/import';
 import type { EngineStatus, JobsChanged } from '../jobs/engine';
 import type { JobInput } from '../jobs/input';
-import type { Job } from '../jobs/model';
+import type { Job, JobState } from '../jobs/model';
 import type { MoveDirection } from '../jobs/queue';
 import type { DownloadJob, DownloadMode } from '../media/model';
 import type { SerializedError } from '../sora/errors';
@@ -65,7 +65,8 @@ export interface Protocol {
    * into IndexedDB by the page (`putFile`) and passed as `{fileId}`.
    */
   'jobs.enqueue': { req: { inputs: JobInput[] }; res: { jobs: Job[] } };
-  'jobs.list': { req: Record<string, never>; res: { jobs: Job[]; status: EngineStatus } };
+  /** Jobs in queue order; with `states`, only the jobs in one of them (the popup asks for the running ones). */
+  'jobs.list': { req: { states?: JobState[] }; res: { jobs: Job[]; status: EngineStatus } };
   'jobs.cancel': { req: { ids: string[] }; res: { jobs: Job[] } };
   'jobs.retry': { req: { ids: string[] }; res: { jobs: Job[] } };
   'jobs.move': { req: { id: string; direction: MoveDirection }; res: null };

@@ -7,10 +7,15 @@
 import { create } from 'zustand';
 import type { EngineStatus, JobsChanged } from '../jobs/engine';
 import type { JobInput } from '../jobs/input';
-import { isFinal, type Job, type JobState } from '../jobs/model';
+import type { Job } from '../jobs/model';
 import type { MoveDirection } from '../jobs/queue';
+import { isFinal, JOB_STATES, type JobState } from '../jobs/states';
 import { listen, send } from '../messaging/transport';
 import { type SerializedError, toSerializedError } from '../sora/errors';
+
+export interface ListScope {
+  states?: JobState[];
+}
 
 export interface JobsState {
   jobs: Readonly<Record<string, Job>>;
@@ -20,9 +25,12 @@ export interface JobsState {
   loaded: boolean;
   /** The last failed request (list or an action), for a notice. */
   error: SerializedError | null;
-  /** Hydrate and follow the events; returns the unsubscribe. */
-  start(): () => void;
-  hydrate(): Promise<void>;
+  /**
+   * Hydrate and follow the events; returns the unsubscribe. With `states`, only jobs in those states are
+   * listed (events still bring any job that changes, so filter what you show).
+   */
+  start(scope?: ListScope): () => void;
+  hydrate(scope?: ListScope): Promise<void>;
   applyChange(change: JobsChanged): void;
   enqueue(inputs: JobInput[]): Promise<Job[]>;
   cancel(id: string): Promise<void>;
@@ -65,22 +73,22 @@ export const useJobs = create<JobsState>((set, get) => {
     loaded: false,
     error: null,
 
-    start() {
+    start(scope) {
       const stops = [
         listen('jobs.changed', (change) => get().applyChange(change)),
         listen('jobs.status', (status) => set({ status })),
       ];
-      void get().hydrate();
+      void get().hydrate(scope);
       return () => {
         for (const stop of stops) stop();
       };
     },
 
-    async hydrate() {
+    async hydrate(scope = {}) {
       const events = { removed: new Set<string>(), touched: new Set<string>() };
       inFlight = events;
       try {
-        const { jobs: listed, status } = await send('jobs.list', {});
+        const { jobs: listed, status } = await send('jobs.list', scope);
         const held = get().jobs;
         const jobs: Record<string, Job> = {};
         for (const job of listed) {
@@ -167,6 +175,9 @@ const GROUP_OF: Record<JobState, SummaryGroup | null> = {
 };
 
 export const isActive = (state: JobState): boolean => GROUP_OF[state] === 'running';
+
+/** The states the popup lists: what is on Sora now. */
+export const ACTIVE_STATES: JobState[] = JOB_STATES.filter(isActive);
 
 /** Counts for the summary line, from the jobs themselves (always in step with the rows). */
 export function summarize(jobs: Readonly<Record<string, Job>>): Record<SummaryGroup, number> {

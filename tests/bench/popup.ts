@@ -1,8 +1,15 @@
 /**
- * Popup time to quota with a warm cache, measured in Chromium on the real build: the time from the popup's
- * navigation start to the moment the "videos left" figure is in the DOM, after one earlier open has filled
- * the cache. Target ≤ 100 ms (DESIGN §8).
+ * Popup time to quota with a warm cache, measured in Chromium on the real build: from the popup's navigation
+ * start to the frame that shows the "videos left" figure, after one earlier open has filled the cache.
+ * Target ≤ 100 ms (DESIGN §8).
+ *
+ * "Shown" is the figure's paint, not its insertion into the DOM: the element is marked for the Element
+ * Timing API the moment it is inserted (a mutation observer runs before the next frame), and the browser
+ * reports the time that frame was presented. The page reports through an exposed function; nothing of
+ * Playwright's own runs in the page while it loads (its injected script, which `waitForFunction` needs, took
+ * tens of milliseconds of the page's main thread in a trace and delayed the very paint being measured).
  */
+import { loadavg } from 'node:os';
 import { extensionIdOf, extensionWorker, launchWithExtension, newProfileDir } from '../e2e/browser';
 import { startSimServer } from '../sim/server';
 import type { Bench, BenchReport } from './types';
@@ -10,24 +17,46 @@ import type { Bench, BenchReport } from './types';
 const RUNS = 15;
 const TARGET_MS = 100;
 
-// Records when the figure first appears, relative to the page's navigation start.
+interface Open {
+  /** The figure painted (Element Timing render time). */
+  painted: number;
+  /** The figure in the DOM. */
+  inDom: number;
+  domContentLoaded: number;
+}
+
+// Runs in the popup before its own scripts; everything is relative to the popup's navigation start.
 const OBSERVER = `
-  new MutationObserver((_, obs) => {
+  const shown = {};
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      if (entry.identifier !== 'quota') continue;
+      shown.painted = entry.renderTime || entry.loadTime;
+      shown.domContentLoaded = performance.getEntriesByType('navigation')[0]?.domContentLoadedEventEnd ?? NaN;
+      window.__reportQuotaShown(JSON.stringify(shown));
+    }
+  }).observe({ type: 'element', buffered: true });
+  new MutationObserver((_, observer) => {
     const el = document.querySelector('[data-testid="videos-left"]');
-    if (el && /\\d/.test(el.textContent || '')) { window.__quotaShownAt = performance.now(); obs.disconnect(); }
+    if (!el || !/\\d/.test(el.textContent || '')) return;
+    el.setAttribute('elementtiming', 'quota');
+    shown.inDom = performance.now();
+    observer.disconnect();
   }).observe(document, { childList: true, subtree: true, characterData: true });
 `;
 
-function percentile(sorted: number[], p: number): number {
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
 export const popupBench: Bench = {
   name: 'popup',
-  description: `popup: quota on screen after open, warm cache, ${RUNS} opens (Chromium, real build)`,
+  description: `popup: quota painted after open, warm cache, ${RUNS} opens (Chromium, real build)`,
   async run(): Promise<BenchReport> {
     const server = await startSimServer({ port: 0 });
     const context = await launchWithExtension({ port: server.port, profileDir: newProfileDir() });
+    const loadBefore = loadavg()[0] ?? Number.NaN;
     try {
       const login = server.sim.control.login('bench@example.com');
       await context.addCookies(
@@ -40,49 +69,62 @@ export const popupBench: Bench = {
       await warm.getByTestId('videos-left').filter({ hasText: /\d/ }).waitFor();
       await warm.close();
 
-      const times: number[] = [];
-      const domReady: number[] = [];
+      const opens: Open[] = [];
       for (let i = 0; i < RUNS; i++) {
         const page = await context.newPage();
+        let report: (open: Open) => void = () => {};
+        const reported = new Promise<Open>((resolve) => {
+          report = resolve;
+        });
+        await page.exposeFunction('__reportQuotaShown', (json: string) => report(JSON.parse(json)));
         await page.addInitScript(OBSERVER);
-        await page.goto(url);
-        await page.waitForFunction(
-          () => (window as { __quotaShownAt?: number }).__quotaShownAt !== undefined,
-        );
-        const [shown, ready] = await page.evaluate(() => [
-          (window as unknown as { __quotaShownAt: number }).__quotaShownAt,
-          (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
-            .domContentLoadedEventEnd,
-        ]);
-        times.push(shown as number);
-        domReady.push(ready as number);
+        await page.goto(url, { waitUntil: 'commit' });
+        opens.push(await reported);
         await page.close();
       }
-      const sorted = [...times].sort((a, b) => a - b);
-      const p50 = percentile(sorted, 50);
-      const p95 = percentile(sorted, 95);
+      const loadAfter = loadavg()[0] ?? Number.NaN;
+      const painted = opens.map((o) => o.painted);
+      const p50 = percentile(painted, 50);
+      const p95 = percentile(painted, 95);
+      const ms = (n: number) => [Math.round(n)];
       return {
         columns: ['ms'],
         rows: [
-          { metric: 'time to quota p50', values: [Math.round(p50)] },
-          { metric: 'time to quota p95', values: [Math.round(p95)] },
-          { metric: 'time to quota max', values: [Math.round(sorted.at(-1) ?? 0)] },
+          { metric: 'time to quota painted p50', values: ms(p50) },
+          { metric: 'time to quota painted p95', values: ms(p95) },
+          { metric: 'time to quota painted max', values: ms(Math.max(...painted)) },
+          {
+            metric: 'of which figure in the DOM p50',
+            values: ms(
+              percentile(
+                opens.map((o) => o.inDom),
+                50,
+              ),
+            ),
+          },
           {
             metric: 'of which page load (DOMContentLoaded) p50',
-            values: [
-              Math.round(
-                percentile(
-                  [...domReady].sort((a, b) => a - b),
-                  50,
-                ),
+            values: ms(
+              percentile(
+                opens.map((o) => o.domContentLoaded),
+                50,
               ),
-            ],
+            ),
+          },
+          {
+            metric: '1-min load average (before / after)',
+            values: [`${loadBefore.toFixed(1)} / ${loadAfter.toFixed(1)}`],
           },
         ],
         targets: [
-          { metric: 'time to quota p95 ms', target: `≤ ${TARGET_MS}`, value: p95, pass: p95 <= TARGET_MS },
+          {
+            metric: 'time to quota painted p95 ms',
+            target: `≤ ${TARGET_MS}`,
+            value: p95,
+            pass: p95 <= TARGET_MS,
+          },
         ],
-        json: { runs: RUNS, times_ms: times, dom_content_loaded_ms: domReady, p50_ms: p50, p95_ms: p95 },
+        json: { runs: RUNS, opens, p50_ms: p50, p95_ms: p95, load_average: [loadBefore, loadAfter] },
       };
     } finally {
       await context.close();

@@ -4,9 +4,15 @@
  * wrong catalogue shows up here).
  */
 import type { Page } from '@playwright/test';
-import { en } from '../../lib/i18n/en';
-import { zh_CN } from '../../lib/i18n/zh_CN';
+import { sidePanelEn } from '../../lib/i18n/en';
+import { popupEn } from '../../lib/i18n/popup.en';
+import { popupZhCN } from '../../lib/i18n/popup.zh_CN';
+import { sidePanelZhCN } from '../../lib/i18n/zh_CN';
 import { expect, test } from './fixtures';
+
+// Both parts: the side panel shows the popup's strings too.
+const en = { ...popupEn, ...sidePanelEn };
+const zh_CN = { ...popupZhCN, ...sidePanelZhCN };
 
 const EMAIL = 'mei@example.com';
 

@@ -50,7 +50,8 @@ import { DB_NAME, getDb } from '../../lib/db/schema';
 import { buildFilename, templateProblem } from '../../lib/history/filename';
 import { buildIndex, DEFAULT_FILTER, searchEntries } from '../../lib/history/search';
 import { errorText, t } from '../../lib/i18n';
-import { en } from '../../lib/i18n/en';
+import { sidePanelEn } from '../../lib/i18n/en';
+import { popupEn } from '../../lib/i18n/popup.en';
 import type { Job } from '../../lib/jobs/model';
 import { loadSettings, type Settings, saveSettings } from '../../lib/settings';
 import { type SerializedError, SORA_ERROR_CODES } from '../../lib/sora/errors';
@@ -1177,7 +1178,7 @@ function expectSentence(text: string): void {
   expect(text).not.toMatch(BARE_CODE);
   // What the user typed is quoted back as typed (a template's own `{id}`); only our text is checked.
   expect(text.replace(/“[^”]*”/g, '')).not.toMatch(/\{[a-zA-Z]+\}/);
-  for (const key of Object.keys(en)) expect(text).not.toContain(key);
+  for (const key of [...Object.keys(sidePanelEn), ...Object.keys(popupEn)]) expect(text).not.toContain(key);
   expect(text.split(/\s+/).length).toBeGreaterThanOrEqual(3);
 }
 

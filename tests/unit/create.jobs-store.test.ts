@@ -22,7 +22,7 @@ vi.mock('../../lib/messaging/transport', () => ({
   }),
 }));
 
-const { summarize, useJobs } = await import('../../lib/stores/jobs');
+const { ACTIVE_STATES, summarize, useJobs } = await import('../../lib/stores/jobs');
 
 const job = (n: number, patch: Partial<Job> = {}): Job => ({
   ...newJob({
@@ -109,6 +109,15 @@ describe('jobs store', () => {
     expect(useJobs.getState().status).toEqual(paused);
     stop();
     expect(listeners.size).toBe(0);
+  });
+
+  it('asks only for the states it is started with (the popup: what is on Sora now)', async () => {
+    answer = () => ({ jobs: [job(2, { state: 'running' })], status });
+    const stop = useJobs.getState().start({ states: ACTIVE_STATES });
+    await vi.waitFor(() => expect(useJobs.getState().loaded).toBe(true));
+    expect(sent).toEqual([{ name: 'jobs.list', req: { states: ['submitting', 'running', 'resolving'] } }]);
+    expect(useJobs.getState().ids).toEqual(['job_2']);
+    stop();
   });
 
   it('does not let a late list answer undo events that crossed it', async () => {

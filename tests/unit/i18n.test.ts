@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { detectLocale, errorText, loadLocale, setLocale, t } from '../../lib/i18n';
-import { en } from '../../lib/i18n/en';
-import { zh_CN } from '../../lib/i18n/zh_CN';
+import { sidePanelEn } from '../../lib/i18n/en';
+import { popupEn } from '../../lib/i18n/popup.en';
+import { popupZhCN } from '../../lib/i18n/popup.zh_CN';
+import { sidePanelZhCN } from '../../lib/i18n/zh_CN';
 import { SORA_ERROR_CODES } from '../../lib/sora/errors';
 import enManifest from '../../public/_locales/en/messages.json';
 import zhManifest from '../../public/_locales/zh_CN/messages.json';
@@ -9,18 +11,30 @@ import zhManifest from '../../public/_locales/zh_CN/messages.json';
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
 describe('UI strings', () => {
-  it('has every key in both languages, none empty, with the same placeholders', () => {
-    expect(Object.keys(zh_CN).sort()).toEqual(Object.keys(en).sort());
-    for (const [key, text] of Object.entries(en)) {
-      const zh = zh_CN[key as keyof typeof en];
-      expect(text.trim(), key).not.toBe('');
-      expect(zh.trim(), key).not.toBe('');
-      expect(placeholders(zh), key).toEqual(placeholders(text));
-    }
+  const parts: Array<[string, Record<string, string>, Record<string, string>]> = [
+    ['popup', popupEn, popupZhCN],
+    ['side panel', sidePanelEn, sidePanelZhCN],
+  ];
+
+  it.each(parts)(
+    'has every %s key in both languages, none empty, with the same placeholders',
+    (_, en, zh_CN) => {
+      expect(Object.keys(zh_CN).sort()).toEqual(Object.keys(en).sort());
+      for (const [key, text] of Object.entries(en)) {
+        const zh = zh_CN[key] ?? '';
+        expect(text.trim(), key).not.toBe('');
+        expect(zh.trim(), key).not.toBe('');
+        expect(placeholders(zh), key).toEqual(placeholders(text));
+      }
+    },
+  );
+
+  it('keeps each key in one part only', () => {
+    expect(Object.keys(sidePanelEn).filter((key) => key in popupEn)).toEqual([]);
   });
 
-  it('has a readable sentence for every error code', () => {
-    for (const code of SORA_ERROR_CODES) expect(Object.keys(en)).toContain(`error.${code}`);
+  it('has a readable sentence for every error code in the popup part (errors show everywhere)', () => {
+    for (const code of SORA_ERROR_CODES) expect(Object.keys(popupEn)).toContain(`error.${code}`);
   });
 
   it('has the manifest name and description in both languages', () => {
@@ -34,8 +48,24 @@ describe('UI strings', () => {
     setLocale('en');
     await loadLocale('zh_CN');
     expect(t('auth.logIn')).toBe('登录 Sora');
+    expect(t('nav.account'), 'the side panel part is loaded too').toBe('账户');
     expect(errorText({ code: 'unsupported_country', message: 'x', param: 'KP' })).toContain('KP');
     setLocale('en');
     expect(t('account.videosLeftCount', { count: 3 })).toBe('3 left');
+  });
+
+  it('starts loading the browser language before the setting is read, without switching to it', async () => {
+    vi.resetModules();
+    vi.stubGlobal('navigator', { languages: ['zh-CN'] });
+    try {
+      const fresh = await import('../../lib/i18n');
+      expect(fresh.isLocaleLoaded('auto')).toBe(false);
+      fresh.preloadBrowserLocale();
+      await vi.waitFor(() => expect(fresh.isLocaleLoaded('auto')).toBe(true));
+      expect(fresh.getLocale()).toBe('en');
+      expect(fresh.t('nav.account')).toBe('Account');
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 });

@@ -192,6 +192,8 @@ describe('cancel, retry, move, clear', () => {
     await setState(db, a!.id, { state: 'done' });
     expect(promptsOf(await listJobs(db, { batchId: 'x' }))).toEqual(['a', 'b']);
     expect(promptsOf(await listJobs(db, { states: ['done'] }))).toEqual(['a']);
+    expect(promptsOf(await listJobs(db, { states: ['queued', 'done'] }))).toEqual(['a', 'b', 'c']);
+    expect(promptsOf(await listJobs(db, { states: ['queued'], batchId: 'x' }))).toEqual(['b']);
     expect(promptsOf(await listOpenJobs(db))).toEqual(['b', 'c']);
     expect(b).toBeTruthy();
   });
