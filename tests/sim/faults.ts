@@ -1,6 +1,6 @@
 /** Injected faults: matching rules and what each kind answers. */
 import { errors, SimHttpError } from './errors';
-import { hash32 } from './ids';
+import { Rng } from './ids';
 import { FAULT_KINDS, type Fault, type FaultSpec, type RandomFaults, REAL_FAULT_KINDS } from './types';
 
 /** `*` matches any run of characters, `/` included; everything else is literal. */
@@ -60,12 +60,13 @@ export class FaultRegistry {
 }
 
 /**
- * `config.randomFaults` at work: counts the requests it matches and fires on a seeded draw. The count starts
+ * `config.randomFaults` at work: a seeded stream of draws over the requests it matches. The stream starts
  * again whenever the setting is replaced, so the same setting over the same requests fires the same faults.
  */
 export class RandomFaultSource {
   #spec: RandomFaults | null = null;
   #seen = 0;
+  #rng = new Rng(0);
 
   /** Counts from zero again (sim reset). */
   restart(): void {
@@ -77,14 +78,17 @@ export class RandomFaultSource {
     if (spec !== this.#spec) {
       this.#spec = spec;
       this.#seen = 0;
+      this.#rng = new Rng(spec?.seed ?? 0);
     }
     if (!spec || spec.rate <= 0) return null;
     const pattern = spec.path ?? '/backend/*';
     if ((spec.host && spec.host !== host) || !globMatch(pattern, path)) return null;
     const n = this.#seen++;
-    if (hash32(spec.seed, 'fires', n) / 2 ** 32 >= spec.rate) return null;
+    // Two draws per request whether it fires or not, so one request's fate never shifts another's.
+    const fires = this.#rng.next() < spec.rate;
     const kinds = spec.kinds?.length ? spec.kinds : REAL_FAULT_KINDS;
-    const kind = kinds[hash32(spec.seed, 'kind', n) % kinds.length] ?? 'server_error';
+    const kind = kinds[this.#rng.int(kinds.length)] ?? 'server_error';
+    if (!fires) return null;
     return { id: 'random', method, host, path: pattern, kind, matched: n + 1, triggered: 1 };
   }
 }
