@@ -15,6 +15,7 @@ import { type CompanionDb, DB_NAME, getDb } from '../../lib/db/schema';
 import type { JobInput } from '../../lib/jobs/input';
 import { JOB_STATES, type Job, type JobState } from '../../lib/jobs/model';
 import { listJobs } from '../../lib/jobs/queue';
+import { Rng } from '../sim/ids';
 import type { RealFaultKind } from '../sim/types';
 import { EMAIL, serviceWorkerOf, setUpWorld, type World } from '../unit/harness/background';
 import type { ServiceWorker } from '../unit/harness/service-worker';
@@ -98,18 +99,6 @@ export interface SoakResult {
   world: World;
 }
 
-/** Deterministic draws for the workload and the stop schedule (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 const SUBJECTS = ['a lighthouse', 'a paper boat', 'a red fox', 'a night market', 'a glacier', 'a tram'];
 
 /** The user's jobs: mostly videos of every length, some images, storyboards and remixes; unique prompts. */
@@ -186,7 +175,9 @@ export async function runSoak(jobs: number, overrides: Partial<SoakOptions> = {}
     },
   });
   const worker: ServiceWorker = serviceWorkerOf(w);
-  const random = seeded(options.seed);
+  // Deterministic draws for the workload and the stop schedule.
+  const rng = new Rng(options.seed);
+  const random = () => rng.next();
   const inputs = workload(jobs, random, w.sim.state.seededPostIds[0] as string);
   const db = await getDb();
   const simStart = Date.now();
@@ -341,7 +332,8 @@ const fmt = (v: number | null, digits = 1) => (v === null ? '–' : v.toFixed(di
 export function report(r: SoakResult): string {
   const outcomes = new Map<string, number>();
   for (const j of r.jobs) {
-    const key = j.state === 'failed' ? `failed: ${j.lastError?.code ?? '(no code)'}` : j.state;
+    const why = j.state === 'failed' ? j.lastError?.code : j.state === 'paused' ? j.pauseReason : null;
+    const key = why === null ? j.state : `${j.state}: ${why ?? '(no reason)'}`;
     outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
   }
   const heapSlope = slope(
