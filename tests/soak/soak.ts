@@ -148,10 +148,13 @@ async function heapMb(): Promise<number | null> {
   return process.memoryUsage().heapUsed / 2 ** 20;
 }
 
-async function freshDatabase(): Promise<void> {
-  await new Promise<void>((resolve) => {
+/** Deletes the database; says how it went ('success', or 'blocked' while a connection is open). */
+async function freshDatabase(): Promise<string> {
+  return new Promise<string>((resolve) => {
     const r = indexedDB.deleteDatabase(DB_NAME);
-    r.onsuccess = r.onerror = r.onblocked = () => resolve();
+    r.onsuccess = () => resolve('success');
+    r.onerror = () => resolve('error');
+    r.onblocked = () => resolve('blocked');
   });
 }
 
@@ -197,11 +200,13 @@ export async function runSoak(jobs: number, overrides: Partial<SoakOptions> = {}
   let nextCheckpoint = options.checkpointEvery;
 
   async function checkpoint(finished: number): Promise<void> {
-    // The harness's own records grow with every request: not the product's memory.
+    // The harness's own records grow with every request (its arrays, and the call history every vitest
+    // spy keeps, events to pages included): not the product's memory.
     w.bearers.length = 0;
     w.events.length = 0;
     w.answers.length = 0;
     w.console.length = 0;
+    vi.clearAllMocks();
     const live = await heapMb();
     let workerMb: number | null = null;
     if (options.stopAfterMin && worker.running && live !== null) {
@@ -303,7 +308,8 @@ export async function runSoak(jobs: number, overrides: Partial<SoakOptions> = {}
     const withoutSim = (await heapMb()) as number;
     worker.stop();
     db.close();
-    await freshDatabase();
+    const deleted = await freshDatabase();
+    if (deleted !== 'success') throw new Error(`could not delete the database to weigh it: ${deleted}`);
     const withoutDb = (await heapMb()) as number;
     result.heapShares = {
       endMb,
