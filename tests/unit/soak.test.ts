@@ -27,7 +27,7 @@ describe('soak (real background, stopped worker, expiring tokens, random faults)
       const text = report(r);
       process.stdout.write(`\n## soak\n\n${text}\n`);
       if (process.env.SOAK_RESULTS) {
-        const { world, jobs, history, ...rest } = r;
+        const { world, jobs, history, createsByPrompt, enqueued, ...rest } = r;
         writeFileSync(process.env.SOAK_RESULTS, `${JSON.stringify({ ...rest, report: text }, null, 2)}\n`);
       }
 
