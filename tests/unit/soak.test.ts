@@ -1,7 +1,7 @@
 /**
  * The long run (issue #8): see tests/soak/soak.ts. In the suite it runs SOAK_JOBS jobs (default 200, same
  * ingredients as the full run); `npm run soak` runs 1,000 with a forced GC to sample the heap, prints the
- * table and writes tests/soak/results.json.
+ * table and writes SOAK_RESULTS (tests/bench/results/soak*.json).
  */
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
