@@ -36,7 +36,7 @@ export interface EngineOptions {
   learnedCeilingTtlMs: number;
   /** Re-check after a Cloudflare challenge this long after it. */
   cloudflareRecheckMs: number;
-  /** Daily limit without a readable reset time: check again after this. */
+  /** Daily limit without a readable reset time, or while /nf/check still shows videos left: check again after this. */
   dailyLimitFallbackMs: number;
   /** Slack added to the reset time so the first create after it is not refused again. */
   dailyLimitMarginMs: number;

@@ -209,8 +209,11 @@ export function createEngine(deps: EngineDeps): Engine {
     if (reason === 'daily_limit') {
       try {
         const quota = await ctx.port.checkQuota();
+        // The account still shows videos left: the allowance did not run out (a passing refusal, or one job
+        // costing more than is left), so waiting for the window to reset could park the queue for a day.
+        const videosLeft = quota.remaining !== null && quota.remaining > 0;
         until =
-          quota.resetsInMs === null
+          quota.resetsInMs === null || videosLeft
             ? t + options.dailyLimitFallbackMs
             : t + Math.max(quota.resetsInMs + options.dailyLimitMarginMs, 60_000);
       } catch {

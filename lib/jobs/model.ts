@@ -384,7 +384,10 @@ export function randomId(prefix: string): string {
 export interface EnginePause {
   reason: PauseReason;
   since: number;
-  /** Resumes by itself at this time (daily limit: the allowance reset). `null`: waits for `resume()`. */
+  /**
+   * Resumes by itself at this time (daily limit: the allowance reset, or a re-check soon when Sora still shows
+   * videos left). `null`: waits for `resume()`.
+   */
   until: number | null;
   message?: string;
 }

@@ -47,6 +47,7 @@ export function defaultConfig(): SimConfig {
     logLimit: 20_000,
     variants: { ...DEFAULT_VARIANTS },
     randomVariants: null,
+    randomFaults: null,
   };
 }
 

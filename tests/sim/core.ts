@@ -18,7 +18,7 @@ import {
 import { SimClock } from './clock';
 import { defaultConfig, mergeConfig } from './config';
 import { errors, SimDropError, type SimHttpError } from './errors';
-import { FaultRegistry, faultAction } from './faults';
+import { FaultRegistry, faultAction, RandomFaultSource, validateRandomFaults } from './faults';
 import { IdFactory, Rng } from './ids';
 import { RequestLog } from './log';
 import { type FixtureName, MEDIA_HOST, signedMediaUrl } from './media';
@@ -65,10 +65,12 @@ export class SimCore {
   readonly secret = randomBytes(32).toString('hex');
   readonly log: RequestLog;
   readonly faults = new FaultRegistry();
+  readonly randomFaults = new RandomFaultSource();
   apps!: SubApps;
   #hangs = new Set<() => void>();
 
   constructor(options: SimConfigPatch = {}) {
+    validateRandomFaults(options.randomFaults);
     this.initialConfig = mergeConfig(defaultConfig(), options);
     this.config = this.initialConfig;
     this.clock = new SimClock(this.config.speed, this.config.startAt);
@@ -91,10 +93,12 @@ export class SimCore {
     this.log.reset();
     this.log.setLimit(this.config.logLimit);
     this.faults.clear();
+    this.randomFaults.restart();
     this.seedWorld();
   }
 
   setConfig(patch: SimConfigPatch): SimConfig {
+    validateRandomFaults(patch.randomFaults);
     const next = mergeConfig(this.config, patch);
     if (patch.speed !== undefined) this.clock.setSpeed(next.speed);
     if (patch.logLimit !== undefined) this.log.setLimit(next.logLimit);
@@ -349,9 +353,15 @@ export class SimCore {
     if (entry.sentinel !== null) entry.sentinelSource = this.classifySentinel(entry.sentinel);
     try {
       let res: Response | null = null;
-      const fault = this.faults.take(req.method, url.hostname, url.pathname);
+      const fault =
+        this.faults.take(req.method, url.hostname, url.pathname) ??
+        this.randomFaults.take(this.config.randomFaults, req.method, url.hostname, url.pathname);
       if (fault) {
         this.log.counters.faultsTriggered++;
+        if (fault.id === 'random') {
+          const byKind = this.log.counters.randomFaultsByKind;
+          byKind[fault.kind] = (byKind[fault.kind] ?? 0) + 1;
+        }
         entry.fault = { id: fault.id, kind: fault.kind };
         if (fault.delayMs) await abortableDelay(fault.delayMs, req.signal);
         const action = faultAction(fault, this.config.ceiling);

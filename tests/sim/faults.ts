@@ -1,6 +1,7 @@
 /** Injected faults: matching rules and what each kind answers. */
 import { errors, SimHttpError } from './errors';
-import { FAULT_KINDS, type Fault, type FaultSpec } from './types';
+import { Rng } from './ids';
+import { FAULT_KINDS, type Fault, type FaultSpec, type RandomFaults, REAL_FAULT_KINDS } from './types';
 
 /** `*` matches any run of characters, `/` included; everything else is literal. */
 export function globMatch(pattern: string, value: string): boolean {
@@ -55,6 +56,58 @@ export class FaultRegistry {
       fired = f;
     }
     return fired ? { ...fired } : null;
+  }
+}
+
+/**
+ * `config.randomFaults` at work: a seeded stream of draws over the requests it matches. The stream starts
+ * again whenever the setting is replaced, so the same setting over the same requests fires the same faults.
+ */
+export class RandomFaultSource {
+  #spec: RandomFaults | null = null;
+  #seen = 0;
+  #rng = new Rng(0);
+
+  /** Counts from zero again (sim reset). */
+  restart(): void {
+    this.#spec = null;
+    this.#seen = 0;
+  }
+
+  take(spec: RandomFaults | null, method: string, host: string, path: string): Fault | null {
+    if (spec !== this.#spec) {
+      this.#spec = spec;
+      this.#seen = 0;
+      this.#rng = new Rng(spec?.seed ?? 0);
+    }
+    if (!spec || spec.rate <= 0) return null;
+    const pattern = spec.path ?? '/backend/*';
+    if ((spec.host && spec.host !== host) || !globMatch(pattern, path)) return null;
+    const n = this.#seen++;
+    // Two draws per request whether it fires or not, so one request's fate never shifts another's.
+    const fires = this.#rng.next() < spec.rate;
+    const kinds = spec.kinds?.length ? spec.kinds : REAL_FAULT_KINDS;
+    const kind = kinds[this.#rng.int(kinds.length)] ?? 'server_error';
+    if (!fires) return null;
+    return { id: 'random', method, host, path: pattern, kind, matched: n + 1, triggered: 1 };
+  }
+}
+
+export function validateRandomFaults(spec: RandomFaults | null | undefined): void {
+  if (spec === null || spec === undefined) return;
+  if (typeof spec.rate !== 'number' || !(spec.rate >= 0 && spec.rate <= 1)) {
+    throw new TypeError('randomFaults.rate must be a number from 0 to 1');
+  }
+  if (typeof spec.seed !== 'number' || !Number.isFinite(spec.seed)) {
+    throw new TypeError('randomFaults.seed must be a number');
+  }
+  for (const k of spec.kinds ?? []) {
+    if (!(REAL_FAULT_KINDS as readonly string[]).includes(k)) {
+      throw new TypeError(`randomFaults.kinds must be among ${REAL_FAULT_KINDS.join(', ')}`);
+    }
+  }
+  if (spec.path !== undefined && (typeof spec.path !== 'string' || !spec.path.startsWith('/'))) {
+    throw new TypeError('randomFaults.path must be a path starting with "/" (may contain *)');
   }
 }
 

@@ -118,6 +118,7 @@ function newCounters(): Counters {
     maxConcurrentObserved: 0,
     maxConcurrentByUser: {},
     faultsTriggered: 0,
+    randomFaultsByKind: {},
   };
 }
 

@@ -110,6 +110,28 @@ export interface SimConfig {
   variants: Variants;
   /** When set, every variant not listed in `fixed` is drawn per response from this seed. */
   randomVariants: { seed: number; fixed?: VariantKey[] } | null;
+  /** When set, matching requests no injected fault claims fail at random (see `RandomFaults`). */
+  randomFaults: RandomFaults | null;
+}
+
+/** Fault kinds that stand for a real failure of the service ('status' and 'delay' are tools). */
+export type RealFaultKind = Exclude<FaultKind, 'status' | 'delay'>;
+
+/**
+ * Random faults: each matching request fails with probability `rate`, its kind drawn from `kinds`. Both draws
+ * are a pure function of `seed` and the request's number among matching requests, so a run that sends the
+ * same requests in the same order meets the same faults.
+ */
+export interface RandomFaults {
+  /** 0..1: share of matching requests that fail. */
+  rate: number;
+  seed: number;
+  /** Default: every real-failure kind. */
+  kinds?: RealFaultKind[];
+  /** Path glob like `FaultSpec.path` (default `/backend/*`: every backend call). */
+  path?: string;
+  /** Host (default any). */
+  host?: string;
 }
 
 /** What `createSim` and `POST /__sim/config` take: any subset, nested objects merged. */
@@ -142,6 +164,10 @@ export const FAULT_KINDS = [
 ] as const;
 
 export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export const REAL_FAULT_KINDS = FAULT_KINDS.filter(
+  (k): k is RealFaultKind => k !== 'status' && k !== 'delay',
+);
 
 export interface FaultSpec {
   /** HTTP method (any when absent). */
@@ -249,6 +275,8 @@ export interface SimStats {
   maxConcurrentObserved: number;
   maxConcurrentByUser: Record<string, number>;
   faultsTriggered: number;
+  /** Faults fired by `randomFaults`, by kind. */
+  randomFaultsByKind: Record<string, number>;
   tasks: {
     video: { total: number; active: number; done: number; failed: number };
     image: { total: number; active: number; done: number; failed: number };

@@ -266,6 +266,21 @@ describe('errors', () => {
     expect(byState(await s.jobs())).toEqual({ done: 4 });
   });
 
+  it('re-checks soon, not at the reset, when /nf/check still shows videos left after a daily-limit refusal', async () => {
+    const s = await setup();
+    // Plenty left and the window resets in 20 h: a lone refusal must not park the queue for 20 h.
+    s.sora.quota = { remaining: 500, resetsAt: T0 + 20 * 3_600_000 };
+    s.sora.fail('create', () => new SoraError('daily_limit', 'You have reached your daily limit.'));
+    await s.engine.enqueue(videos(3));
+    await s.engine.tick();
+    const status = await s.engine.status();
+    expect(status.pause).toMatchObject({ reason: 'daily_limit', until: T0 + 15 * 60_000 });
+    await s.run(15 * 60_000);
+    expect((await s.engine.status()).pause).toBeNull();
+    await s.runToEnd();
+    expect(byState(await s.jobs())).toEqual({ done: 3 });
+  });
+
   it('pauses when logged out, stays quiet, and resumes on resume()', async () => {
     const s = await setup();
     s.sora.loggedOut = true;

@@ -510,6 +510,64 @@ describe('faults', () => {
     expect(sim.control.stats().faultsTriggered).toBeGreaterThan(5);
   });
 
+  it('fails a seeded share of backend calls at random, the same ones for the same seed', async () => {
+    const run = async (seed: number) => {
+      const { sim, api } = setup({
+        randomFaults: { rate: 0.2, seed, kinds: ['heavy_load', 'server_error'] },
+      });
+      const statuses: number[] = [];
+      for (let i = 0; i < 300; i++) statuses.push((await api('/nf/check')).status);
+      // Pages and media are not backend calls: untouched by the default path.
+      for (let i = 0; i < 50; i++) expect((await sim.fetch(`${SORA}/`)).status).toBe(200);
+      return { statuses, stats: sim.control.stats() };
+    };
+    const a = await run(5);
+    const failed = a.statuses.filter((s) => s !== 200);
+    expect(failed.length).toBeGreaterThan(300 * 0.1);
+    expect(failed.length).toBeLessThan(300 * 0.3);
+    expect(new Set(failed)).toEqual(new Set([503, 500]));
+    expect(a.stats.randomFaultsByKind).toEqual({
+      heavy_load: failed.filter((s) => s === 503).length,
+      server_error: failed.filter((s) => s === 500).length,
+    });
+    expect(a.stats.faultsTriggered).toBe(failed.length);
+    expect((await run(5)).statuses).toEqual(a.statuses);
+    expect((await run(6)).statuses).not.toEqual(a.statuses);
+  });
+
+  it('draws random faults from every real-failure kind by default, and refuses bad settings', async () => {
+    const { sim, api } = setup({ randomFaults: { rate: 1, seed: 3, path: '/backend/me' } });
+    for (let i = 0; i < 200; i++) {
+      // `hang` answers only the abort; the other kinds answer or reject at once.
+      await api('/me', { signal: AbortSignal.timeout(5) }).catch(() => null);
+    }
+    expect((await api('/nf/check')).status).toBe(200);
+    const kinds = Object.keys(sim.control.stats().randomFaultsByKind).sort();
+    expect(kinds).toEqual(
+      [
+        'cloudflare',
+        'drop',
+        'hang',
+        'heavy_load',
+        'malformed_json',
+        'rate_limit_exhausted',
+        'rate_limited',
+        'sentinel_block',
+        'server_error',
+        'token_expired',
+        'token_invalidated',
+        'too_many_concurrent',
+        'unsupported_country',
+      ].sort(),
+    );
+    expect(() => sim.control.setConfig({ randomFaults: { rate: 2, seed: 1 } })).toThrow(/rate/);
+    expect(() =>
+      sim.control.setConfig({ randomFaults: { rate: 0.1, seed: 1, kinds: ['delay' as 'drop'] } }),
+    ).toThrow(/kinds/);
+    sim.control.setConfig({ randomFaults: null });
+    expect((await api('/me')).status).toBe(200);
+  }, 20_000);
+
   it('drops the connection (fetch rejects) and hangs until aborted', async () => {
     const { sim, api } = setup();
     sim.control.addFault({ path: '/backend/nf/pending/v2', kind: 'drop', times: 1 });

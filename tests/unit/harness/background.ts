@@ -9,6 +9,12 @@ import type { CookieChangeListener, CookieLike, CookiesLike } from '../../../lib
 import type { Job } from '../../../lib/jobs/model';
 import { createSim, type Sim } from '../../sim/app';
 import type { LoginResult } from '../../sim/types';
+import {
+  gateFetch,
+  installServiceWorker,
+  type ServiceWorker,
+  uninstallServiceWorker,
+} from './service-worker';
 
 export const EMAIL = 'ada@example.com';
 export const ID = 'test-extension-id';
@@ -139,8 +145,7 @@ export function setUpWorld(options: WorldOptions = {}): World {
 
   // fetch: the simulator in process; the browser's cookies on credentialed Sora requests; Sora echoing
   // (optionally) `intercept` answering first.
-  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
-    const request = new Request(input, init);
+  const send = gateFetch(async (request: Request) => {
     const url = new URL(request.url);
     const auth = request.headers.get('authorization');
     if (auth !== null) world.bearers.push({ url: `${url.origin}${url.pathname}`, token: auth.slice(7) });
@@ -152,6 +157,7 @@ export function setUpWorld(options: WorldOptions = {}): World {
     if (intercepted) return intercepted;
     return sim.fetch(new Request(request, { headers }));
   });
+  vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) => send(new Request(input, init)));
 
   for (const level of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) {
     vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
@@ -207,8 +213,20 @@ export const jobsOf = async (w: World): Promise<Job[]> => {
   return (answer.value as { jobs: Job[] }).jobs;
 };
 
+/**
+ * The background as a service worker Chrome may stop (./service-worker.ts): call after `setUpWorld` and
+ * `vi.useFakeTimers`, then `worker.start()` instead of calling `main()` yourself.
+ */
+export function serviceWorkerOf(w: World): ServiceWorker {
+  return installServiceWorker(
+    () => import('../../../entrypoints/background/index'),
+    [w.dispatchers, w.menuClicks],
+  );
+}
+
 /** Undoes what `setUpWorld` added to the fake browser and the globals. */
 export function tearDownWorld(): void {
+  uninstallServiceWorker();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
   for (const key of ['cookies', 'commands', 'contextMenus', 'downloads']) {
