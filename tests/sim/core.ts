@@ -20,7 +20,7 @@ import { defaultConfig, mergeConfig } from './config';
 import { errors, SimDropError, type SimHttpError } from './errors';
 import { FaultRegistry, faultAction } from './faults';
 import { IdFactory, Rng } from './ids';
-import { RequestLog } from './log';
+import { bodyText, RequestLog } from './log';
 import { type FixtureName, MEDIA_HOST, signedMediaUrl } from './media';
 import { activeTaskCount, imageTaskView, videoTaskView } from './model/tasks';
 import { type AssetRec, type SessionRec, SimState, type UserRec, type VideoAssets } from './state';
@@ -349,12 +349,12 @@ export class SimCore {
     if (entry.sentinel !== null) entry.sentinelSource = this.classifySentinel(entry.sentinel);
     try {
       let res: Response | null = null;
-      const fault = this.faults.take(req.method, url.hostname, url.pathname);
-      if (fault) {
+      const fault = this.faults.take(req.method, url.hostname, url.pathname, bodyText(entry));
+      const action = fault ? faultAction(fault, this.config.ceiling) : null;
+      if (fault && action) {
         this.log.counters.faultsTriggered++;
         entry.fault = { id: fault.id, kind: fault.kind };
         if (fault.delayMs) await abortableDelay(fault.delayMs, req.signal);
-        const action = faultAction(fault, this.config.ceiling);
         if (action.type === 'drop') throw new SimDropError();
         if (action.type === 'hang') await this.#hang(req.signal);
         if (action.type === 'error') {
@@ -367,11 +367,16 @@ export class SimCore {
       }
       res ??= await this.#route(req, url, entry);
       if (res.status >= 400 && entry.errorCode === undefined) entry.errorCode = await errorCodeOf(res);
+      if (action?.type === 'lose_answer') {
+        // The backend did the work (the log keeps its status); only the answer is lost on the way.
+        this.log.finish(entry, res.status, 'dropped');
+        throw new SimDropError();
+      }
       this.log.finish(entry, res.status, 'response');
       return res;
     } catch (e) {
       if (e instanceof SimDropError) {
-        this.log.finish(entry, 0, 'dropped');
+        if (entry.outcome !== 'dropped') this.log.finish(entry, 0, 'dropped');
         throw e;
       }
       if (req.signal.aborted) {

@@ -119,4 +119,13 @@ describe('sim HTTPS server', () => {
     });
     expect((await call(server.port, 'sora.chatgpt.com', '/api/auth/session')).status).toBe(200);
   });
+
+  it('destroys the socket after handling the request for an answer_lost fault', async () => {
+    server.sim.control.addFault({ path: '/api/auth/session', kind: 'answer_lost', times: 1 });
+    await expect(call(server.port, 'sora.chatgpt.com', '/api/auth/session')).rejects.toMatchObject({
+      code: expect.stringMatching(/ECONNRESET|EPIPE/),
+    });
+    const [entry] = server.sim.control.log({ path: '/api/auth/session' }).slice(-1);
+    expect(entry).toMatchObject({ status: 200, outcome: 'dropped' });
+  });
 });
