@@ -370,7 +370,7 @@ export class SimCore {
       if (action?.type === 'lose_answer') {
         // The backend did the work (the log keeps its status); only the answer is lost on the way.
         this.log.finish(entry, res.status, 'dropped');
-        throw new SimDropError();
+        throw new SimDropError(res.status);
       }
       this.log.finish(entry, res.status, 'response');
       return res;

@@ -13,7 +13,6 @@
  * IndexedDB (fake-indexeddb) keeps its real `setImmediate`. The outcomes are written to
  * tests/unit/.reliability.json; `npx tsx tests/reliability/render.ts` turns them into docs/RELIABILITY.md.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
@@ -25,46 +24,17 @@ import { DB_NAME, getDb } from '../../lib/db/schema';
 import type { Job } from '../../lib/jobs/model';
 import type { DownloadJob } from '../../lib/media/model';
 import type { AccountSnapshot } from '../../lib/messaging/protocol';
+import {
+  FAULTS,
+  type FaultKind,
+  type JourneyName,
+  KNOWN_TWICE,
+  LASTING,
+  saveMatrix,
+} from '../reliability/matrix';
 import { loadFixture, reachedBackend } from '../sim/app';
-import { FAULT_KINDS, type FaultSpec, type LogEntry } from '../sim/types';
+import type { FaultSpec, LogEntry } from '../sim/types';
 import { EMAIL, type Mutable, setUpWorld, tearDownWorld, type World } from './harness/background';
-
-/** Every fault kind of the simulator that stands for a real failure ('status' and 'delay' are tools). */
-type FaultKind = Exclude<(typeof FAULT_KINDS)[number], 'status' | 'delay'>;
-const FAULTS: readonly FaultKind[] = FAULT_KINDS.filter(
-  (k): k is FaultKind => k !== 'status' && k !== 'delay',
-);
-
-/**
- * How often each fault fires. Passing trouble fires once (the product should get through it); conditions
- * that last (no quota left, a blocked country, a Cloudflare challenge, an ended session) keep firing.
- */
-const TIMES: Record<FaultKind, number | undefined> = {
-  token_expired: 1,
-  token_invalidated: undefined,
-  sentinel_block: 1,
-  too_many_concurrent: 1,
-  rate_limit_exhausted: undefined,
-  rate_limited: 1,
-  heavy_load: 1,
-  server_error: 1,
-  hang: 1,
-  malformed_json: 1,
-  drop: 1,
-  cloudflare: undefined,
-  unsupported_country: undefined,
-  answer_lost: 1,
-};
-
-type JourneyName =
-  | 'quota'
-  | 'video'
-  | 'batch'
-  | 'image'
-  | 'remix'
-  | 'storyboard'
-  | 'clean download'
-  | 'character';
 
 interface Journey {
   name: JourneyName;
@@ -269,12 +239,8 @@ const JOURNEYS: Journey[] = [
   },
 ];
 
-/**
- * Cells where the product is known to send the request twice (see docs/RELIABILITY.md): recorded with a
- * warning rather than failed. Anywhere else a second accepted request fails the test; and once the
- * product is fixed, a known cell that no longer sends twice fails too, so this list gets emptied.
- */
-const KNOWN_TWICE = new Set(['clean download × answer_lost', 'character × answer_lost']);
+// Cells in KNOWN_TWICE (the product sends twice, docs/RELIABILITY.md) are recorded with a warning rather than
+// failed; once the product is fixed, a known cell that no longer sends twice fails, so the list gets emptied.
 let currentCell = '';
 
 function sentTwice(journey: JourneyName, accepted: number, what: string): string {
@@ -435,8 +401,8 @@ async function boot(): Promise<World> {
 
 function inject(w: World, journey: Journey, fault: FaultKind): void {
   const spec: FaultSpec = { method: journey.method, path: journey.path, kind: fault };
-  const times = TIMES[fault];
-  if (times !== undefined) spec.times = times;
+  // Passing trouble fires once (the product should get through it); lasting conditions keep firing.
+  if (!LASTING.has(fault)) spec.times = 1;
   if (fault === 'rate_limited') spec.retryAfterSec = 20;
   if (fault === 'token_invalidated') w.sim.control.endSession({ email: EMAIL, invalidateTokens: true });
   w.sim.control.addFault(spec);
@@ -450,16 +416,7 @@ describe('fault matrix (real background, simulator, fake time)', () => {
   });
   afterAll(() => {
     // A filtered run (-t) updates its cells and keeps the others.
-    const file = fileURLToPath(new URL('./.reliability.json', import.meta.url));
-    let merged: Record<string, Record<string, string>> = {};
-    try {
-      merged = JSON.parse(readFileSync(file, 'utf8')).results ?? {};
-    } catch {
-      // first run
-    }
-    for (const [journey, row] of Object.entries(results)) merged[journey] = { ...merged[journey], ...row };
-    const journeys = JOURNEYS.map((j) => j.name);
-    writeFileSync(file, `${JSON.stringify({ journeys, faults: FAULTS, results: merged }, null, 2)}\n`);
+    saveMatrix(fileURLToPath(new URL('./.reliability.json', import.meta.url)), results);
   });
 
   it('the toolbar badge counts the running jobs and clears when the batch is done', async () => {
