@@ -133,6 +133,7 @@ export function CharacterCard({ id, onUse }: Props) {
         <p
           class={r.state === 'failed' ? 'ch-issue' : 'muted small'}
           role={r.state === 'failed' ? 'alert' : undefined}
+          data-testid="character-error"
         >
           {error}
         </p>

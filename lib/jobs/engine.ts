@@ -222,7 +222,9 @@ export function createEngine(deps: EngineDeps): Engine {
     } else if (reason === 'cloudflare_challenge') {
       until = t + options.cloudflareRecheckMs;
     }
-    emit(await pauseQueue(ctx.db, { reason, since: t, until, message: error.message }, t));
+    // The jobs' change is stamped now, not at `t`: a job requeued while /nf/check was being asked carries a
+    // later stamp, and pages keep the newer record, so an older-stamped pause would never reach their rows.
+    emit(await pauseQueue(ctx.db, { reason, since: t, until, message: error.message }, now()));
     statusChanged.emit();
   }
 

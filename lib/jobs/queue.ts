@@ -125,11 +125,18 @@ async function applyInTx(
   const store = tx.objectStore('jobs');
   const latest = new Map<string, Job>();
   const finishedIn = new Set<string>();
+  let pause: EnginePause | null | undefined;
   for (const { id, event } of items) {
     const job = latest.get(id) ?? (await store.get(id));
     if (!job) continue;
-    const next = transition(job, event, now);
+    let next = transition(job, event, now);
     if (next === null) continue;
+    if (next.state === 'queued' && event.type !== 'unpause') {
+      // Back in line while the queue is paused (a retry, or a refusal that raced the pause of a parallel
+      // create): it waits paused with the others, never `queued` under a paused queue.
+      pause = pause === undefined ? await readPause(tx) : pause;
+      if (pause) next = transition(next, { type: 'pause', reason: pause.reason }, now) ?? next;
+    }
     await store.put(next);
     latest.set(id, next);
     if (next.state === 'done' && job.state !== 'done') {
@@ -282,18 +289,12 @@ export function cancelJobs(db: CompanionDb, ids: readonly string[], now: number)
 }
 
 /** Failed or canceled jobs go back to the queue with fresh attempts (paused when the queue is). */
-export async function retryJobs(db: CompanionDb, ids: readonly string[], now: number): Promise<ChangeSet> {
-  const out = emptyChangeSet();
-  await withTx(db, async (tx) => {
-    const pause = await readPause(tx);
-    const items: JobEventItem[] = [];
-    for (const id of ids) {
-      items.push({ id, event: { type: 'retry' } });
-      if (pause) items.push({ id, event: { type: 'pause', reason: pause.reason } });
-    }
-    await applyInTx(tx, items, now, out);
-  });
-  return out;
+export function retryJobs(db: CompanionDb, ids: readonly string[], now: number): Promise<ChangeSet> {
+  return applyEvents(
+    db,
+    ids.map((id) => ({ id, event: { type: 'retry' } })),
+    now,
+  );
 }
 
 export type MoveDirection = 'up' | 'down' | 'top' | 'bottom';

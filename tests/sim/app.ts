@@ -114,5 +114,6 @@ export function createSim(options: SimConfigPatch = {}): Sim {
 }
 
 export { isSimDrop, SimDropError } from './errors';
+export { bodyText, reachedBackend } from './log';
 export { fixturePath, loadFixture } from './media';
 export type * from './types';

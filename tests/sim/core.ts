@@ -20,7 +20,7 @@ import { defaultConfig, mergeConfig } from './config';
 import { errors, SimDropError, type SimHttpError } from './errors';
 import { FaultRegistry, faultAction, RandomFaultSource, validateRandomFaults } from './faults';
 import { IdFactory, Rng } from './ids';
-import { RequestLog } from './log';
+import { bodyText, RequestLog } from './log';
 import { type FixtureName, MEDIA_HOST, signedMediaUrl } from './media';
 import { activeTaskCount, imageTaskView, videoTaskView } from './model/tasks';
 import { type AssetRec, type SessionRec, SimState, type UserRec, type VideoAssets } from './state';
@@ -354,9 +354,10 @@ export class SimCore {
     try {
       let res: Response | null = null;
       const fault =
-        this.faults.take(req.method, url.hostname, url.pathname) ??
+        this.faults.take(req.method, url.hostname, url.pathname, bodyText(entry)) ??
         this.randomFaults.take(this.config.randomFaults, req.method, url.hostname, url.pathname);
-      if (fault) {
+      const action = fault ? faultAction(fault, this.config.ceiling) : null;
+      if (fault && action) {
         this.log.counters.faultsTriggered++;
         if (fault.id === 'random') {
           const byKind = this.log.counters.randomFaultsByKind;
@@ -364,7 +365,6 @@ export class SimCore {
         }
         entry.fault = { id: fault.id, kind: fault.kind };
         if (fault.delayMs) await abortableDelay(fault.delayMs, req.signal);
-        const action = faultAction(fault, this.config.ceiling);
         if (action.type === 'drop') throw new SimDropError();
         if (action.type === 'hang') await this.#hang(req.signal);
         if (action.type === 'error') {
@@ -377,11 +377,16 @@ export class SimCore {
       }
       res ??= await this.#route(req, url, entry);
       if (res.status >= 400 && entry.errorCode === undefined) entry.errorCode = await errorCodeOf(res);
+      if (action?.type === 'lose_answer') {
+        // The backend did the work (the log keeps its status); only the answer is lost on the way.
+        this.log.finish(entry, res.status, 'dropped');
+        throw new SimDropError(res.status);
+      }
       this.log.finish(entry, res.status, 'response');
       return res;
     } catch (e) {
       if (e instanceof SimDropError) {
-        this.log.finish(entry, 0, 'dropped');
+        if (entry.outcome !== 'dropped') this.log.finish(entry, 0, 'dropped');
         throw e;
       }
       if (req.signal.aborted) {

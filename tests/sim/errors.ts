@@ -101,7 +101,10 @@ export const errors = {
  */
 export class SimDropError extends TypeError {
   readonly simDrop = true;
-  constructor() {
+  /**
+   * @param answeredStatus set when the backend handled the request (`answer_lost`): the status its answer had
+   */
+  constructor(readonly answeredStatus: number | null = null) {
     super('fetch failed', {
       cause: Object.assign(new Error('sim: connection dropped by fault'), { code: 'ECONNRESET' }),
     });

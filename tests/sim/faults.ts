@@ -42,12 +42,13 @@ export class FaultRegistry {
    * The fault that fires for this request, if any. Every matching fault counts the request; the first one
    * past its `after` and within its `times` fires.
    */
-  take(method: string, host: string, path: string): Fault | null {
+  take(method: string, host: string, path: string, body = ''): Fault | null {
     let fired: Fault | null = null;
     for (const f of this.#faults) {
       if (f.method && f.method.toUpperCase() !== method.toUpperCase()) continue;
       if (f.host && f.host !== host) continue;
       if (!globMatch(f.path, path)) continue;
+      if (f.bodyIncludes !== undefined && !body.includes(f.bodyIncludes)) continue;
       f.matched++;
       if (fired) continue;
       if (f.matched <= (f.after ?? 0)) continue;
@@ -118,6 +119,9 @@ export function validateFault(spec: FaultSpec): void {
   if (!(FAULT_KINDS as readonly string[]).includes(spec.kind)) {
     throw new TypeError(`fault.kind must be one of ${FAULT_KINDS.join(', ')}`);
   }
+  if (spec.bodyIncludes !== undefined && (typeof spec.bodyIncludes !== 'string' || !spec.bodyIncludes)) {
+    throw new TypeError('fault.bodyIncludes must be a non-empty string');
+  }
   for (const k of ['status', 'delayMs', 'times', 'after', 'retryAfterSec'] as const) {
     const v = spec[k];
     if (v !== undefined && (typeof v !== 'number' || !Number.isFinite(v) || v < 0)) {
@@ -131,6 +135,8 @@ export type FaultAction =
   | { type: 'response'; response: Response; errorCode: string | null }
   | { type: 'drop' }
   | { type: 'hang' }
+  /** Handled normally; the connection drops before the answer leaves. */
+  | { type: 'lose_answer' }
   | { type: 'pass' };
 
 export const CLOUDFLARE_HTML =
@@ -208,6 +214,8 @@ export function faultAction(f: Fault, ceiling: number): FaultAction {
       return { type: 'drop' };
     case 'hang':
       return { type: 'hang' };
+    case 'answer_lost':
+      return { type: 'lose_answer' };
     case 'delay':
       return { type: 'pass' };
   }

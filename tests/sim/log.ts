@@ -130,6 +130,22 @@ export function routeKey(method: string, host: string, path: string): string {
   return `${method.toUpperCase()} ${host}${normalized}`;
 }
 
+/** The text a fault's `bodyIncludes` looks in: the body as sent, or a multipart body's fields and file names. */
+export function bodyText(e: LogEntry): string {
+  if (e.multipart) {
+    return [...Object.values(e.multipart.fields), ...e.multipart.files.map((f) => f.name)].join('\n');
+  }
+  return e.rawBody ?? '';
+}
+
+/**
+ * Whether the backend itself handled the request: no fault, or one that lets it through (`delay`) or only
+ * loses the answer afterwards (`answer_lost`). A 200 a fault made up (`malformed_json`) is not the backend's.
+ */
+export function reachedBackend(e: LogEntry): boolean {
+  return !e.fault || e.fault.kind === 'delay' || e.fault.kind === 'answer_lost';
+}
+
 async function captureBody(entry: LogEntry, req: Request): Promise<void> {
   if (req.method === 'GET' || req.method === 'HEAD' || !req.body) return;
   const type = (entry.contentType ?? '').toLowerCase();

@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { getRequestListener, type HttpBindings } from '@hono/node-server';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { generate } from 'selfsigned';
 import { createSim, isSimDrop, type Sim } from './app';
 import { AUTH_HOST, MEDIA_HOST, SORA_HOST } from './core';
@@ -80,8 +81,21 @@ export async function startSimServer(options: SimServerOptions = {}): Promise<Si
         return await sim.app.fetch(req);
       } catch (e) {
         if (isSimDrop(e)) {
+          const { incoming, outgoing } = env as HttpBindings;
+          if (e.answeredStatus !== null) {
+            // The answer starts, then the connection ends mid-body. Closing before any byte instead would let
+            // Chromium resend the request by itself (it does so when a reused keep-alive connection closes
+            // before answering, POSTs included), which is a different fault from a lost answer.
+            outgoing.writeHead(e.answeredStatus, {
+              'content-type': 'application/json',
+              'content-length': 64,
+            });
+            outgoing.write('{');
+            incoming.socket.end();
+            return RESPONSE_ALREADY_SENT;
+          }
           // The client must see a connection reset, not an HTTP answer.
-          (env as HttpBindings).incoming.socket.destroy();
+          incoming.socket.destroy();
           return new Response(null, { status: 502 });
         }
         if (req.signal.aborted) return new Response(null, { status: 499 });

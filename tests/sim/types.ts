@@ -157,6 +157,7 @@ export const FAULT_KINDS = [
   'hang',
   'malformed_json',
   'drop',
+  'answer_lost',
   'cloudflare',
   'unsupported_country',
   'status',
@@ -176,6 +177,11 @@ export interface FaultSpec {
   host?: string;
   /** Path relative to the host, exact or with `*` (any characters, `/` included): `/backend/nf/*`. */
   path: string;
+  /**
+   * Only requests whose body contains this text (case-sensitive): JSON / form text as sent; for multipart,
+   * the field values and file names. Lets a fault pick one job's create among many on the same path.
+   */
+  bodyIncludes?: string;
   kind: FaultKind;
   /** Overrides the kind's HTTP status (required meaning for `status`, default 500 there). */
   status?: number;

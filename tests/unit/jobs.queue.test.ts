@@ -254,4 +254,24 @@ describe('completion and pause records', () => {
     expect(cs?.changed).toHaveLength(2);
     expect((await listJobs(db)).map((j) => j.state)).toEqual(['queued', 'queued']);
   });
+
+  it('a create refused just after the queue paused waits paused too, not queued', async () => {
+    // Three creates in flight; the first refusal pauses the queue before the others' refusals land.
+    const db = await freshDb();
+    const [a, b] = await enqueueJobs(db, prompts('a', 'b'), T);
+    for (const j of [a, b]) await setState(db, j!.id, { state: 'submitting' });
+    await pauseQueue(db, { reason: 'daily_limit', since: T, until: T + 60_000 }, T);
+    const error = { code: 'daily_limit' as const, message: 'No generations left.' };
+    const cs = await applyEvents(
+      db,
+      [b!.id, a!.id].map((id) => ({ id, event: { type: 'requeue', delayMs: 0, burnAttempt: false, error } })),
+      T + 1,
+    );
+    expect(cs.changed.map((j) => [j.state, j.pauseReason])).toEqual([
+      ['paused', 'daily_limit'],
+      ['paused', 'daily_limit'],
+    ]);
+    await resumeQueue(db, T + 2);
+    expect((await listJobs(db)).map((j) => j.state)).toEqual(['queued', 'queued']);
+  });
 });

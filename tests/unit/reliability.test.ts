@@ -13,7 +13,6 @@
  * IndexedDB (fake-indexeddb) keeps its real `setImmediate`. The outcomes are written to
  * tests/unit/.reliability.json; `npx tsx tests/reliability/render.ts` turns them into docs/RELIABILITY.md.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
@@ -25,50 +24,17 @@ import { DB_NAME, getDb } from '../../lib/db/schema';
 import type { Job } from '../../lib/jobs/model';
 import type { DownloadJob } from '../../lib/media/model';
 import type { AccountSnapshot } from '../../lib/messaging/protocol';
-import { loadFixture } from '../sim/app';
-import { FAULT_KINDS, type FaultSpec, type LogEntry } from '../sim/types';
+import {
+  FAULTS,
+  type FaultKind,
+  type JourneyName,
+  KNOWN_TWICE,
+  LASTING,
+  saveMatrix,
+} from '../reliability/matrix';
+import { loadFixture, reachedBackend } from '../sim/app';
+import type { FaultSpec, LogEntry } from '../sim/types';
 import { EMAIL, type Mutable, setUpWorld, tearDownWorld, type World } from './harness/background';
-
-/** Every fault kind of the simulator that stands for a real failure ('status' and 'delay' are tools), plus one. */
-type SimFault = Exclude<(typeof FAULT_KINDS)[number], 'status' | 'delay'>;
-const FAULTS: readonly (SimFault | 'answer_lost')[] = [
-  ...FAULT_KINDS.filter((k): k is SimFault => k !== 'status' && k !== 'delay'),
-  // Not a simulator kind: the request reaches the backend and is handled, then the connection drops
-  // before the answer arrives (the one case where a blind retry would create twice).
-  'answer_lost',
-];
-type FaultKind = (typeof FAULTS)[number];
-
-/**
- * How often each fault fires. Passing trouble fires once (the product should get through it); conditions
- * that last (no quota left, a blocked country, a Cloudflare challenge, an ended session) keep firing.
- */
-const TIMES: Record<FaultKind, number | undefined> = {
-  token_expired: 1,
-  token_invalidated: undefined,
-  sentinel_block: 1,
-  too_many_concurrent: 1,
-  rate_limit_exhausted: undefined,
-  rate_limited: 1,
-  heavy_load: 1,
-  server_error: 1,
-  hang: 1,
-  malformed_json: 1,
-  drop: 1,
-  cloudflare: undefined,
-  unsupported_country: undefined,
-  answer_lost: 1,
-};
-
-type JourneyName =
-  | 'quota'
-  | 'video'
-  | 'batch'
-  | 'image'
-  | 'remix'
-  | 'storyboard'
-  | 'clean download'
-  | 'character';
 
 interface Journey {
   name: JourneyName;
@@ -113,11 +79,8 @@ async function value<T>(w: World, name: string, req: unknown): Promise<T> {
 
 const jobs = async (w: World) => (await value<{ jobs: Job[] }>(w, 'jobs.list', {})).jobs;
 
-/** The `answer_lost` fault: the next matching request is handled by the simulator, its answer dropped. */
-let lose: { method: string; path: string; left: number; triggered: number } | null = null;
-
 function faultTriggered(w: World): number {
-  return w.sim.control.faults().reduce((n, f) => n + f.triggered, 0) + (lose?.triggered ?? 0);
+  return w.sim.control.faults().reduce((n, f) => n + f.triggered, 0);
 }
 
 /** "2× done after retry, 1× failed: heavy_load" — the distinct outcomes of a set of jobs. */
@@ -138,7 +101,7 @@ function jobOutcome(job: Job, hit: boolean): string {
 function checkOneCreateEach(w: World, enqueued: Job[], creates: RegExp): void {
   const accepted = w.sim.control
     .log({ method: 'POST' })
-    .filter((e: LogEntry) => creates.test(e.path) && e.status === 200 && !e.fault);
+    .filter((e: LogEntry) => creates.test(e.path) && e.status === 200 && reachedBackend(e));
   for (const j of enqueued) {
     const mine = accepted.filter((e) => (e.rawBody ?? '').includes(j.request.prompt));
     expect(mine.length, `accepted creates of ${j.request.prompt}`).toBeLessThanOrEqual(1);
@@ -158,8 +121,8 @@ async function jobsJourney(
   const list = await jobs(w);
   // Nothing lost: every enqueued job is still listed.
   for (const j of enqueued) expect(list.map((x) => x.id)).toContain(j.id);
-  // Nothing sent twice: at most one accepted create per job (matched by its unique prompt; an answer the
-  // fault made up, like malformed_json's 200, never reached the backend's handler).
+  // Nothing sent twice: at most one accepted create per job (matched by its unique prompt; an answer a
+  // fault made up, like malformed_json's 200, never reached the backend's handler; a lost answer did).
   checkOneCreateEach(w, enqueued, creates);
   // Readable: a failed job says why, a paused one says why.
   for (const j of list) {
@@ -173,7 +136,6 @@ async function jobsJourney(
   if (!reason || reason === 'logged_out') return { outcome };
   // The condition clears (quota back, challenge passed): the same jobs go on, by themselves or on Resume.
   w.sim.control.clearFaults();
-  if (lose) lose.left = 0;
   const allDone = async () => (await jobs(w)).every((j) => j.state === 'done');
   let how = 'by itself';
   if (!(await drive(allDone, 12 * 60_000))) {
@@ -277,12 +239,8 @@ const JOURNEYS: Journey[] = [
   },
 ];
 
-/**
- * Cells where the product is known to send the request twice (see docs/RELIABILITY.md): recorded with a
- * warning rather than failed. Anywhere else a second accepted request fails the test; and once the
- * product is fixed, a known cell that no longer sends twice fails too, so this list gets emptied.
- */
-const KNOWN_TWICE = new Set(['clean download × answer_lost', 'character × answer_lost']);
+// Cells in KNOWN_TWICE (the product sends twice, docs/RELIABILITY.md) are recorded with a warning rather than
+// failed; once the product is fixed, a known cell that no longer sends twice fails, so the list gets emptied.
 let currentCell = '';
 
 function sentTwice(journey: JourneyName, accepted: number, what: string): string {
@@ -338,7 +296,7 @@ JOURNEYS.push({
     expect(job?.id).toBe(enqueued[0]?.id);
     const publishes = w.sim.control
       .log({ method: 'POST', path: '/backend/project_y/post' })
-      .filter((e) => e.status === 200 && !e.fault);
+      .filter((e) => e.status === 200 && reachedBackend(e));
     const d = job as DownloadJob;
     const mine = w.sim.control.state().posts.filter((p) => p.user === EMAIL && !p.deleted);
     const twice = sentTwice(
@@ -392,7 +350,7 @@ JOURNEYS.push({
     let c = await toTheEnd();
     expect(c?.id).toBe(character.id);
     const accepted = (path: string) =>
-      w.sim.control.log({ method: 'POST', path }).filter((e) => e.status === 200 && !e.fault).length;
+      w.sim.control.log({ method: 'POST', path }).filter((e) => e.status === 200 && reachedBackend(e)).length;
     const cameos = w.sim.control.state().cameos.filter((x) => x.user === EMAIL).length;
     const twice = sentTwice(
       'character',
@@ -433,18 +391,7 @@ async function boot(): Promise<World> {
     const r = indexedDB.deleteDatabase(DB_NAME);
     r.onsuccess = r.onerror = r.onblocked = () => resolve();
   });
-  lose = null;
-  const w: World = setUpWorld({
-    sim: { speed: 1, seed: 7 },
-    intercept: async (request): Promise<Response | undefined> => {
-      const url = new URL(request.url);
-      if (!lose || lose.left <= 0 || request.method !== lose.method || url.pathname !== lose.path) return;
-      lose.left--;
-      lose.triggered++;
-      await w.sim.fetch(request);
-      throw new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });
-    },
-  });
+  const w: World = setUpWorld({ sim: { speed: 1, seed: 7 } });
   const b = fakeBrowser as unknown as Mutable;
   // Downloads the browser completes at once.
   const started = new Map<number, { url: string; filename: string }>();
@@ -477,13 +424,9 @@ async function boot(): Promise<World> {
 }
 
 function inject(w: World, journey: Journey, fault: FaultKind): void {
-  if (fault === 'answer_lost') {
-    lose = { method: journey.method, path: journey.path, left: TIMES[fault] ?? 1, triggered: 0 };
-    return;
-  }
   const spec: FaultSpec = { method: journey.method, path: journey.path, kind: fault };
-  const times = TIMES[fault];
-  if (times !== undefined) spec.times = times;
+  // Passing trouble fires once (the product should get through it); lasting conditions keep firing.
+  if (!LASTING.has(fault)) spec.times = 1;
   if (fault === 'rate_limited') spec.retryAfterSec = 20;
   if (fault === 'token_invalidated') w.sim.control.endSession({ email: EMAIL, invalidateTokens: true });
   w.sim.control.addFault(spec);
@@ -497,16 +440,7 @@ describe('fault matrix (real background, simulator, fake time)', () => {
   });
   afterAll(() => {
     // A filtered run (-t) updates its cells and keeps the others.
-    const file = fileURLToPath(new URL('./.reliability.json', import.meta.url));
-    let merged: Record<string, Record<string, string>> = {};
-    try {
-      merged = JSON.parse(readFileSync(file, 'utf8')).results ?? {};
-    } catch {
-      // first run
-    }
-    for (const [journey, row] of Object.entries(results)) merged[journey] = { ...merged[journey], ...row };
-    const journeys = JOURNEYS.map((j) => j.name);
-    writeFileSync(file, `${JSON.stringify({ journeys, faults: FAULTS, results: merged }, null, 2)}\n`);
+    saveMatrix(fileURLToPath(new URL('./.reliability.json', import.meta.url)), results);
   });
 
   it('the toolbar badge counts the running jobs and clears when the batch is done', async () => {

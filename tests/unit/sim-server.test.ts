@@ -32,6 +32,8 @@ function call(
       },
       (res) => {
         const chunks: Buffer[] = [];
+        // An answer cut off mid-body (answer_lost).
+        res.on('error', reject);
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
           resolve({
@@ -118,5 +120,14 @@ describe('sim HTTPS server', () => {
       code: expect.stringMatching(/ECONNRESET|EPIPE/),
     });
     expect((await call(server.port, 'sora.chatgpt.com', '/api/auth/session')).status).toBe(200);
+  });
+
+  it('ends the connection mid-answer after handling the request for an answer_lost fault', async () => {
+    server.sim.control.addFault({ path: '/api/auth/session', kind: 'answer_lost', times: 1 });
+    await expect(call(server.port, 'sora.chatgpt.com', '/api/auth/session')).rejects.toMatchObject({
+      code: expect.stringMatching(/ECONNRESET|EPIPE|ABORTED/),
+    });
+    const [entry] = server.sim.control.log({ path: '/api/auth/session' }).slice(-1);
+    expect(entry).toMatchObject({ status: 200, outcome: 'dropped' });
   });
 });

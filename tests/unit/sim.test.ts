@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSim, isSimDrop, loadFixture, type Sim } from '../sim/app';
+import { createSim, isSimDrop, type LogEntry, loadFixture, reachedBackend, type Sim } from '../sim/app';
 import type { SimConfigPatch } from '../sim/types';
 
 const SORA = 'https://sora.chatgpt.com';
@@ -595,6 +595,32 @@ describe('faults', () => {
       'aborted',
       'dropped',
     ]);
+  });
+
+  it('targets one request by its body: a prompt among creates on the same path', async () => {
+    const { sim, create } = setup();
+    sim.control.addFault({ path: '/backend/nf/create', bodyIncludes: 'boat #2', kind: 'heavy_load' });
+    expect((await create({ prompt: 'a boat #1' })).status).toBe(200);
+    expect((await create({ prompt: 'a boat #2' })).status).toBe(503);
+    expect((await create({ prompt: 'a boat #3' })).status).toBe(200);
+    expect(sim.control.faults()[0]).toMatchObject({ matched: 1, triggered: 1 });
+    expect(() => sim.control.addFault({ path: '/x', kind: 'drop', bodyIncludes: '' })).toThrow(
+      /bodyIncludes/,
+    );
+  });
+
+  it('answer_lost: the backend does the work, then the connection drops before the answer', async () => {
+    const { sim, create } = setup();
+    sim.control.addFault({ path: '/backend/nf/create', kind: 'answer_lost', times: 1 });
+    const lost = await create({ prompt: 'a lost answer' }).catch((e: unknown) => e);
+    expect(isSimDrop(lost)).toBe(true);
+    // The task exists: a blind retry would create a second one.
+    expect(sim.control.state().videoTasks).toHaveLength(1);
+    const [entry] = sim.control.log({ path: '/backend/nf/create' });
+    expect(entry).toMatchObject({ status: 200, outcome: 'dropped', fault: { kind: 'answer_lost' } });
+    expect(reachedBackend(entry as LogEntry)).toBe(true);
+    expect((await create({ prompt: 'answered' })).status).toBe(200);
+    expect(sim.control.state().videoTasks).toHaveLength(2);
   });
 
   it('is reachable over the control API on any host', async () => {
