@@ -18,7 +18,8 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import type { Page } from '@playwright/test';
-import { en } from '../../lib/i18n/en';
+import { sidePanelEn } from '../../lib/i18n/en';
+import { popupEn } from '../../lib/i18n/popup.en';
 import {
   FAULTS,
   type FaultKind,
@@ -32,6 +33,9 @@ import {
 import { fixturePath, type LogEntry, reachedBackend, type Sim } from '../sim/app';
 import type { FaultSpec } from '../sim/types';
 import { type ExtensionHelpers, expect, test } from './fixtures';
+
+/** Every English UI string (the popup's part and the side panel's). */
+const en = { ...popupEn, ...sidePanelEn };
 
 const EMAIL = 'ada@example.com';
 /**
