@@ -227,6 +227,16 @@ export function createAuth(deps: AuthDeps): Auth {
         .catch(() => {});
       return;
     }
+    if (authState.status === 'logged_out') {
+      // Logged out, a session cookie appears: a login, never the echo of our own read. It can land while
+      // a read with the ended session is still out (or just back), so read again after that one.
+      const pending = inflight ?? Promise.resolve();
+      void pending
+        .catch(() => {})
+        .then(() => (authState.status === 'logged_out' ? refresh() : undefined))
+        .catch(() => {});
+      return;
+    }
     if (inflight !== undefined || now() < ownWriteUntil) return;
     // Someone (maybe another user) logged in, or the Sora tab rolled the session. Forget the AT and read
     // the session now, without passing through 'unknown': listeners then hear exactly the changes that

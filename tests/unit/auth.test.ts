@@ -464,6 +464,25 @@ describe('watchCookies', () => {
     expect(fetchSession).toHaveBeenCalledTimes(1);
   });
 
+  it('logs in again at once when a new session cookie follows an ended session (the old cookie stayed)', async () => {
+    let ended = false;
+    const { auth, cookies, fetchSession, states } = setup({
+      session: async () => (ended ? {} : { accessToken: newToken(), user: { email: 'ada@example.com' } }),
+    });
+    auth.watchCookies();
+    await auth.getAccessToken();
+    // Sora ended the session; the browser still holds its cookie, so only a session read finds out.
+    ended = true;
+    clock += MIN;
+    await expect(auth.getAccessToken({ forceRefresh: true })).rejects.toMatchObject({ code: 'logged_out' });
+    expect(auth.state().status).toBe('logged_out');
+    // The user logs in again moments later (within the grace given to our own read's cookie echo).
+    ended = false;
+    cookies.set(SESSION, 'logged-in-again');
+    await vi.waitFor(() => expect(states.at(-1)).toEqual({ status: 'logged_in', email: 'ada@example.com' }));
+    expect(fetchSession).toHaveBeenCalledTimes(3);
+  });
+
   it('a rolling renewal of the same session by the Sora tab tells listeners nothing', async () => {
     const { auth, cookies, fetchSession, states } = setup();
     auth.watchCookies();
