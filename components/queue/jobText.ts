@@ -6,14 +6,14 @@ export const kindText = (kind: JobKind): string => t(`job.kind.${kind}`);
 export const stateText = (state: JobState): string => t(`job.state.${state}`);
 
 /** Sora's codes through the shared catalogue; the three the engine decides itself have their own words. */
-export function jobErrorText(error: Pick<JobError, 'code' | 'message'>): string {
+export function jobErrorText(error: Pick<JobError, 'code' | 'message' | 'param'>): string {
   switch (error.code) {
     case 'task_failed':
     case 'result_missing':
     case 'input_missing':
       return t(`job.error.${error.code}`, { message: error.message });
     default:
-      return errorText({ code: error.code, message: error.message });
+      return errorText({ code: error.code, message: error.message, param: error.param });
   }
 }
 

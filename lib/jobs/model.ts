@@ -61,6 +61,8 @@ export type JobErrorCode = SoraErrorCode | 'task_failed' | 'result_missing' | 'i
 export interface JobError {
   code: JobErrorCode;
   message: string;
+  /** What Sora named with the error (unsupported_country: the country), when it named something. */
+  param?: string;
   /** Epoch ms. */
   at: number;
 }

@@ -111,7 +111,11 @@ export function decideSubmitError(
   random: () => number,
 ): SubmitDecision {
   const serialized = toSerializedError(e);
-  const error: ErrorInfo = { code: serialized.code, message: serialized.message };
+  const error: ErrorInfo = {
+    code: serialized.code,
+    message: serialized.message,
+    ...(serialized.param ? { param: serialized.param } : {}),
+  };
   const retryAfterMs = e instanceof SoraError ? e.retryAfterMs : undefined;
   switch (serialized.code) {
     case 'too_many_concurrent':

@@ -237,6 +237,14 @@ describe('errors', () => {
     expect(jobs[1]?.state).toBe('done');
   });
 
+  it('keeps the country Sora names with unsupported_country, so the message can say it', async () => {
+    const s = await setup();
+    s.sora.fail('create', () => new SoraError('unsupported_country', 'Not available.', { param: 'NZ' }));
+    await s.engine.enqueue(videos(1));
+    await s.runToEnd();
+    expect((await s.jobs())[0]?.lastError).toMatchObject({ code: 'unsupported_country', param: 'NZ' });
+  });
+
   it('pauses on the daily limit until the reset time from /nf/check, then resumes by itself', async () => {
     const s = await setup();
     s.sora.quota = { remaining: 2, resetsAt: T0 + 3 * 3_600_000 };
