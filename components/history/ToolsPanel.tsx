@@ -2,7 +2,7 @@ import { useEffect } from 'preact/hooks';
 import { t } from '../../lib/i18n';
 import { useHistory } from '../../lib/stores/history';
 import { useSettings } from '../../lib/stores/settings';
-import { SelectSetting, TextSetting, ToggleSetting } from '../settings/fields';
+import { KeepPublishedSetting, SidecarSetting, TextSetting } from '../settings/fields';
 import '../settings/forms.css';
 import { isValidDownloadFolder } from '../settings/validate';
 import { FilenameTemplateField } from './FilenameTemplateField';
@@ -81,21 +81,13 @@ export function ToolsPanel() {
               folder={settings.downloadFolder}
               onSave={(filenameTemplate) => void save({ filenameTemplate })}
             />
-            <SelectSetting
+            <SidecarSetting
               id="history-sidecar"
-              label={t('settings.sidecar')}
               value={settings.sidecar}
-              options={[
-                { value: 'none', label: t('settings.sidecarNone') },
-                { value: 'txt', label: t('settings.sidecarTxt') },
-                { value: 'json', label: t('settings.sidecarJson') },
-              ]}
               onSave={(sidecar) => void save({ sidecar })}
             />
-            <ToggleSetting
+            <KeepPublishedSetting
               id="history-keep"
-              label={t('settings.keepPublished')}
-              help={t('settings.keepPublishedHelp')}
               checked={settings.keepPublished}
               onSave={(keepPublished) => void save({ keepPublished })}
             />

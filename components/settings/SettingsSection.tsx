@@ -5,7 +5,7 @@ import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
 import { useSettings } from '../../lib/stores/settings';
 import { ErrorNotice } from '../ErrorNotice';
 import { templateProblemText } from '../history/FilenameTemplateField';
-import { SelectSetting, TextSetting, ToggleSetting } from './fields';
+import { KeepPublishedSetting, SelectSetting, SidecarSetting, TextSetting, ToggleSetting } from './fields';
 import './forms.css';
 import { isValidDownloadFolder, isValidParseServiceUrl, parseConcurrency } from './validate';
 
@@ -97,21 +97,13 @@ function SettingsFields({
         }}
         onSave={(filenameTemplate) => update({ filenameTemplate })}
       />
-      <SelectSetting
+      <SidecarSetting
         id="setting-sidecar"
-        label={t('settings.sidecar')}
         value={settings.sidecar}
-        options={[
-          { value: 'none', label: t('settings.sidecarNone') },
-          { value: 'txt', label: t('settings.sidecarTxt') },
-          { value: 'json', label: t('settings.sidecarJson') },
-        ]}
         onSave={(sidecar) => update({ sidecar })}
       />
-      <ToggleSetting
+      <KeepPublishedSetting
         id="setting-keep-published"
-        label={t('settings.keepPublished')}
-        help={t('settings.keepPublishedHelp')}
         checked={settings.keepPublished}
         onSave={(keepPublished) => update({ keepPublished })}
       />

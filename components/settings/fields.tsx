@@ -1,5 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { t } from '../../lib/i18n';
+import type { Settings } from '../../lib/settings';
 
 /** ids of the help and error texts, for aria-describedby (only those that are on screen). */
 function describedBy(id: string, help: boolean, error: boolean): string | undefined {
@@ -151,5 +153,51 @@ export function SelectSetting<T extends string>({
         </p>
       )}
     </div>
+  );
+}
+
+/** Which file goes next to each download (History's tools and the Settings view offer the same choice). */
+export function SidecarSetting({
+  id,
+  value,
+  onSave,
+}: {
+  id: string;
+  value: Settings['sidecar'];
+  onSave(value: Settings['sidecar']): void;
+}) {
+  return (
+    <SelectSetting
+      id={id}
+      label={t('settings.sidecar')}
+      value={value}
+      options={[
+        { value: 'none', label: t('settings.sidecarNone') },
+        { value: 'txt', label: t('settings.sidecarTxt') },
+        { value: 'json', label: t('settings.sidecarJson') },
+      ]}
+      onSave={onSave}
+    />
+  );
+}
+
+/** Whether a clean download leaves its share link published. */
+export function KeepPublishedSetting({
+  id,
+  checked,
+  onSave,
+}: {
+  id: string;
+  checked: boolean;
+  onSave(checked: boolean): void;
+}) {
+  return (
+    <ToggleSetting
+      id={id}
+      label={t('settings.keepPublished')}
+      help={t('settings.keepPublishedHelp')}
+      checked={checked}
+      onSave={onSave}
+    />
   );
 }
