@@ -545,6 +545,7 @@ describe('faults', () => {
     const kinds = Object.keys(sim.control.stats().randomFaultsByKind).sort();
     expect(kinds).toEqual(
       [
+        'answer_lost',
         'cloudflare',
         'drop',
         'hang',
