@@ -4,7 +4,7 @@
  */
 import { create } from 'zustand';
 import type { CharactersChanged, CreateCharacterRequest, FinishRequest } from '../characters/flow';
-import { byNewest, type CharacterRecord, type Visibility } from '../characters/model';
+import { byNewest, type CharacterRecord, isAuto, type Visibility } from '../characters/model';
 import { listen, send } from '../messaging/transport';
 import { type SerializedError, toSerializedError } from '../sora/errors';
 
@@ -25,6 +25,9 @@ export interface CharactersState {
   remove(id: string): Promise<SerializedError | null>;
   setVisibility(id: string, visibility: Visibility): Promise<SerializedError | null>;
 }
+
+/** How often an open view re-reads the list while a character is in an automatic step. */
+const RESYNC_MS = 15_000;
 
 const newer = (incoming: CharacterRecord, held: CharacterRecord | undefined) =>
   !held || incoming.updatedAt >= held.updatedAt;
@@ -83,7 +86,15 @@ export const useCharacters = create<CharactersState>((set, get) => {
     start() {
       const stop = listen('characters.changed', (change) => get().applyChange(change));
       void get().hydrate();
-      return stop;
+      // An event can be missed (the worker stopped while it was being sent): while a character is in a step
+      // the background runs by itself, the view reads the list again now and then, so a card never sticks.
+      const resync = setInterval(() => {
+        if (Object.values(get().records).some((r) => isAuto(r.state))) void get().hydrate();
+      }, RESYNC_MS);
+      return () => {
+        stop();
+        clearInterval(resync);
+      };
     },
     async hydrate() {
       const seen = { removed: new Set<string>(), touched: new Set<string>() };
