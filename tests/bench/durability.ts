@@ -7,7 +7,13 @@
  * view shows done. (tests/e2e/queue.spec.ts checks the same at 9 jobs in `npm test`.)
  */
 import type { BrowserContext, Page } from '@playwright/test';
-import { extensionIdOf, extensionWorker, launchWithExtension, newProfileDir } from '../e2e/browser';
+import {
+  extensionIdOf,
+  extensionWorker,
+  launchWithExtension,
+  newProfileDir,
+  soraLoginCookies,
+} from '../e2e/browser';
 import type { Sim } from '../sim/app';
 import { startSimServer } from '../sim/server';
 import type { Bench, BenchReport } from './types';
@@ -19,17 +25,7 @@ const EMAIL = 'durable@example.com';
 const LIMIT_MS = 20 * 60_000;
 
 async function login(context: BrowserContext, sim: Sim): Promise<void> {
-  const result = sim.control.login(EMAIL);
-  await context.addCookies(
-    [...result.cookies, result.deviceId].map((c) => ({
-      name: c.name,
-      value: c.value,
-      url: 'https://sora.chatgpt.com',
-      secure: true,
-      httpOnly: c.name !== result.deviceId.name,
-      sameSite: 'Lax' as const,
-    })),
-  );
+  await context.addCookies(soraLoginCookies(sim.control.login(EMAIL)));
 }
 
 async function stopWorker(context: BrowserContext, page: Page): Promise<void> {

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Worker } from '@playwright/test';
+import type { LoginResult } from '../sim/types';
 
 export const EXTENSION_DIR = path.resolve(import.meta.dirname, '../../.output/chrome-mv3');
 
@@ -73,4 +74,16 @@ export async function extensionWorker(context: BrowserContext): Promise<Worker> 
 
 export function extensionIdOf(worker: Worker): string {
   return new URL(worker.url()).host;
+}
+
+/** The browser cookies a login on sora.chatgpt.com leaves (the session, httpOnly, and the device id). */
+export function soraLoginCookies(result: LoginResult) {
+  return [...result.cookies, result.deviceId].map((c) => ({
+    name: c.name,
+    value: c.value,
+    url: 'https://sora.chatgpt.com',
+    secure: true,
+    httpOnly: c.name !== result.deviceId.name,
+    sameSite: 'Lax' as const,
+  }));
 }

@@ -9,7 +9,13 @@ import path from 'node:path';
 import { type BrowserContext, test as base, expect, type Page, type Worker } from '@playwright/test';
 import type { Sim } from '../sim/app';
 import { startSimServer } from '../sim/server';
-import { extensionIdOf, extensionWorker, launchWithExtension, newProfileDir } from './browser';
+import {
+  extensionIdOf,
+  extensionWorker,
+  launchWithExtension,
+  newProfileDir,
+  soraLoginCookies,
+} from './browser';
 
 export interface SimHandle {
   port: number;
@@ -78,16 +84,7 @@ export const test = base.extend<Fixtures>({
       },
       async login(email) {
         const result = simServer.sim.control.login(email);
-        await context.addCookies(
-          [...result.cookies, result.deviceId].map((c) => ({
-            name: c.name,
-            value: c.value,
-            url: 'https://sora.chatgpt.com',
-            secure: true,
-            httpOnly: c.name !== result.deviceId.name,
-            sameSite: 'Lax' as const,
-          })),
-        );
+        await context.addCookies(soraLoginCookies(result));
       },
       async logout() {
         await context.clearCookies({ domain: 'sora.chatgpt.com' });
