@@ -134,6 +134,18 @@ export type DownloadEvent =
   | { type: 'unpublished'; leftPublished: boolean; error?: Omit<DownloadError, 'at'> }
   | { type: 'cancel' };
 
+/**
+ * Refusals that clear with time or the user (log in again, tomorrow's allowance, a passed check, a free slot):
+ * the step waits and tries again without spending one of its attempts.
+ */
+export const DOWNLOAD_WAIT_CODES: readonly string[] = [
+  'logged_out',
+  'auth_expired',
+  'cloudflare_challenge',
+  'daily_limit',
+  'too_many_concurrent',
+];
+
 /** Most tries of one step before the job fails. */
 export const MAX_STEP_ATTEMPTS = 4;
 

@@ -18,6 +18,7 @@ import { SoraError, type SoraErrorCode } from '../sora/errors';
 import { findAttachment } from '../sora/media';
 import {
   ACTIVE_DOWNLOAD_STATES,
+  DOWNLOAD_WAIT_CODES,
   type DownloadEvent,
   type DownloadJob,
   type DownloadMode,
@@ -88,16 +89,7 @@ const TRANSIENT: readonly SoraErrorCode[] = [
   'bad_response',
 ];
 
-/** Conditions that clear with time or the user (log in, tomorrow's allowance): wait, don't spend attempts. */
-const WAIT: readonly SoraErrorCode[] = [
-  'logged_out',
-  'auth_expired',
-  'cloudflare_challenge',
-  'daily_limit',
-  'too_many_concurrent',
-];
-
-/** How long a step waits on such a condition before looking again (a login wakes it sooner). */
+/** How long a step waits on a DOWNLOAD_WAIT_CODES refusal before looking again. */
 export const WAIT_MS = 60_000;
 
 /** Interruptions that mean the URL no longer works (expired signature, gone). */
@@ -165,7 +157,7 @@ export function createMediaWorker(deps: MediaDeps) {
   function failure(job: DownloadJob, e: unknown): DownloadEvent {
     const error = errorOf(e);
     const retryAfterMs = e instanceof SoraError ? (e.retryAfterMs ?? 0) : 0;
-    if ((WAIT as readonly string[]).includes(error.code)) {
+    if (DOWNLOAD_WAIT_CODES.includes(error.code)) {
       return { type: 'wait', delayMs: Math.max(WAIT_MS, retryAfterMs), error };
     }
     if ((TRANSIENT as readonly string[]).includes(error.code)) {
@@ -179,7 +171,7 @@ export function createMediaWorker(deps: MediaDeps) {
   }
 
   const waitsOrRetries = (code: string) =>
-    (TRANSIENT as readonly string[]).includes(code) || (WAIT as readonly string[]).includes(code);
+    (TRANSIENT as readonly string[]).includes(code) || DOWNLOAD_WAIT_CODES.includes(code);
 
   // ------------------------------------------------------------------------------------------- steps
 

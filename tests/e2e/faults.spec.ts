@@ -20,6 +20,7 @@ import { stripVTControlCharacters } from 'node:util';
 import type { Page } from '@playwright/test';
 import { sidePanelEn } from '../../lib/i18n/en';
 import { popupEn } from '../../lib/i18n/popup.en';
+import { DOWNLOAD_WAIT_CODES, type DownloadState, FINAL_DOWNLOAD_STATES } from '../../lib/media/model';
 import {
   FAULTS,
   type FaultKind,
@@ -323,16 +324,7 @@ async function quotaJourney(ctx: Ctx): Promise<string> {
   return `${outcome}; quota shown once it clears`;
 }
 
-const SETTLED_DOWNLOAD = ['done', 'no_clean', 'failed', 'canceled'];
-/** What a download waits out instead of failing (lib/media/worker.ts). */
-const DOWNLOAD_WAITS = [
-  'logged_out',
-  'auth_expired',
-  'cloudflare_challenge',
-  'daily_limit',
-  'too_many_concurrent',
-];
-type DownloadRecord = { createdAt: number; state: string; lastError?: { code: string } | null };
+type DownloadRecord = { createdAt: number; state: DownloadState; lastError?: { code: string } | null };
 
 /** History → a finished video → "Download without watermark"; read in the History row and Downloads list. */
 async function downloadJourney(ctx: Ctx): Promise<string> {
@@ -347,12 +339,12 @@ async function downloadJourney(ctx: Ctx): Promise<string> {
   };
   // Settled: finished, or waiting out a lasting condition (lib/media/worker.ts: no counted retry).
   const waits = (j: DownloadRecord | undefined) =>
-    !!j && !SETTLED_DOWNLOAD.includes(j.state) && DOWNLOAD_WAITS.includes(j.lastError?.code ?? '');
+    !!j && !FINAL_DOWNLOAD_STATES.includes(j.state) && DOWNLOAD_WAIT_CODES.includes(j.lastError?.code ?? '');
   await expect
     .poll(
       async () => {
         const j = await latest();
-        return SETTLED_DOWNLOAD.includes(j?.state ?? '') || waits(j);
+        return (!!j && FINAL_DOWNLOAD_STATES.includes(j.state)) || waits(j);
       },
       { timeout: SETTLE_MS },
     )

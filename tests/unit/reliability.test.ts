@@ -23,6 +23,7 @@ import { listHistory } from '../../lib/db/history';
 import { DB_NAME, getDb } from '../../lib/db/schema';
 import type { Job } from '../../lib/jobs/model';
 import type { DownloadJob } from '../../lib/media/model';
+import { DOWNLOAD_WAIT_CODES, FINAL_DOWNLOAD_STATES } from '../../lib/media/model';
 import type { AccountSnapshot } from '../../lib/messaging/protocol';
 import {
   FAULTS,
@@ -254,16 +255,6 @@ function sentTwice(journey: JourneyName, accepted: number, what: string): string
   return ` ⚠ ${what}`;
 }
 
-const DOWNLOAD_FINAL = ['done', 'no_clean', 'failed', 'canceled'];
-/** Conditions a download waits out instead of failing (lib/media/worker.ts). */
-const DOWNLOAD_WAITS = [
-  'logged_out',
-  'auth_expired',
-  'cloudflare_challenge',
-  'daily_limit',
-  'too_many_concurrent',
-];
-
 /** A clean download: publish as a post, read its clean source, download, delete the post again. */
 JOURNEYS.push({
   name: 'clean download',
@@ -278,8 +269,10 @@ JOURNEYS.push({
     });
     expect(enqueued).toHaveLength(1);
     const waiting = (j: DownloadJob) =>
-      !DOWNLOAD_FINAL.includes(j.state) && DOWNLOAD_WAITS.includes(j.lastError?.code ?? '');
-    await drive(async () => (await list()).every((j) => DOWNLOAD_FINAL.includes(j.state) || waiting(j)));
+      !FINAL_DOWNLOAD_STATES.includes(j.state) && DOWNLOAD_WAIT_CODES.includes(j.lastError?.code ?? '');
+    await drive(async () =>
+      (await list()).every((j) => FINAL_DOWNLOAD_STATES.includes(j.state) || waiting(j)),
+    );
     let [job] = await list();
     let cleared = '';
     if (job && waiting(job)) {
@@ -287,9 +280,9 @@ JOURNEYS.push({
       cleared = `waiting: ${job.lastError?.code}`;
       if (job.lastError?.code === 'logged_out') return { outcome: cleared };
       w.sim.control.clearFaults();
-      expect(await drive(async () => (await list()).every((j) => DOWNLOAD_FINAL.includes(j.state)))).toBe(
-        true,
-      );
+      expect(
+        await drive(async () => (await list()).every((j) => FINAL_DOWNLOAD_STATES.includes(j.state))),
+      ).toBe(true);
       [job] = await list();
       cleared = `${cleared}; `;
     }
@@ -308,7 +301,7 @@ JOURNEYS.push({
     const hit = faultTriggered(w) > 0;
     if (d.state === 'done' && cleared) return { outcome: `${cleared}done once it clears${twice}` };
     if (d.state === 'done') return { outcome: `${hit ? 'done after retry' : 'done'} (${d.source})${twice}` };
-    if (DOWNLOAD_FINAL.includes(d.state))
+    if (FINAL_DOWNLOAD_STATES.includes(d.state))
       return { outcome: `${cleared}${d.state}: ${d.lastError?.code}${twice}` };
     return { outcome: `stuck: ${d.state} (${d.lastError?.code ?? 'no error'})` };
   },
