@@ -1,8 +1,10 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 
-// Hosts the background talks to. Kept here and in lib/sora/config.ts only.
-const SORA_HOSTS = ['https://sora.chatgpt.com/*', 'https://videos.openai.com/*'];
+// Hosts the background talks to. Kept here and in lib/sora/config.ts only. chatgpt.com is OpenAI's sentinel
+// service: with no Sora tab open, the background makes the security token Sora wants there
+// (docs/PERMISSIONS.md says why it is not optional).
+const SORA_HOSTS = ['https://sora.chatgpt.com/*', 'https://videos.openai.com/*', 'https://chatgpt.com/*'];
 
 export default defineConfig({
   // Explicit imports everywhere: easier to read and to test than auto-imports.

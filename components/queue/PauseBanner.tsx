@@ -1,6 +1,8 @@
+import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../lib/i18n';
 import { useJobs } from '../../lib/stores/jobs';
 import { openSora } from '../openSora';
+import { hasSentinelAccess, requestSentinelAccess } from '../sentinelAccess';
 import { useNow } from '../useNow';
 import { formatCountdown } from './jobText';
 
@@ -18,6 +20,35 @@ export function PauseBanner() {
           </button>
         </div>
       )}
+      {pause.reason === 'sentinel_unavailable' && <SentinelActions />}
+    </div>
+  );
+}
+
+/** Open a Sora tab (its page makes tokens), or give back site access to chatgpt.com when it was withheld. */
+function SentinelActions() {
+  const [canAsk, setCanAsk] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void hasSentinelAccess().then((has) => live && setCanAsk(!has));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return (
+    <div class="notice-actions">
+      <button type="button" class="btn btn-primary" onClick={() => openSora()}>
+        {t('error.openSora')}
+      </button>
+      {canAsk && (
+        <button
+          type="button"
+          class="btn"
+          onClick={() => void requestSentinelAccess().then((granted) => granted && setCanAsk(false))}
+        >
+          {t('queue.paused.allowSentinel')}
+        </button>
+      )}
     </div>
   );
 }
@@ -26,6 +57,7 @@ function PauseMessage({ reason, until }: { reason: string; until: number | null 
   if (reason === 'daily_limit' || reason === 'cloudflare_challenge') {
     return <Countdown reason={reason} until={until} />;
   }
+  if (reason === 'sentinel_unavailable') return <p>{t('queue.paused.sentinel_unavailable')}</p>;
   return <p>{reason === 'logged_out' ? t('queue.paused.logged_out') : t('queue.paused.user')}</p>;
 }
 

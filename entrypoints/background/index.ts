@@ -3,6 +3,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { CHARACTERS_ALARM, createCharactersBackground } from '../../lib/background/characters';
 import { createHistoryBackground } from '../../lib/background/history';
 import { createJobsBackground, ENGINE_ALARM } from '../../lib/background/jobs';
+import { onSentinelPossible } from '../../lib/background/page-sentinel';
 import { createRemixMenu } from '../../lib/background/remix';
 import { createServices, openSidePanelForCommand } from '../../lib/background/services';
 import { serve } from '../../lib/messaging/transport';
@@ -56,6 +57,9 @@ export default defineBackground({
         void jobs.engine.resume(['logged_out']);
       }
     });
+
+    // Site access to chatgpt.com given back: sentinel tokens can be made again.
+    onSentinelPossible(() => void jobs.engine.resume(['sentinel_unavailable']));
 
     browser.alarms.onAlarm.addListener((alarm) => {
       if (alarm.name === ENGINE_ALARM) jobs.wake();

@@ -223,6 +223,9 @@ export const sidePanelEn = {
   'queue.paused.daily_limitSoon': 'Daily limit reached. The queue resumes any moment now.',
   'queue.paused.logged_out': 'The queue is paused: you are logged out of Sora. It continues once you log in.',
   'queue.paused.cloudflare_challenge': 'Sora wants to check your browser. The queue tries again in {time}.',
+  'queue.paused.sentinel_unavailable':
+    'Sora needs a security token with every video, and none can be made right now. Open sora.chatgpt.com in a tab to continue — or allow Companion to reach chatgpt.com (OpenAI’s token service; nothing else is sent there) and it makes the token itself. The queue looks again every few seconds.',
+  'queue.paused.allowSentinel': 'Allow chatgpt.com',
   'queue.paused.user': 'The queue is paused. Jobs already on Sora are still followed.',
   'job.cancel': 'Cancel',
   'job.cancelOf': 'Cancel “{prompt}”',

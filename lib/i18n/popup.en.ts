@@ -32,6 +32,8 @@ export const popupEn = {
   'error.notSent': 'Not sent: {message}',
   'error.sentinel_rejected':
     'Sora refused the request as suspicious. Open sora.chatgpt.com once, then try again.',
+  'error.sentinel_unavailable':
+    'Waiting for Sora’s security token: open sora.chatgpt.com in a tab to continue, or allow Companion to reach chatgpt.com so it can make the token itself.',
   'error.too_many_concurrent': 'Sora is already running the most generations your account allows at once.',
   'error.daily_limit': 'You have used today’s allowance of videos.',
   'error.rate_limited': 'Sora asked us to slow down. Retrying shortly.',

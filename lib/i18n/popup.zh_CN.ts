@@ -27,6 +27,8 @@ export const popupZhCN: Record<PopupKey, string> = {
   'error.logged_out': '你已退出 Sora。',
   'error.notSent': '未发送：{message}',
   'error.sentinel_rejected': 'Sora 认为请求可疑而拒绝了它。请先打开一次 sora.chatgpt.com，再重试。',
+  'error.sentinel_unavailable':
+    '正在等待 Sora 的安全令牌：请在标签页中打开 sora.chatgpt.com 以继续，或允许 Companion 访问 chatgpt.com，由它自行生成令牌。',
   'error.too_many_concurrent': 'Sora 正在运行的生成任务已达到账户允许的上限。',
   'error.daily_limit': '今日的视频额度已用完。',
   'error.rate_limited': 'Sora 要求降低请求频率，稍后自动重试。',

@@ -215,6 +215,9 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'queue.paused.daily_limitSoon': '今日额度已用完。队列即将自动继续。',
   'queue.paused.logged_out': '队列已暂停：你已退出 Sora。登录后会自动继续。',
   'queue.paused.cloudflare_challenge': 'Sora 需要验证你的浏览器。队列将在 {time} 后重试。',
+  'queue.paused.sentinel_unavailable':
+    'Sora 每个视频都需要一个安全令牌，目前无法生成。请在标签页中打开 sora.chatgpt.com 以继续——或允许 Companion 访问 chatgpt.com（OpenAI 的令牌服务，不会向其发送其他内容），由它自行生成令牌。队列每隔几秒会再次检查。',
+  'queue.paused.allowSentinel': '允许访问 chatgpt.com',
   'queue.paused.user': '队列已暂停。已提交到 Sora 的任务仍会继续跟进。',
   'job.cancel': '取消',
   'job.cancelOf': '取消 “{prompt}”',

@@ -36,6 +36,8 @@ export interface EngineOptions {
   learnedCeilingTtlMs: number;
   /** Re-check after a Cloudflare challenge this long after it. */
   cloudflareRecheckMs: number;
+  /** How soon the queue looks again for a way to make a sentinel token (a Sora tab may have been opened). */
+  sentinelRecheckMs: number;
   /** Daily limit without a readable reset time, or while /nf/check still shows videos left: check again after this. */
   dailyLimitFallbackMs: number;
   /** Slack added to the reset time so the first create after it is not refused again. */
@@ -59,6 +61,7 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   backoffMaxMs: 10 * 60_000,
   learnedCeilingTtlMs: 12 * 60 * 60_000,
   cloudflareRecheckMs: 5 * 60_000,
+  sentinelRecheckMs: 15_000,
   dailyLimitFallbackMs: 15 * 60_000,
   dailyLimitMarginMs: 5000,
 };

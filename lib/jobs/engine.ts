@@ -221,6 +221,8 @@ export function createEngine(deps: EngineDeps): Engine {
       }
     } else if (reason === 'cloudflare_challenge') {
       until = t + options.cloudflareRecheckMs;
+    } else if (reason === 'sentinel_unavailable') {
+      until = t + options.sentinelRecheckMs;
     }
     // The jobs' change is stamped now, not at `t`: a job requeued while /nf/check was being asked carries a
     // later stamp, and pages keep the newer record, so an older-stamped pause would never reach their rows.

@@ -48,7 +48,13 @@ export {
 } from './states';
 
 /** Why the whole queue stopped submitting. */
-export type PauseReason = 'daily_limit' | 'logged_out' | 'cloudflare_challenge' | 'user';
+export type PauseReason =
+  | 'daily_limit'
+  | 'logged_out'
+  | 'cloudflare_challenge'
+  /** No real sentinel token can be made now (no Sora tab, no site access to chatgpt.com). */
+  | 'sentinel_unavailable'
+  | 'user';
 
 /**
  * Codes a job can end with: Sora's own, plus three the engine decides itself.

@@ -127,6 +127,9 @@ export function decideSubmitError(
       return { action: 'pause', reason: 'logged_out', error };
     case 'cloudflare_challenge':
       return { action: 'pause', reason: 'cloudflare_challenge', error };
+    case 'sentinel_unavailable':
+      // Nothing was sent: no attempt is burned, and every other create would meet the same lack of a token.
+      return { action: 'pause', reason: 'sentinel_unavailable', error };
     case 'sentinel_rejected':
       if (job.sentinelRejections + 1 >= options.maxSentinelRejections) return { action: 'fail', error };
       return {

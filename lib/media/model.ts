@@ -142,6 +142,7 @@ export const DOWNLOAD_WAIT_CODES: readonly string[] = [
   'logged_out',
   'auth_expired',
   'cloudflare_challenge',
+  'sentinel_unavailable',
   'daily_limit',
   'too_many_concurrent',
 ];

@@ -3,7 +3,7 @@
  * only from this extension's background (a content script gets runtime messages only through
  * `tabs.sendMessage` from our own extension, but the check costs nothing):
  * - `companion.postIdUnderPointer` → `{postId}`
- * - `companion.sentinelToken` `{flow, nonce}` → `{nonce, token}` or `{nonce, error}`
+ * - `companion.sentinelToken` `{flow, deviceId, nonce}` → `{nonce, token}` or `{nonce, error}`
  * Anything else gets `undefined` synchronously, i.e. no answer.
  */
 import type { SentinelBridge } from '../sentinel-page/bridge';
@@ -46,7 +46,8 @@ export function createContentListener(deps: ContentListenerDeps) {
   ): Promise<PostIdUnderPointerAnswer | SentinelTokenAnswer> | undefined => {
     if (!isOwnBackground(sender, deps)) return undefined;
     if (isPostIdUnderPointerRequest(message)) return Promise.resolve({ postId: deps.postIdUnderPointer() });
-    if (isSentinelTokenRequest(message)) return deps.sentinel.request(message.flow, message.nonce);
+    if (isSentinelTokenRequest(message))
+      return deps.sentinel.request(message.flow, message.deviceId, message.nonce);
     return undefined;
   };
 }

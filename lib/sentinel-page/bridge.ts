@@ -18,7 +18,7 @@ export const BRIDGE_TIMEOUT_MS = 10_000;
 const MAX_PENDING = 8;
 
 export interface SentinelBridge {
-  request(flow: string, nonce: string): Promise<SentinelTokenAnswer>;
+  request(flow: string, deviceId: string, nonce: string): Promise<SentinelTokenAnswer>;
 }
 
 export function createSentinelBridge(win: WindowLike, opts: { timeoutMs?: number } = {}): SentinelBridge {
@@ -38,7 +38,7 @@ export function createSentinelBridge(win: WindowLike, opts: { timeoutMs?: number
   });
 
   return {
-    request(flow, nonce) {
+    request(flow, deviceId, nonce) {
       if (pending.has(nonce) || pending.size >= MAX_PENDING) {
         return Promise.resolve({ nonce, error: 'busy' });
       }
@@ -50,7 +50,7 @@ export function createSentinelBridge(win: WindowLike, opts: { timeoutMs?: number
           resolve(answer);
         };
         pending.set(nonce, settle);
-        const message: WindowRequest = { channel: WINDOW_CHANNEL, kind: 'request', flow, nonce };
+        const message: WindowRequest = { channel: WINDOW_CHANNEL, kind: 'request', flow, deviceId, nonce };
         win.postMessage(message, win.location.origin);
       });
     },

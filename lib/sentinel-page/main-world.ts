@@ -1,6 +1,6 @@
 /**
  * MAIN-world half of the page-sentinel bridge: answers the isolated content script's window messages with
- * a token from the page's SDK. Gets nothing but a flow name and a nonce, gives back nothing but a token.
+ * a token from the page's SDK. Gets nothing but a flow name, the device id and a nonce, gives back nothing but a token.
  */
 import { pageSdkToken } from './adapter';
 import {
@@ -11,7 +11,7 @@ import {
   type WindowLike,
 } from './messages';
 
-export type TokenGetter = (win: WindowLike, flow: string) => Promise<string>;
+export type TokenGetter = (win: WindowLike, flow: string, deviceId: string) => Promise<string>;
 
 /** Starts answering; returns a stop function. */
 export function serveSentinelInPage(win: WindowLike, getToken: TokenGetter = pageSdkToken): () => void {
@@ -19,7 +19,7 @@ export function serveSentinelInPage(win: WindowLike, getToken: TokenGetter = pag
     if (!isOwnWindowMessage(win, e)) return;
     const req = readWindowRequest(e.data);
     if (!req) return;
-    void getToken(win, req.flow)
+    void getToken(win, req.flow, req.deviceId)
       .then(
         (token): WindowAnswer => ({ channel: WINDOW_CHANNEL, kind: 'answer', nonce: req.nonce, token }),
         (): WindowAnswer => ({

@@ -1,11 +1,12 @@
 /**
  * The messages of the page-sentinel path, in both hops:
  *
- *   background ──tabs.sendMessage {type, flow, nonce}──► isolated content script
- *     ──window.postMessage {channel, kind:'request', flow, nonce}──► MAIN-world script ──► page SDK
+ *   background ──tabs.sendMessage {type, flow, deviceId, nonce}──► isolated content script
+ *     ──window.postMessage {channel, kind:'request', flow, deviceId, nonce}──► MAIN-world script ──► page SDK
  *   and the token back the same way, tagged with the same nonce.
  *
- * Only a flow name and a nonce ever travel towards the page; the access token and account data never do.
+ * Only a flow name, the device id (the page's own `oai-did` cookie, which the SDK is given by the Sora app
+ * too) and a nonce ever travel towards the page; the access token and account data never do.
  * Everything arriving from the page is page-controlled, so every shape is checked, and the token is only
  * ever used as a header value.
  */
@@ -14,12 +15,15 @@ export const SENTINEL_TOKEN_REQUEST = 'companion.sentinelToken';
 export const WINDOW_CHANNEL = 'companion.sentinel';
 
 const FLOW = /^[A-Za-z0-9_.-]{1,64}$/;
+/** The `oai-did` cookie is a uuid; our fallback id is one too. Empty when unknown. */
+const DEVICE_ID = /^(?:[A-Za-z0-9-]{8,64})?$/;
 const NONCE = /^[A-Za-z0-9]{16,64}$/;
 /** Printable ASCII only (a header value); real tokens are JSON of a few KB. */
 const TOKEN = /^[\x20-\x7e]{1,16384}$/;
 const ERROR_CODE = /^[a-z_]{1,32}$/;
 
 export const isFlowName = (s: unknown): s is string => typeof s === 'string' && FLOW.test(s);
+export const isDeviceId = (s: unknown): s is string => typeof s === 'string' && DEVICE_ID.test(s);
 export const isNonce = (s: unknown): s is string => typeof s === 'string' && NONCE.test(s);
 export const isTokenValue = (s: unknown): s is string => typeof s === 'string' && TOKEN.test(s);
 
@@ -36,23 +40,30 @@ function hasExactKeys(v: Record<string, unknown>, keys: readonly string[]): bool
 export interface SentinelTokenRequest {
   type: typeof SENTINEL_TOKEN_REQUEST;
   flow: string;
+  deviceId: string;
   nonce: string;
 }
 
 export type SentinelTokenAnswer = { nonce: string; token: string } | { nonce: string; error: string };
 
-export const sentinelTokenRequest = (flow: string, nonce: string): SentinelTokenRequest => ({
+export const sentinelTokenRequest = (
+  flow: string,
+  deviceId: string,
+  nonce: string,
+): SentinelTokenRequest => ({
   type: SENTINEL_TOKEN_REQUEST,
   flow,
+  deviceId,
   nonce,
 });
 
 export function isSentinelTokenRequest(m: unknown): m is SentinelTokenRequest {
   return (
     isRecord(m) &&
-    hasExactKeys(m, ['type', 'flow', 'nonce']) &&
+    hasExactKeys(m, ['type', 'flow', 'deviceId', 'nonce']) &&
     m.type === SENTINEL_TOKEN_REQUEST &&
     isFlowName(m.flow) &&
+    isDeviceId(m.deviceId) &&
     isNonce(m.nonce)
   );
 }
@@ -70,6 +81,7 @@ export interface WindowRequest {
   channel: typeof WINDOW_CHANNEL;
   kind: 'request';
   flow: string;
+  deviceId: string;
   nonce: string;
 }
 
@@ -83,8 +95,14 @@ export interface WindowAnswer {
 
 export function readWindowRequest(data: unknown): WindowRequest | null {
   if (!isRecord(data) || data.channel !== WINDOW_CHANNEL || data.kind !== 'request') return null;
-  if (!isFlowName(data.flow) || !isNonce(data.nonce)) return null;
-  return { channel: WINDOW_CHANNEL, kind: 'request', flow: data.flow, nonce: data.nonce };
+  if (!isFlowName(data.flow) || !isNonce(data.nonce) || !isDeviceId(data.deviceId)) return null;
+  return {
+    channel: WINDOW_CHANNEL,
+    kind: 'request',
+    flow: data.flow,
+    deviceId: data.deviceId,
+    nonce: data.nonce,
+  };
 }
 
 export function readWindowAnswer(data: unknown): WindowAnswer | null {

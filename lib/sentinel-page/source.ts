@@ -1,9 +1,14 @@
 /**
  * `pageSentinel()`: a SentinelSource that asks an open sora.chatgpt.com tab for a token made by the page's
- * own sentinel SDK (see messages.ts for the path). It rejects when no tab can answer; put it in front of
- * the random source with `fallbackSentinel`. Page tokens are single-use proofs, so nothing is cached.
+ * own sentinel SDK with the device id (see messages.ts for the path). It rejects with `no_tab` when no tab can
+ * answer; the background chains it before the hand-made source and caches what either makes.
  */
-import { randomAlphanumeric, type SentinelFlow, type SentinelSource } from '../sora/sentinel';
+import {
+  randomAlphanumeric,
+  type SentinelFlow,
+  type SentinelSource,
+  SentinelUnavailableError,
+} from '../sora/sentinel';
 import { readTokenAnswer, type SentinelTokenRequest, sentinelTokenRequest } from './messages';
 
 /** The parts of `tabs.Tab` that matter here. */
@@ -48,19 +53,23 @@ export function pageSentinel(deps: PageSentinelDeps): SentinelSource {
   const maxTabs = deps.maxTabs ?? 2;
   const nonce = deps.nonce ?? (() => randomAlphanumeric(32));
   return {
-    async token(flow: SentinelFlow) {
+    async token(flow: SentinelFlow, ctx) {
       const tabs = orderTabs(await deps.findTabs()).slice(0, maxTabs);
       for (const tab of tabs) {
         const n = nonce();
         try {
-          const answer = await withTimeout(deps.sendToTab(tab.id, sentinelTokenRequest(flow, n)), timeoutMs);
+          const answer = await withTimeout(
+            deps.sendToTab(tab.id, sentinelTokenRequest(flow, ctx?.deviceId ?? '', n)),
+            timeoutMs,
+          );
           const token = readTokenAnswer(answer, n);
           if (token !== null) return token;
         } catch {
           // No content script in that tab (opened before install, or a page without it): try the next.
         }
       }
-      throw new Error(
+      throw new SentinelUnavailableError(
+        'no_tab',
         tabs.length === 0 ? 'no sora.chatgpt.com tab is open' : 'no page gave a sentinel token',
       );
     },

@@ -21,3 +21,11 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 /** The refresh-token grant of the reference (`POST OAUTH_TOKEN_URL`): the ChatGPT iOS app's client. */
 export const OAUTH_CLIENT_ID = 'app_LlGpXReQgckcGGUo2JrYvtJK';
 export const OAUTH_REDIRECT_URI = 'com.openai.chat://auth0.openai.com/ios/com.openai.chat/callback';
+
+/** OpenAI's sentinel service (NOTES.md, *Sentinel token*): the requirements exchange of hand-made tokens. */
+export const SENTINEL_ORIGIN = 'https://chatgpt.com';
+export const SENTINEL_REQUIREMENTS_URL = `${SENTINEL_ORIGIN}/backend-api/sentinel/req`;
+/** The SDK the sora.chatgpt.com page loads; hand-made fingerprints name it as their script. */
+export const SENTINEL_SDK_URL = `${SENTINEL_ORIGIN}/backend-api/sentinel/sdk.js`;
+/** The flow of the requirements exchange itself. */
+export const SENTINEL_INIT_FLOW = 'sora_init';

@@ -9,6 +9,11 @@ export const SORA_ERROR_CODES = [
   'logged_out',
   /** 400 sentinel_block, or invalid_request "something didn't look right" (sentinel token refused). */
   'sentinel_rejected',
+  /**
+   * No real sentinel token could be made (no Sora tab, no site access to chatgpt.com, or its exchange failed):
+   * nothing was sent; the job waits. `param` holds the reason (`no_access` / `exchange_failed` / `no_tab`).
+   */
+  'sentinel_unavailable',
   /** 429 too_many_concurrent_tasks: the account already runs its ceiling of tasks. */
   'too_many_concurrent',
   /** 429 rate_limit_exhausted: the daily allowance is used up. */

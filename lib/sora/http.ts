@@ -13,7 +13,7 @@ import * as v from 'valibot';
 import { BACKEND_BASE, DEFAULT_TIMEOUT_MS } from './config';
 import { classifyError, type RawAnswer, tryParseJson } from './error-map';
 import { SoraError } from './errors';
-import { SENTINEL_FLOWS, type SentinelFlow, type SentinelSource } from './sentinel';
+import { SENTINEL_FLOWS, type SentinelFlow, type SentinelSource, SentinelUnavailableError } from './sentinel';
 
 export type FetchFn = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
@@ -218,11 +218,18 @@ export function createSoraHttp(deps: SoraHttpDeps): SoraHttp {
     }
   }
 
-  async function getSentinel(flow: SentinelFlow): Promise<string> {
+  async function getSentinel(flow: SentinelFlow, deviceId: string | undefined): Promise<string> {
     try {
-      return await deps.sentinel.token(flow);
-    } catch {
-      throw new SoraError('sentinel_rejected', 'Could not produce the request security token (sentinel).');
+      return await deps.sentinel.token(flow, deviceId ? { deviceId } : {});
+    } catch (e) {
+      const reason = e instanceof SentinelUnavailableError ? e.reason : 'exchange_failed';
+      throw new SoraError(
+        'sentinel_unavailable',
+        'No security token (sentinel) could be made; nothing was sent.',
+        {
+          param: reason,
+        },
+      );
     }
   }
 
@@ -237,7 +244,7 @@ export function createSoraHttp(deps: SoraHttpDeps): SoraHttp {
 
     let token = await getToken();
     const deviceId = spec.deviceId ?? (await deps.getDeviceId?.().catch(() => undefined));
-    let sentinelToken = flow === undefined ? undefined : await getSentinel(flow);
+    let sentinelToken = flow === undefined ? undefined : await getSentinel(flow, deviceId);
     let authRetried = false;
     let sentinelRetried = false;
 
@@ -273,7 +280,7 @@ export function createSoraHttp(deps: SoraHttpDeps): SoraHttp {
       if (classified.kind === 'sentinel' && flow !== undefined && !sentinelRetried) {
         sentinelRetried = true;
         deps.sentinel.invalidate?.();
-        sentinelToken = await getSentinel(flow);
+        sentinelToken = await getSentinel(flow, deviceId);
         continue;
       }
       throw classified.error;

@@ -15,8 +15,8 @@ import { toRequest } from '../../lib/jobs/input';
 import { createSoraPort } from '../../lib/jobs/sora-port';
 import { createManualClock, runUntil } from '../../lib/jobs/testing';
 import { createSoraHttp, type FetchFn } from '../../lib/sora/http';
-import { randomSentinel } from '../../lib/sora/sentinel';
 import { createSim, type Sim } from '../sim/app';
+import { randomSentinel } from '../unit/harness/random-sentinel';
 import { runNaive } from './naive';
 import type { Bench, BenchReport, BenchTarget } from './types';
 

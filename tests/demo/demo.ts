@@ -6,7 +6,14 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
-import { extensionIdOf, extensionWorker, launchWithExtension, newProfileDir } from '../e2e/browser';
+import {
+  E2E_SIM_CONFIG,
+  extensionIdOf,
+  extensionWorker,
+  launchWithExtension,
+  newProfileDir,
+} from '../e2e/browser';
+import { createSim } from '../sim/app';
 import { startSimServer } from '../sim/server';
 
 const DEMO_EMAIL = 'demo@example.com';
@@ -14,7 +21,10 @@ const OUT_DIR = path.resolve(process.env.DEMO_OUT ?? 'demo-screenshots');
 
 async function main() {
   const headed = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY) && !process.env.DEMO_HEADLESS;
-  const server = await startSimServer({ port: Number(process.env.SIM_PORT ?? 0) });
+  const server = await startSimServer({
+    port: Number(process.env.SIM_PORT ?? 0),
+    sim: createSim(E2E_SIM_CONFIG),
+  });
   const { sim } = server;
   sim.control.upsertUser({ email: DEMO_EMAIL, name: 'Demo User', plan: 'pro', quota: { remaining: 27 } });
   sim.control.seedDrafts({ count: 6, email: DEMO_EMAIL });

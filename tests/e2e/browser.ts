@@ -7,7 +7,14 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium, type Worker } from '@playwright/test';
-import type { LoginResult } from '../sim/types';
+import { hostResolverRules } from '../sim/server';
+import type { LoginResult, SimConfigPatch } from '../sim/types';
+
+/**
+ * The simulator as every e2e test and the demo meet it first: strict sentinel mode (only page-SDK tokens with the
+ * device id and verified proofs of work pass, as on the real service since January 2026), pages with the SDK.
+ */
+export const E2E_SIM_CONFIG: SimConfigPatch = { sentinelMode: 'strict', pageSentinel: true };
 
 export const EXTENSION_DIR = path.resolve(import.meta.dirname, '../../.output/chrome-mv3');
 
@@ -18,9 +25,9 @@ export function chromiumPath(): string {
   return found;
 }
 
+/** Every host the simulator plays (Sora, its media host, auth, chatgpt.com's sentinel service) → its port. */
 export function hostRules(port: number): string {
-  const hosts = ['sora.chatgpt.com', 'videos.openai.com', 'auth.openai.com'];
-  return `${hosts.map((h) => `MAP ${h} 127.0.0.1:${port}`).join(', ')}, MAP * ~NOTFOUND, EXCLUDE 127.0.0.1`;
+  return hostResolverRules(port);
 }
 
 export function newProfileDir(downloadDir?: string): string {

@@ -33,7 +33,7 @@ import {
 } from '../reliability/matrix';
 import { fixturePath, type LogEntry, reachedBackend, type Sim } from '../sim/app';
 import type { FaultSpec } from '../sim/types';
-import { type ExtensionHelpers, expect, test } from './fixtures';
+import { ask, type ExtensionHelpers, expect, test } from './fixtures';
 
 /** Every English UI string (the popup's part and the side panel's). */
 const en = { ...popupEn, ...sidePanelEn };
@@ -127,18 +127,6 @@ const hit = (ctx: Ctx, name: JourneyName) =>
   ctx.sim.control.log().some((e) => e.fault && e.fault.id === ctx.faultIds[name]);
 
 /** Sends a request of the extension's protocol from one of its pages, as its views do. */
-async function ask<T>(page: Page, name: string, req: unknown): Promise<T> {
-  const answer = (await page.evaluate(
-    (message) =>
-      (
-        globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
-      ).chrome.runtime.sendMessage(message),
-    { channel: 'companion', kind: 'request', name, req },
-  )) as { ok: boolean; value?: T; error?: unknown };
-  if (!answer.ok) throw new Error(`${name}: ${JSON.stringify(answer.error)}`);
-  return answer.value as T;
-}
-
 async function openView(extension: ExtensionHelpers, tab: RegExp): Promise<Page> {
   const page = await extension.openSidePanel();
   await page.getByRole('tab', { name: tab }).click();

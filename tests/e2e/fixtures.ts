@@ -8,8 +8,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, test as base, expect, type Page, type Worker } from '@playwright/test';
 import type { Sim } from '../sim/app';
+import { createSim } from '../sim/app';
 import { startSimServer } from '../sim/server';
 import {
+  E2E_SIM_CONFIG,
   extensionIdOf,
   extensionWorker,
   launchWithExtension,
@@ -49,7 +51,9 @@ interface Fixtures {
 export const test = base.extend<Fixtures>({
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixture's dependencies from this pattern.
   simServer: async ({}, use) => {
-    const server = await startSimServer({ port: 0 });
+    // Strict sentinel mode: every create, publish and extension must carry a real token (a page SDK token with
+    // the device id, or a verified proof of work), as the real service demands since January 2026.
+    const server = await startSimServer({ port: 0, sim: createSim(E2E_SIM_CONFIG) });
     await use({ port: server.port, sim: server.sim });
     await server.close();
   },
@@ -112,4 +116,17 @@ export { expect };
 /** Requests the simulator saw for a backend path (e.g. '/backend/nf/check'). */
 export function backendCalls(sim: Sim, pathGlob: string) {
   return sim.control.log({ path: pathGlob, host: 'sora.chatgpt.com' });
+}
+
+/** A request to the background through the protocol, from one of the extension's own pages (as its UI does). */
+export async function ask<T>(page: Page, name: string, req: unknown): Promise<T> {
+  const answer = (await page.evaluate(
+    (message) =>
+      (
+        globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
+      ).chrome.runtime.sendMessage(message),
+    { channel: 'companion', kind: 'request', name, req },
+  )) as { ok: boolean; value?: T; error?: unknown };
+  if (!answer.ok) throw new Error(`${name}: ${JSON.stringify(answer.error)}`);
+  return answer.value as T;
 }

@@ -16,6 +16,7 @@ import { registerImages } from './routes/images';
 import { registerMedia } from './routes/media';
 import { registerOAuth } from './routes/oauth';
 import { registerPosts } from './routes/posts';
+import { registerSentinel } from './routes/sentinel';
 import { registerVideo } from './routes/video';
 import { registerWeb } from './routes/web';
 import type { SimState } from './state';
@@ -86,7 +87,12 @@ export function createSim(options: SimConfigPatch = {}): Sim {
   auth.notFound((c) => c.json({ error: 'not_found' }, 404));
   registerOAuth(auth, core);
 
-  core.apps = { sora, media, auth, control: createControlApp(control) };
+  const sentinel = new Hono<SimEnv>();
+  sentinel.onError(onError);
+  sentinel.notFound((c) => c.json({ detail: 'Not Found' }, 404));
+  registerSentinel(sentinel, core);
+
+  core.apps = { sora, media, auth, sentinel, control: createControlApp(control) };
 
   const app = new Hono();
   app.all('*', (c) => core.handle(c.req.raw));

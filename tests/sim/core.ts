@@ -23,6 +23,7 @@ import { IdFactory, Rng } from './ids';
 import { bodyText, RequestLog } from './log';
 import { type FixtureName, MEDIA_HOST, signedMediaUrl } from './media';
 import { activeTaskCount, imageTaskView, videoTaskView } from './model/tasks';
+import { classifySentinelToken, sentinelAccepted } from './sentinel';
 import { type AssetRec, type SessionRec, SimState, type UserRec, type VideoAssets } from './state';
 import type {
   LogEntry,
@@ -37,6 +38,8 @@ import { variant } from './variants';
 
 export const SORA_HOST = 'sora.chatgpt.com';
 export const AUTH_HOST = 'auth.openai.com';
+/** OpenAI's sentinel service (requirements exchange of hand-made tokens). */
+export const SENTINEL_HOST = 'chatgpt.com';
 export { MEDIA_HOST };
 
 const DAY_MS = 86_400_000;
@@ -52,6 +55,7 @@ export interface SubApps {
   sora: Hono<SimEnv>;
   media: Hono<SimEnv>;
   auth: Hono<SimEnv>;
+  sentinel: Hono<SimEnv>;
   control: Hono;
 }
 
@@ -321,27 +325,20 @@ export class SimCore {
     });
   }
 
-  classifySentinel(value: string): SentinelSource {
-    const v = value.trim();
-    if (!v) return 'missing';
-    if (v.startsWith('{')) {
-      try {
-        const t = JSON.parse(v) as Record<string, unknown>;
-        const ok = ['p', 't', 'c', 'id', 'flow'].every((k) => typeof t[k] === 'string');
-        if (!ok) return 'invalid';
-        return this.state.pageKeys.has(t.c as string) ? 'page' : 'json';
-      } catch {
-        return 'invalid';
-      }
-    }
-    return /^[A-Za-z0-9]{10,20}$/.test(v) ? 'random' : 'invalid';
+  classifySentinel(value: string, deviceId: string | null): SentinelSource {
+    return classifySentinelToken({
+      value,
+      deviceId,
+      pageKeys: this.state.pageKeys,
+      challenges: this.state.sentinelChallenges,
+      config: this.config,
+      now: Date.now(),
+    });
   }
 
   /** Whether a sentinel source passes under the current `sentinelMode`. */
   sentinelAccepted(source: SentinelSource | null): boolean {
-    if (source === 'page') return true;
-    if (source === 'random' || source === 'json') return this.config.sentinelMode === 'lenient';
-    return false;
+    return sentinelAccepted(this.config.sentinelMode, source);
   }
 
   // ---- dispatch --------------------------------------------------------------------------------------
@@ -350,7 +347,7 @@ export class SimCore {
     const url = new URL(req.url);
     if (url.pathname === '/__sim' || url.pathname.startsWith('/__sim/')) return this.apps.control.fetch(req);
     const entry = await this.log.begin(req, url, this.now());
-    if (entry.sentinel !== null) entry.sentinelSource = this.classifySentinel(entry.sentinel);
+    if (entry.sentinel !== null) entry.sentinelSource = this.classifySentinel(entry.sentinel, entry.deviceId);
     try {
       let res: Response | null = null;
       const fault =
@@ -408,6 +405,8 @@ export class SimCore {
         return this.apps.media.fetch(req, env);
       case AUTH_HOST:
         return this.apps.auth.fetch(req, env);
+      case SENTINEL_HOST:
+        return this.apps.sentinel.fetch(req, env);
       default:
         return this.errorResponse(
           errors.notFound(`Host ${url.hostname} (the simulator serves only /__sim/ here)`),

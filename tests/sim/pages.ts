@@ -18,14 +18,18 @@ const esc = (s: string) =>
     (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch,
   );
 
-/** The fake sentinel SDK: tokens carry `c` = this page's key, which the sim recognises as `source: page`. */
+/**
+ * The SDK stand-in: `SentinelSDK.token(flow, deviceId)` like OpenAI's; tokens carry `c` = this page's key, which
+ * the sim recognises as `source: page`, and `id` = the device id given (a random id without one, which the
+ * strict mode refuses as `page_no_device`).
+ */
 export function sentinelScript(pageKey: string): string {
   return `<script>
 window.SentinelSDK = {
-  token: async function (flow) {
-    var id = (self.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Math.random()).slice(2);
-    return JSON.stringify({ p: 'gAAAAAB' + btoa(String(Date.now())), t: 'sim', c: ${JSON.stringify(pageKey)},
-      id: id, flow: flow || 'sora_2_create_task' });
+  token: async function (flow, deviceId) {
+    var id = deviceId || ((self.crypto && crypto.randomUUID) ? crypto.randomUUID() : String(Math.random()).slice(2));
+    return JSON.stringify({ p: 'gAAAAAB' + btoa(String(Date.now()) + Math.random()) + '~S', t: 'sim',
+      c: ${JSON.stringify(pageKey)}, id: id, flow: flow || 'sora_2_create_task' });
   },
 };
 </script>`;

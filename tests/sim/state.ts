@@ -3,6 +3,7 @@
  * every read (model/*.ts), so changing the clock speed or calling `advance()` needs no timers.
  */
 import type { FixtureName } from './media';
+import type { SentinelChallenge } from './sentinel';
 import type { CameoOutcome, Plan } from './types';
 
 export interface UserRec {
@@ -177,6 +178,8 @@ export class SimState {
   assets = new Map<string, AssetRec>();
   /** Keys the page sentinel SDK embeds, so page-made tokens are recognised. */
   pageKeys = new Set<string>();
+  /** Proof-of-work challenges handed out by chatgpt.com's requirements exchange, by token. */
+  sentinelChallenges = new Map<string, SentinelChallenge>();
   seededPostIds: string[] = [];
   /** Outcome given to cameos created from now on. */
   defaultCameoOutcome: CameoOutcome = 'normal';

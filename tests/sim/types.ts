@@ -99,8 +99,17 @@ export interface SimConfig {
   takenUsernames: string[];
   /** HTML pages define `window.SentinelSDK` whose tokens the sim logs with source `page`. */
   pageSentinel: boolean;
-  /** `lenient`: random 10–20 alnum and JSON tokens pass; `page_only`: only page-SDK tokens pass. */
-  sentinelMode: 'lenient' | 'page_only';
+  /**
+   * `lenient`: any non-empty token passes; `page_only`: only page-SDK tokens; `strict`: page-SDK tokens with the
+   * device id and verified hand-made proofs only (sentinel.ts).
+   */
+  sentinelMode: 'lenient' | 'page_only' | 'strict';
+  /** Hex difficulty of issued proof-of-work challenges (a hash's first hex digits must be ≤ it). */
+  sentinelDifficulty: string;
+  /** Real seconds a hand-made token's challenge stays valid. */
+  sentinelTokenLifeSec: number;
+  /** Each challenge may back one request only (a second use is `replayed`). */
+  sentinelSingleUse: boolean;
   /** Prompt substrings (case-insensitive) that end a task as a policy violation. */
   blockedPrompts: string[];
   /** Prompt substrings (case-insensitive) that make a task fail (not a policy violation). */
@@ -209,7 +218,18 @@ export interface Fault extends FaultSpec {
   triggered: number;
 }
 
-export type SentinelSource = 'random' | 'page' | 'json' | 'invalid' | 'missing';
+/** What kind of sentinel token a request carried (see sentinel.ts). */
+export type SentinelSource =
+  | 'random'
+  | 'page'
+  | 'page_no_device'
+  | 'pow'
+  | 'bad_proof'
+  | 'expired'
+  | 'replayed'
+  | 'json'
+  | 'invalid'
+  | 'missing';
 
 export interface MultipartSummary {
   fields: Record<string, string>;

@@ -10,9 +10,9 @@ import type { AccountSnapshot } from '../../lib/messaging/protocol';
 import { fetchSession } from '../../lib/sora/endpoints';
 import { SoraError } from '../../lib/sora/errors';
 import { createSoraHttp, type FetchFn } from '../../lib/sora/http';
-import { randomSentinel } from '../../lib/sora/sentinel';
 import { createSim } from '../sim/app';
 import { USERNAME_RE as SIM_USERNAME_RE } from '../sim/http';
+import { randomSentinel } from './harness/random-sentinel';
 
 const EMAIL = 'ada@example.com';
 

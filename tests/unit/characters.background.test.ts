@@ -11,8 +11,8 @@ import { getDb } from '../../lib/db/schema';
 import type { RequestName, RequestOf, ResponseOf } from '../../lib/messaging/protocol';
 import type { HandlerContext, Handlers } from '../../lib/messaging/transport';
 import { createSoraHttp } from '../../lib/sora/http';
-import { randomSentinel } from '../../lib/sora/sentinel';
 import { createSim, loadFixture } from '../sim/app';
+import { randomSentinel } from './harness/random-sentinel';
 
 const ctx = { sender: {} } as HandlerContext;
 

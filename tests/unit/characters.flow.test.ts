@@ -18,8 +18,8 @@ import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import { createManualClock, type ManualClock } from '../../lib/jobs/testing';
 import { SoraError } from '../../lib/sora/errors';
 import { createSoraHttp } from '../../lib/sora/http';
-import { randomSentinel } from '../../lib/sora/sentinel';
 import { createSim, type FaultSpec, loadFixture, type Sim, type SimConfigPatch } from '../sim/app';
+import { randomSentinel } from './harness/random-sentinel';
 
 const EMAIL = 'ada@example.com';
 const RANGE: [number, number] = [0.5, 1.5];

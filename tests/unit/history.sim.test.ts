@@ -11,8 +11,8 @@ import { createResolver, resolveItems } from '../../lib/history/resolve';
 import { createHistorySoraPort } from '../../lib/history/sora-port';
 import { createImage, createVideo } from '../../lib/sora/endpoints';
 import { createSoraHttp } from '../../lib/sora/http';
-import { randomSentinel } from '../../lib/sora/sentinel';
 import { createSim, type SimConfigPatch } from '../sim/app';
+import { randomSentinel } from './harness/random-sentinel';
 
 const EMAIL = 'ada@example.com';
 const DAY = 86_400_000;

@@ -11,8 +11,8 @@ import { isFinal } from '../../lib/jobs/model';
 import { createSoraPort } from '../../lib/jobs/sora-port';
 import { createManualClock, runUntil } from '../../lib/jobs/testing';
 import { createSoraHttp, type FetchFn } from '../../lib/sora/http';
-import { randomSentinel } from '../../lib/sora/sentinel';
 import { createSim, loadFixture, type Sim, type SimConfigPatch } from '../sim/app';
+import { randomSentinel } from './harness/random-sentinel';
 
 const EMAIL = 'ada@example.com';
 let n = 0;

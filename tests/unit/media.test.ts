@@ -28,8 +28,8 @@ import {
 } from '../../lib/media/worker';
 import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
 import { createSoraHttp } from '../../lib/sora/http';
-import { randomSentinel } from '../../lib/sora/sentinel';
 import { createSim, loadFixture, type Sim } from '../sim/app';
+import { randomSentinel } from './harness/random-sentinel';
 
 const EMAIL = 'ada@example.com';
 const DAY = 86_400_000;

@@ -181,7 +181,9 @@ describe('createContentListener (isolated content script)', () => {
     extensionId: 'ext-id',
     extensionOrigin: 'chrome-extension://ext-id',
     postIdUnderPointer: () => A,
-    sentinel: { request: vi.fn(async (_flow: string, nonce: string) => ({ nonce, token: 'tok' })) },
+    sentinel: {
+      request: vi.fn(async (_flow: string, _deviceId: string, nonce: string) => ({ nonce, token: 'tok' })),
+    },
   };
   const background = { id: 'ext-id', url: 'chrome-extension://ext-id/background.js' };
   const nonce = 'AbcdefghijAbcdefghij';
@@ -190,7 +192,10 @@ describe('createContentListener (isolated content script)', () => {
     const listener = createContentListener(deps);
     await expect(listener({ type: POST_ID_UNDER_POINTER }, background)).resolves.toEqual({ postId: A });
     await expect(
-      listener({ type: SENTINEL_TOKEN_REQUEST, flow: 'sora_2_create_task', nonce }, background),
+      listener(
+        { type: SENTINEL_TOKEN_REQUEST, flow: 'sora_2_create_task', deviceId: 'dev-1234-abcd', nonce },
+        background,
+      ),
     ).resolves.toEqual({ nonce, token: 'tok' });
   });
 

@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import config from '../../wxt.config';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const SORA_HOSTS = ['https://sora.chatgpt.com/*', 'https://videos.openai.com/*'];
+// Sora, its media host, and OpenAI's sentinel service (hand-made security tokens when no Sora tab is open).
+const SORA_HOSTS = ['https://sora.chatgpt.com/*', 'https://videos.openai.com/*', 'https://chatgpt.com/*'];
 const COMMON = ['alarms', 'contextMenus', 'cookies', 'downloads', 'notifications', 'storage'];
 const EXPECTED: Record<'chrome' | 'firefox', string[]> = {
   chrome: [...COMMON, 'sidePanel'].sort(),
@@ -86,7 +87,7 @@ describe('the manifest asks for the fewest permissions that work', () => {
       expect(m.optional_host_permissions ?? []).toEqual([]);
       for (const p of FORBIDDEN_PERMISSIONS) expect(m.permissions ?? [], p).not.toContain(p);
       for (const host of m.host_permissions ?? []) {
-        expect(host).toMatch(/^https:\/\/(sora\.chatgpt\.com|videos\.openai\.com)\/\*$/);
+        expect(host).toMatch(/^https:\/\/(sora\.chatgpt\.com|videos\.openai\.com|chatgpt\.com)\/\*$/);
       }
     });
 

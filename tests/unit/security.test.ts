@@ -191,7 +191,7 @@ describe('the access token never leaves memory and storage.session (real backgro
       const message = m.message as Record<string, unknown>;
       if (message.type === 'companion.postIdUnderPointer') expect(message).toEqual({ type: message.type });
       else {
-        expect(Object.keys(message).sort()).toEqual(['flow', 'nonce', 'type']);
+        expect(Object.keys(message).sort()).toEqual(['deviceId', 'flow', 'nonce', 'type']);
         expect(message.type).toBe('companion.sentinelToken');
         expect(message.flow).toMatch(/^sora_2_create_(task|post)$/);
         expect(message.nonce).toMatch(/^[A-Za-z0-9]{16,64}$/);
@@ -285,7 +285,7 @@ describe('the access token never leaves memory and storage.session (real backgro
 });
 
 describe('what travels towards the Sora page', () => {
-  it('the isolated script posts only {channel, kind, flow, nonce}, to the page origin, never "*"', async () => {
+  it('the isolated script posts only {channel, kind, flow, deviceId, nonce}, to the page origin, never "*"', async () => {
     const posted: { data: unknown; target: string }[] = [];
     const win: WindowLike = {
       location: { origin: 'https://sora.chatgpt.com' },
@@ -294,7 +294,8 @@ describe('what travels towards the Sora page', () => {
       removeEventListener() {},
     };
     const bridge = createSentinelBridge(win, { timeoutMs: 5 });
-    const answer = await bridge.request('sora_2_create_task', 'N0nceN0nceN0nceN0nce');
+    const device = '5b0f3c1e-8f2a-4d3b-9c61-2f7e4a9d0b13';
+    const answer = await bridge.request('sora_2_create_task', device, 'N0nceN0nceN0nceN0nce');
     expect(answer).toEqual({ nonce: 'N0nceN0nceN0nceN0nce', error: 'timeout' });
     expect(posted).toEqual([
       {
@@ -302,6 +303,7 @@ describe('what travels towards the Sora page', () => {
           channel: WINDOW_CHANNEL,
           kind: 'request',
           flow: 'sora_2_create_task',
+          deviceId: device,
           nonce: 'N0nceN0nceN0nceN0nce',
         },
         target: 'https://sora.chatgpt.com',

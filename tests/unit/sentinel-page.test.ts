@@ -14,7 +14,7 @@ import {
 import { orderTabs, pageSentinel, type TabLike } from '../../lib/sentinel-page/source';
 import { createVideo } from '../../lib/sora/endpoints';
 import { createSoraHttp } from '../../lib/sora/http';
-import { fallbackSentinel, randomSentinel } from '../../lib/sora/sentinel';
+import { chainSentinel, SentinelUnavailableError } from '../../lib/sora/sentinel';
 import { createSim } from '../sim/app';
 
 afterEach(() => {
@@ -23,6 +23,7 @@ afterEach(() => {
 
 const ORIGIN = 'https://sora.chatgpt.com';
 const NONCE = 'N0nceN0nceN0nceN0nce';
+const DEVICE = '5b0f3c1e-8f2a-4d3b-9c61-2f7e4a9d0b13';
 
 /** A window whose postMessage delivers asynchronously to its listeners, as a browser does. */
 function fakeWindow(origin = ORIGIN) {
@@ -51,11 +52,13 @@ function fakeWindow(origin = ORIGIN) {
 }
 
 describe('content-channel messages', () => {
-  it('accepts exactly {type, flow, nonce} with sane values', () => {
-    expect(
-      isSentinelTokenRequest({ type: SENTINEL_TOKEN_REQUEST, flow: 'sora_2_create_task', nonce: NONCE }),
-    ).toBe(true);
+  it('accepts exactly {type, flow, deviceId, nonce} with sane values', () => {
+    const ok = { type: SENTINEL_TOKEN_REQUEST, flow: 'sora_2_create_task', deviceId: DEVICE, nonce: NONCE };
+    expect(isSentinelTokenRequest(ok)).toBe(true);
+    expect(isSentinelTokenRequest({ ...ok, deviceId: '' })).toBe(true);
     const bad = [
+      { type: SENTINEL_TOKEN_REQUEST, flow: 'sora_2_create_task', nonce: NONCE },
+      { ...ok, deviceId: 'a b"<script>' },
       { type: SENTINEL_TOKEN_REQUEST, flow: 'sora_2_create_task' },
       { type: SENTINEL_TOKEN_REQUEST, flow: 'sora_2_create_task', nonce: 'short' },
       { type: SENTINEL_TOKEN_REQUEST, flow: 'bad flow', nonce: NONCE },
@@ -93,10 +96,11 @@ describe('pageSentinel (background side)', () => {
       token: 'page-token',
     }));
     const source = pageSentinel({ findTabs: async () => [tab(7)], sendToTab, nonce: () => NONCE });
-    await expect(source.token('sora_2_create_task')).resolves.toBe('page-token');
+    await expect(source.token('sora_2_create_task', { deviceId: DEVICE })).resolves.toBe('page-token');
     expect(sendToTab).toHaveBeenCalledWith(7, {
       type: SENTINEL_TOKEN_REQUEST,
       flow: 'sora_2_create_task',
+      deviceId: DEVICE,
       nonce: NONCE,
     });
   });
@@ -146,43 +150,56 @@ describe('pageSentinel (background side)', () => {
     expect(ordered.map((t) => t.id)).toEqual([3, 2, 1, 5]);
   });
 
-  it('behind fallbackSentinel: the random token when the page source fails or is too slow', async () => {
+  it('without a tab it rejects as no_tab, and a chain tries the next source', async () => {
+    const none = pageSentinel({ findTabs: async () => [], sendToTab: vi.fn() });
+    await expect(none.token('f')).rejects.toMatchObject({ reason: 'no_tab' });
+    const next = { token: vi.fn(async () => 'hand-made') };
+    await expect(chainSentinel([none, next]).token('f', { deviceId: DEVICE })).resolves.toBe('hand-made');
+    expect(next.token).toHaveBeenCalledWith('f', { deviceId: DEVICE });
+  });
+
+  it('a page that does not answer in time counts as no tab (the next source is asked)', async () => {
     vi.useFakeTimers();
-    const none = fallbackSentinel(
-      pageSentinel({ findTabs: async () => [], sendToTab: vi.fn() }),
-      randomSentinel(),
-    );
-    await expect(none.token('f')).resolves.toMatch(/^[A-Za-z0-9]{10,20}$/);
-    const slow = fallbackSentinel(
-      pageSentinel({
-        findTabs: async () => [tab(1)],
-        sendToTab: () => new Promise(() => {}),
-        timeoutMs: 10_000,
-      }),
-      randomSentinel(),
-      { timeoutMs: 500 },
-    );
-    const p = slow.token('f');
+    const slow = pageSentinel({
+      findTabs: async () => [tab(1)],
+      sendToTab: () => new Promise(() => {}),
+      timeoutMs: 500,
+    });
+    const p = slow.token('f').catch((e: unknown) => e);
     await vi.advanceTimersByTimeAsync(501);
-    await expect(p).resolves.toMatch(/^[A-Za-z0-9]{10,20}$/);
+    expect(await p).toBeInstanceOf(SentinelUnavailableError);
+  });
+
+  it('asks the page with the device id', async () => {
+    const sendToTab = vi.fn(async (_id: number, m: SentinelTokenRequest) => ({
+      nonce: m.nonce,
+      token: 'tok',
+    }));
+    const source = pageSentinel({ findTabs: async () => [tab(1)], sendToTab });
+    await expect(source.token('sora_2_create_task', { deviceId: DEVICE })).resolves.toBe('tok');
+    expect(sendToTab.mock.calls[0]?.[1]).toMatchObject({ flow: 'sora_2_create_task', deviceId: DEVICE });
   });
 });
 
 describe('the bridge between the worlds', () => {
   it('carries a flow to the page SDK and the token back', async () => {
     const win = fakeWindow();
-    win.SentinelSDK = { token: vi.fn(async (flow: string) => `tok-for-${flow}`) };
+    const sdk = vi.fn(async (flow: string, deviceId?: string) => `tok-for-${flow}-${deviceId}`);
+    win.SentinelSDK = { token: sdk };
     serveSentinelInPage(win);
     const bridge = createSentinelBridge(win);
-    await expect(bridge.request('sora_2_create_task', NONCE)).resolves.toEqual({
+    await expect(bridge.request('sora_2_create_task', DEVICE, NONCE)).resolves.toEqual({
       nonce: NONCE,
-      token: 'tok-for-sora_2_create_task',
+      token: `tok-for-sora_2_create_task-${DEVICE}`,
     });
-    // What went towards the page: the flow and the nonce, nothing else.
+    // The SDK is called as the Sora app calls it: flow and device id.
+    expect(sdk).toHaveBeenCalledWith('sora_2_create_task', DEVICE);
+    // What went towards the page: the flow, the device id and the nonce, nothing else.
     expect(win.posted[0]).toEqual({
       channel: WINDOW_CHANNEL,
       kind: 'request',
       flow: 'sora_2_create_task',
+      deviceId: DEVICE,
       nonce: NONCE,
     });
   });
@@ -190,7 +207,7 @@ describe('the bridge between the worlds', () => {
   it('answers an error when the page has no SDK', async () => {
     const win = fakeWindow();
     serveSentinelInPage(win);
-    await expect(createSentinelBridge(win).request('f', NONCE)).resolves.toEqual({
+    await expect(createSentinelBridge(win).request('f', DEVICE, NONCE)).resolves.toEqual({
       nonce: NONCE,
       error: 'unavailable',
     });
@@ -200,7 +217,7 @@ describe('the bridge between the worlds', () => {
     vi.useFakeTimers();
     const win = fakeWindow();
     const bridge = createSentinelBridge(win, { timeoutMs: 1000 });
-    const p = bridge.request('f', NONCE);
+    const p = bridge.request('f', DEVICE, NONCE);
     const answer = { channel: WINDOW_CHANNEL, kind: 'answer', nonce: NONCE, token: 'forged' };
     win.deliver({ data: answer, origin: 'https://evil.example', source: win });
     win.deliver({ data: answer, origin: ORIGIN, source: {} });
@@ -219,8 +236,13 @@ describe('the bridge between the worlds', () => {
       source: win,
     });
     win.deliver({
-      data: { channel: WINDOW_CHANNEL, kind: 'request', flow: 'f', nonce: NONCE },
+      data: { channel: WINDOW_CHANNEL, kind: 'request', flow: 'f', deviceId: DEVICE, nonce: NONCE },
       origin: 'x',
+      source: win,
+    });
+    win.deliver({
+      data: { channel: WINDOW_CHANNEL, kind: 'request', flow: 'f', deviceId: 'not a uuid!', nonce: NONCE },
+      origin: ORIGIN,
       source: win,
     });
     win.deliver({ data: 'hello', origin: ORIGIN, source: win });
@@ -229,15 +251,15 @@ describe('the bridge between the worlds', () => {
 
   it('pageSdkToken refuses a missing SDK and non-string tokens', async () => {
     const win = fakeWindow() as WindowLike & { SentinelSDK?: unknown };
-    await expect(pageSdkToken(win, 'f')).rejects.toThrow(/no sentinel SDK/);
+    await expect(pageSdkToken(win, 'f', DEVICE)).rejects.toThrow(/no sentinel SDK/);
     win.SentinelSDK = { token: async () => ({ p: 1 }) };
-    await expect(pageSdkToken(win, 'f')).rejects.toThrow(/no token/);
+    await expect(pageSdkToken(win, 'f', DEVICE)).rejects.toThrow(/no token/);
   });
 });
 
 describe('end to end in process: the access token never reaches a content script', () => {
-  it('a create call carries the page token, and the tab only ever saw {type, flow, nonce}', async () => {
-    const sim = createSim({ speed: 0, seed: 3, pageSentinel: true });
+  it('a create call carries the page token with the device id, and the tab only ever saw {type, flow, deviceId, nonce}', async () => {
+    const sim = createSim({ speed: 0, seed: 3, pageSentinel: true, sentinelMode: 'strict' });
     const html = await (await sim.fetch(`${ORIGIN}/`)).text();
     const pageKey = /c: "(pk_[^"]+)"/.exec(html)?.[1];
     expect(pageKey).toBeDefined();
@@ -246,31 +268,32 @@ describe('end to end in process: the access token never reaches a content script
     // The tab: the real bridge + MAIN-world script over a fake window whose SDK signs with the page key.
     const win = fakeWindow();
     win.SentinelSDK = {
-      token: async (flow: string) => JSON.stringify({ p: 'gAAAAAB', t: 'sim', c: pageKey, id: 'x', flow }),
+      token: async (flow: string, deviceId: string) =>
+        JSON.stringify({ p: 'gAAAAAB', t: 'sim', c: pageKey, id: deviceId, flow }),
     };
     serveSentinelInPage(win);
     const bridge = createSentinelBridge(win);
     const sentToTab: unknown[] = [];
     const sendToTab = async (_tabId: number, message: SentinelTokenRequest) => {
       sentToTab.push(message);
-      return bridge.request(message.flow, message.nonce);
+      return bridge.request(message.flow, message.deviceId, message.nonce);
     };
 
     const http = createSoraHttp({
       fetch: (input, init) => sim.fetch(input as string, init),
       getAccessToken: async () => at,
-      sentinel: fallbackSentinel(
-        pageSentinel({ findTabs: async () => [{ id: 1 }], sendToTab }),
-        randomSentinel(),
-      ),
+      getDeviceId: async () => DEVICE,
+      sentinel: pageSentinel({ findTabs: async () => [{ id: 1 }], sendToTab }),
     });
     await createVideo(http, { prompt: 'a lighthouse at dusk' });
 
     const [create] = sim.control.log({ path: '/backend/nf/create' });
     expect(create?.sentinelSource).toBe('page');
+    expect(create?.deviceId).toBe(DEVICE);
     expect(create?.hasBearer).toBe(true);
     expect(sentToTab).toHaveLength(1);
-    for (const m of sentToTab) expect(Object.keys(m as object).sort()).toEqual(['flow', 'nonce', 'type']);
+    for (const m of sentToTab)
+      expect(Object.keys(m as object).sort()).toEqual(['deviceId', 'flow', 'nonce', 'type']);
     const towardsPage = JSON.stringify([
       sentToTab,
       win.posted.filter((p) => (p as { kind?: string }).kind === 'request'),

@@ -423,15 +423,29 @@ describe('video tasks', () => {
     const key = /c: "(pk_[A-Za-z0-9]+)"/.exec(html)?.[1];
     expect(key).toBeTruthy();
     expect((await create()).status).toBe(400);
-    const token = JSON.stringify({ p: 'gAAAAABx', t: 'sim', c: key, id: 'abc', flow: 'sora_2_create_task' });
-    const ok = await api('/nf/create', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'openai-sentinel-token': token },
-      body: JSON.stringify({ kind: 'video', prompt: 'x', orientation: 'landscape', n_frames: 300 }),
-    });
-    expect(ok.status).toBe(200);
+    const token = (id: string) =>
+      JSON.stringify({ p: 'gAAAAABx', t: 'sim', c: key, id, flow: 'sora_2_create_task' });
+    const send = (id: string) =>
+      api('/nf/create', {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'openai-sentinel-token': token(id),
+          'oai-device-id': 'dev-1234-abcd',
+        },
+        body: JSON.stringify({ kind: 'video', prompt: 'x', orientation: 'landscape', n_frames: 300 }),
+      });
+    expect((await send('dev-1234-abcd')).status).toBe(200);
+    // page_only takes a page token without the device id too; strict mode does not.
+    expect((await send('abc')).status).toBe(200);
+    sim.control.setConfig({ sentinelMode: 'strict' });
+    expect((await send('abc')).status).toBe(400);
+    expect((await send('dev-1234-abcd')).status).toBe(200);
     expect(sim.control.log({ path: '/backend/nf/create' }).map((e) => e.sentinelSource)).toEqual([
       'random',
+      'page',
+      'page_no_device',
+      'page_no_device',
       'page',
     ]);
   });

@@ -46,8 +46,8 @@ import {
 } from '../../lib/sora/ids';
 import { bestMediaUrl, classifyDraft, findAttachment } from '../../lib/sora/media';
 import { toQuotaSnapshot } from '../../lib/sora/quota';
-import { randomSentinel } from '../../lib/sora/sentinel';
 import { createSim, loadFixture, type SimConfigPatch } from '../sim/app';
+import { randomSentinel } from './harness/random-sentinel';
 
 const EMAIL = 'ada@example.com';
 /** Sim time of one whole 300-frame video (5 + 10 + 40 + 5 s) plus a margin. */

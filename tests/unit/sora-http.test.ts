@@ -479,7 +479,7 @@ describe('sentinel retry', () => {
     expect(t.requests[2]!.headers.get('openai-sentinel-token')).toBe('sentinel2');
   });
 
-  it('a sentinel source that fails → sentinel_rejected before sending', async () => {
+  it('a sentinel source that fails → sentinel_unavailable, nothing sent', async () => {
     const fetch = vi.fn<FetchFn>();
     const http = createSoraHttp({
       fetch,
@@ -493,7 +493,8 @@ describe('sentinel retry', () => {
     const e = await failure(
       http.request({ method: 'POST', path: '/nf/create', json: {}, sentinel: true, schema: Obj }),
     );
-    expect(e.code).toBe('sentinel_rejected');
+    expect(e.code).toBe('sentinel_unavailable');
+    expect(e.param).toBe('exchange_failed');
     expect(fetch).not.toHaveBeenCalled();
   });
 });

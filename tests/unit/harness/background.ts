@@ -83,6 +83,9 @@ export interface World {
   toContentScripts: { tabId: number; message: unknown; options: unknown }[];
   dispatchers: Listener[];
   menuClicks: Listener[];
+  /** Whether the extension may reach chatgpt.com (its sentinel service). */
+  siteAccess: boolean;
+  permissionListeners: Listener[];
   ask(
     name: string,
     req: unknown,
@@ -130,6 +133,8 @@ export function setUpWorld(options: WorldOptions = {}): World {
     toContentScripts: [],
     dispatchers: [],
     menuClicks: [],
+    siteAccess: true,
+    permissionListeners: [],
     async ask(name, req, sender = PAGE) {
       const envelope = { channel: 'companion', kind: 'request', name, req };
       for (const dispatch of world.dispatchers) {
@@ -176,6 +181,15 @@ export function setUpWorld(options: WorldOptions = {}): World {
     remove: async () => {},
     update: async () => {},
     onClicked: { addListener: (l: Listener) => void world.menuClicks.push(l) },
+  };
+  // Site access to chatgpt.com (the sentinel service) is a host permission granted at install; a test may
+  // withhold it (`world.siteAccess = false`) the way a user can in the browser's site-access settings.
+  b.permissions = {
+    contains: async (p: { origins?: string[] }) =>
+      (p.origins ?? []).every((o) => !o.startsWith('https://chatgpt.com') || world.siteAccess),
+    request: async () => false,
+    onAdded: { addListener: (l: Listener) => void world.permissionListeners.push(l) },
+    onRemoved: { addListener() {} },
   };
   b.downloads = {
     download: async () => 1,
@@ -229,7 +243,7 @@ export function tearDownWorld(): void {
   uninstallServiceWorker();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
-  for (const key of ['cookies', 'commands', 'contextMenus', 'downloads']) {
+  for (const key of ['cookies', 'commands', 'contextMenus', 'downloads', 'permissions']) {
     delete (fakeBrowser as unknown as Mutable)[key];
   }
   delete (fakeBrowser.tabs as unknown as Mutable).sendMessage;
