@@ -20,6 +20,10 @@ const PROBLEM_TEXT: Record<EnhanceProblem, MessageKey> = {
   duration: 'enhance.error.duration',
 };
 
+/** The sentence the control shows when it refuses a request before sending it. */
+export const enhanceProblemText = (problem: EnhanceProblem): string =>
+  t(PROBLEM_TEXT[problem], { max: MAX_PROMPT_CHARS });
+
 /**
  * ```
  *            Enhance                  answer differs
@@ -187,7 +191,7 @@ export function EnhancePrompt(p: Props) {
       </p>
       {phase.kind === 'refused' && (
         <p class="notice notice-error" role="alert" data-testid="enhance-refused">
-          {t(PROBLEM_TEXT[phase.problem], { max: MAX_PROMPT_CHARS })}
+          {enhanceProblemText(phase.problem)}
         </p>
       )}
       {phase.kind === 'failed' && <ErrorNotice error={phase.error} onRetry={() => void start()} />}
