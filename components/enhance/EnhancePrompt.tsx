@@ -145,6 +145,9 @@ export function EnhancePrompt(p: Props) {
   }
 
   const busy = phase.kind === 'busy';
+  // While the control is disabled (batch mode…) a suggestion or Undo would act on a different text: they
+  // are hidden, and come back if the user returns.
+  const shown: Phase = disabled && !busy ? { kind: 'idle' } : phase;
   return (
     <div class="enhance" data-testid="enhance">
       <div class="enhance-bar">
@@ -189,18 +192,18 @@ export function EnhancePrompt(p: Props) {
       <p class="visually-hidden" aria-live="polite">
         {announce}
       </p>
-      {phase.kind === 'refused' && (
+      {shown.kind === 'refused' && (
         <p class="notice notice-error" role="alert" data-testid="enhance-refused">
-          {enhanceProblemText(phase.problem)}
+          {enhanceProblemText(shown.problem)}
         </p>
       )}
-      {phase.kind === 'failed' && <ErrorNotice error={phase.error} onRetry={() => void start()} />}
-      {phase.kind === 'unchanged' && (
+      {shown.kind === 'failed' && <ErrorNotice error={shown.error} onRetry={() => void start()} />}
+      {shown.kind === 'unchanged' && (
         <p class="muted small" role="status">
           {t('enhance.unchanged')}
         </p>
       )}
-      {phase.kind === 'suggested' && (
+      {shown.kind === 'suggested' && (
         <section
           class="enhance-suggestion card"
           aria-label={p.suggestionLabel}
@@ -208,20 +211,20 @@ export function EnhancePrompt(p: Props) {
         >
           <div class="enhance-compare">
             <div>
-              <h4 class="enhance-heading">{t('enhance.original')}</h4>
+              <p class="enhance-heading">{t('enhance.original')}</p>
               <p class="enhance-text muted" dir="auto" data-testid="enhance-original">
-                {phase.original}
+                {shown.original}
               </p>
             </div>
             <div>
-              <h4 class="enhance-heading">{t('enhance.suggestion')}</h4>
+              <p class="enhance-heading">{t('enhance.suggestion')}</p>
               <p class="enhance-text" dir="auto" data-testid="enhance-text">
-                {phase.suggestion}
+                {shown.suggestion}
               </p>
             </div>
           </div>
           <div class="notice-actions">
-            <button type="button" class="btn btn-primary" onClick={() => use(phase.suggestion)}>
+            <button type="button" class="btn btn-primary" onClick={() => use(shown.suggestion)}>
               {t('enhance.use')}
             </button>
             <button type="button" class="btn" onClick={discard}>
@@ -230,11 +233,11 @@ export function EnhancePrompt(p: Props) {
           </div>
         </section>
       )}
-      {phase.kind === 'accepted' && (
+      {shown.kind === 'accepted' && (
         <div class="enhance-accepted notice notice-ok">
           <p>{t('enhance.replaced')}</p>
           <div class="notice-actions">
-            <button type="button" class="btn" onClick={() => undo(phase.original)}>
+            <button type="button" class="btn" onClick={() => undo(shown.original)}>
               {t('enhance.undo')}
             </button>
           </div>

@@ -3,10 +3,13 @@
  * scene — the suggestion beside the original, Use this / Undo / Discard, the busy state, a refusal that
  * sends nothing, an error from Sora in words — and the job submitted afterwards carries the accepted text.
  */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Page } from '@playwright/test';
 import { backendCalls, type ExtensionHelpers, expect, test } from './fixtures';
 
 const EMAIL = 'ada@example.com';
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const ENHANCE = '/backend/editor/enhance_prompt';
 
 const enhanceCalls = (sim: Parameters<typeof backendCalls>[0]) => backendCalls(sim, ENHANCE);
@@ -16,6 +19,21 @@ async function openPanel(extension: ExtensionHelpers): Promise<Page> {
   await page.setViewportSize({ width: 360, height: 900 });
   await expect(page.getByRole('tab', { name: 'Create' })).toHaveAttribute('aria-selected', 'true');
   return page;
+}
+
+/** axe-core's serious and critical violations (as in a11y.spec.ts; evaluated directly: the CSP refuses tags). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async () => {
+    type Result = {
+      violations: Array<{ id: string; impact: string | null; nodes: Array<{ target: unknown[] }> }>;
+    };
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<Result> } }).axe;
+    const { violations } = await axe.run(document, { resultTypes: ['violations'] });
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`);
+  });
 }
 
 async function noSidewaysScroll(page: Page) {
@@ -71,6 +89,22 @@ test.describe('Enhance prompt', () => {
     expect(enhanced).toBe(enhanced.trim());
     await noSidewaysScroll(page);
     await expect(prompt).toHaveValue(original);
+    const boxes = async () => {
+      const a = await suggestion.getByTestId('enhance-original').boundingBox();
+      const b = await offered.boundingBox();
+      if (!a || !b) throw new Error('texts not on screen');
+      return { a, b };
+    };
+    const narrow = await boxes();
+    expect(narrow.b.y).toBeGreaterThan(narrow.a.y + narrow.a.height - 1);
+    await page.setViewportSize({ width: 720, height: 900 });
+    await expect
+      .poll(async () => {
+        const { a, b } = await boxes();
+        return b.x > a.x + a.width - 1 && Math.abs(b.y - a.y) < 2;
+      })
+      .toBe(true);
+    await page.setViewportSize({ width: 360, height: 900 });
 
     // Use this → the prompt is replaced and keeps the focus; Undo → the original is back.
     await suggestion.getByRole('button', { name: 'Use this' }).click();
@@ -81,10 +115,18 @@ test.describe('Enhance prompt', () => {
     await expect(prompt).toHaveValue(original);
     await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0);
 
-    // Discard → nothing changes.
-    await enhance.click();
+    // By keyboard: Tab from the prompt reaches Enhance. With the suggestion showing, axe finds nothing
+    // serious in light or dark. Discard → nothing changes, the focus returns to Enhance.
+    await prompt.focus();
+    await page.keyboard.press('Tab');
+    await expect(enhance).toBeFocused();
+    await page.keyboard.press('Enter');
     await expect(suggestion).toBeVisible();
-    await suggestion.getByRole('button', { name: 'Discard' }).click();
+    for (const colorScheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme });
+      expect(await seriousViolations(page), colorScheme).toEqual([]);
+    }
+    await suggestion.getByRole('button', { name: 'Discard' }).press('Enter');
     await expect(suggestion).toHaveCount(0);
     await expect(prompt).toHaveValue(original);
     await expect(enhance).toBeFocused();
@@ -135,14 +177,19 @@ test.describe('Enhance prompt', () => {
     await expect(suggestion.getByTestId('enhance-original')).toHaveText('The kite string snaps');
     const enhanced = (await suggestion.getByTestId('enhance-text').textContent()) ?? '';
     expect(enhanced).toContain('Cinematic shot: The kite string snaps.');
-    expect(enhancedCallsBody(sim)).toEqual({
-      prompt: 'The kite string snaps',
-      expansion_level: 'medium',
-      duration_s: 10,
-    });
+    expect(enhanceCalls(sim).map((c) => c.body)).toEqual([
+      { prompt: 'The kite string snaps', expansion_level: 'medium', duration_s: 10 },
+    ]);
     await suggestion.getByRole('button', { name: 'Use this' }).click();
     await expect(scene(2)).toHaveValue(enhanced);
     await expect(scene(1)).toHaveValue('A red kite lifts off the beach');
+    // Undo belongs to shot 2 alone: it gives back that scene, and the suggestion can be taken again.
+    await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(1);
+    await shot2.getByRole('button', { name: 'Undo' }).click();
+    await expect(scene(2)).toHaveValue('The kite string snaps');
+    await page.getByRole('button', { name: 'Enhance the scene of shot 2' }).click();
+    await suggestion.getByRole('button', { name: 'Use this' }).click();
+    await expect(scene(2)).toHaveValue(enhanced);
     await noSidewaysScroll(page);
 
     await page.getByRole('button', { name: 'Add storyboard to queue' }).click();
@@ -154,9 +201,3 @@ test.describe('Enhance prompt', () => {
     expect(body.prompt).toContain('Scene: A red kite lifts off the beach\n');
   });
 });
-
-function enhancedCallsBody(sim: Parameters<typeof backendCalls>[0]) {
-  const calls = enhanceCalls(sim);
-  expect(calls).toHaveLength(1);
-  return calls[0]?.body;
-}
