@@ -18,6 +18,7 @@ import { useJobs } from '../../lib/stores/jobs';
 import { useMentionInbox } from '../../lib/stores/mention';
 import { typeOfContent } from '../../lib/util/file-type';
 import { ErrorNotice } from '../ErrorNotice';
+import { EnhancePrompt } from '../enhance/EnhancePrompt';
 import { ImageOptions } from './ImageOptions';
 import { ImportControl } from './ImportControl';
 import { PromptEntry } from './PromptEntry';
@@ -152,7 +153,24 @@ export function CreateView({ onShowQueue }: { onShowQueue(): void }) {
         onChange={update}
         onBlur={() => form.text !== '' && setTouched(true)}
         onSubmit={() => void submit()}
-      />
+      >
+        <EnhancePrompt
+          id="create-enhance"
+          fieldId="create-prompt"
+          text={form.text}
+          seconds={form.seconds}
+          buttonLabel={t('enhance.create.button')}
+          suggestionLabel={t('enhance.create.suggestion')}
+          disabledReason={
+            form.batch
+              ? t('enhance.disabled.batch')
+              : form.mode !== 'video'
+                ? t('enhance.disabled.image')
+                : null
+          }
+          onReplace={(text) => update({ text })}
+        />
+      </PromptEntry>
       <ImportControl
         imported={form.imported}
         issues={byField.import}

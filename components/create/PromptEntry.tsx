@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import type { CreateForm, Issue } from '../../lib/create/types';
 import { t } from '../../lib/i18n';
 import { describedBy, FieldIssues } from './FieldIssues';
@@ -8,10 +9,15 @@ interface Props {
   onChange(patch: Partial<CreateForm>): void;
   onBlur(): void;
   onSubmit(): void;
+  /**
+   * Shown right under the field, above its hint and messages: a message appearing when the field loses
+   * focus must not move these controls away from the pointer that is clicking them.
+   */
+  children?: ComponentChildren;
 }
 
 /** Single prompt or a batch (one a line), with the variables hint. */
-export function PromptEntry({ form, issues, onChange, onBlur, onSubmit }: Props) {
+export function PromptEntry({ form, issues, onChange, onBlur, onSubmit, children }: Props) {
   return (
     <fieldset class="field">
       <legend>{t('create.entry')}</legend>
@@ -47,6 +53,7 @@ export function PromptEntry({ form, issues, onChange, onBlur, onSubmit }: Props)
         }}
         {...describedBy('create-prompt-issues', issues, 'create-prompt-hint')}
       />
+      {children}
       <p id="create-prompt-hint" class="muted small">
         {t('create.prompt.hint')}
       </p>

@@ -1,6 +1,7 @@
 import { memo } from 'preact/compat';
 import { t } from '../../lib/i18n';
 import type { DropSide, MentionCandidate, Shot } from '../../lib/storyboard';
+import { EnhancePrompt } from '../enhance/EnhancePrompt';
 import { DurationControl } from './DurationControl';
 import { IssueList, secs, type ViewIssue } from './issues';
 import { SceneField } from './SceneField';
@@ -89,6 +90,16 @@ function ShotCardView(p: Props) {
         onChange={(scene) => p.onScene(index, scene)}
         onFocus={p.onMentionsWanted}
         onBlur={() => p.onSceneLeft(shot.id)}
+      />
+      {/* Above the scene's messages, which appear when the field loses focus: see PromptEntry. */}
+      <EnhancePrompt
+        id={`sb-enhance-${shot.id}`}
+        fieldId={`sb-scene-${shot.id}`}
+        text={shot.scene}
+        seconds={p.maxS}
+        buttonLabel={t('enhance.shot.button', { n })}
+        suggestionLabel={t('enhance.shot.suggestion', { n })}
+        onReplace={(scene) => p.onScene(index, scene)}
       />
       <IssueList id={`${issuesId}-scene`} issues={sceneIssues} />
       <DurationControl

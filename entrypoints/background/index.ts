@@ -1,6 +1,7 @@
 import { browser } from 'wxt/browser';
 import { defineBackground } from 'wxt/utils/define-background';
 import { CHARACTERS_ALARM, createCharactersBackground } from '../../lib/background/characters';
+import { createEnhanceHandlers } from '../../lib/background/enhance';
 import { createHistoryBackground } from '../../lib/background/history';
 import { createJobsBackground, ENGINE_ALARM } from '../../lib/background/jobs';
 import { onSentinelPossible } from '../../lib/background/page-sentinel';
@@ -39,6 +40,8 @@ export default defineBackground({
         ...characters.handlers,
         // — history & downloads —
         ...history.handlers,
+        // — enhance prompt —
+        ...createEnhanceHandlers(http),
       },
       {
         onAnyMessage: () => {

@@ -603,6 +603,33 @@ export const sidePanelEn = {
   'history.fileImport.reason.encoding': 'it is not UTF-8 text',
   'storyboard.paste.tooManyShots':
     'This text has {count} shots; a storyboard holds at most {max}. Nothing was replaced: shorten the text.',
+  // — enhance prompt —
+  'enhance.button': 'Enhance',
+  'enhance.busy': 'Enhancing…',
+  'enhance.create.button': 'Enhance the prompt',
+  'enhance.create.suggestion': 'Suggested prompt',
+  'enhance.shot.button': 'Enhance the scene of shot {n}',
+  'enhance.shot.suggestion': 'Suggested scene for shot {n}',
+  'enhance.level': 'Expansion',
+  'enhance.level.medium': 'Medium',
+  'enhance.level.long': 'Long',
+  'enhance.forLength': 'Written for a {seconds} s video.',
+  'enhance.original': 'Original',
+  'enhance.suggestion': 'Suggestion',
+  'enhance.use': 'Use this',
+  'enhance.discard': 'Discard',
+  'enhance.undo': 'Undo',
+  'enhance.ready': 'Suggestion ready: compare it with the original, then use it or discard it.',
+  'enhance.replaced': 'The suggestion replaced your text.',
+  'enhance.restored': 'Your original text is back.',
+  'enhance.unchanged': 'Sora suggested no change to this text.',
+  'enhance.disabled.batch': 'Enhance works on one prompt: choose “Single prompt” to use it.',
+  'enhance.disabled.image': 'Enhance writes for videos: choose “Video” to use it.',
+  'enhance.error.empty': 'Write something first: there is nothing to enhance. Nothing was sent.',
+  'enhance.error.too_long':
+    'The text is longer than {max} characters; shorten it to enhance it. Nothing was sent.',
+  'enhance.error.level': 'Choose Medium or Long. Nothing was sent.',
+  'enhance.error.duration': 'This video length cannot be enhanced. Nothing was sent.',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

@@ -17,6 +17,9 @@ import type {
 import type { CharactersChanged, CreateCharacterRequest, FinishRequest } from '../characters/flow';
 import type { CharacterRecord, Visibility } from '../characters/model';
 import type { HistoryItem } from '../db/history';
+// — enhance prompt —
+import type { EnhanceResult } from '../enhance/enhance';
+import type { EnhanceRequest } from '../enhance/validate';
 import type { ImportProgress, ImportSummary } from '../history/import';
 import type { EngineStatus, JobsChanged } from '../jobs/engine';
 import type { JobInput } from '../jobs/input';
@@ -124,6 +127,13 @@ export interface Protocol {
   'media.share': { req: { id: string }; res: { postId: string; url: string } };
   /** Deletes an item's kept share link. */
   'media.unpublish': { req: { id: string }; res: { item: HistoryItem | null } };
+
+  // — enhance prompt —
+  /**
+   * A longer version of a prompt or a shot's scene, for a video of `durationS`. Bad input is refused
+   * (`bad_request`, `local`) before anything is sent.
+   */
+  'prompt.enhance': { req: EnhanceRequest; res: EnhanceResult };
 }
 
 export type RequestName = keyof Protocol;

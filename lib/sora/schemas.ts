@@ -300,3 +300,14 @@ export type Post = PostGetResponse['post'];
 
 /** `DELETE /project_y/post/{id}`: 200 with any body, or 204. */
 export const PostDeleteResponseSchema = AnyBodySchema;
+
+// ---------------------------------------------------------------- editor
+
+/**
+ * `POST /editor/enhance_prompt` → `{enhanced_prompt}`. Only the text is needed; anything else Sora adds is
+ * kept. A string is required: an answer without one is no suggestion at all.
+ */
+export const EnhancePromptResponseSchema = v.looseObject({
+  enhanced_prompt: v.string(),
+});
+export type EnhancePromptResponse = v.InferOutput<typeof EnhancePromptResponseSchema>;

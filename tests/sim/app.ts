@@ -12,6 +12,7 @@ import { notFoundPage } from './pages';
 import { registerAccount } from './routes/account';
 import { registerCharacters } from './routes/characters';
 import { createControlApp } from './routes/control';
+import { registerEditor } from './routes/editor';
 import { registerImages } from './routes/images';
 import { registerMedia } from './routes/media';
 import { registerOAuth } from './routes/oauth';
@@ -76,6 +77,7 @@ export function createSim(options: SimConfigPatch = {}): Sim {
   registerImages(sora, core);
   registerPosts(sora, core);
   registerCharacters(sora, core);
+  registerEditor(sora, core);
   registerWeb(sora, core);
 
   const media = new Hono<SimEnv>();

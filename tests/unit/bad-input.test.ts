@@ -27,6 +27,7 @@ import { INVITE_PROBLEM_TEXT } from '../../components/account/RedeemInviteForm';
 import { USERNAME_PROBLEM_TEXT } from '../../components/account/UsernameCard';
 import { finishIssueText } from '../../components/characters/FinishForm';
 import { videoIssue } from '../../components/characters/NewCharacter';
+import { enhanceProblemText } from '../../components/enhance/EnhancePrompt';
 import { templateProblemText } from '../../components/history/FilenameTemplateField';
 import {
   isValidDownloadFolder,
@@ -47,6 +48,7 @@ import { type CreateForm, DEFAULT_FORM, type ImportedBatch } from '../../lib/cre
 import { putFile } from '../../lib/db/files';
 import { getHistoryItem } from '../../lib/db/history';
 import { DB_NAME, getDb } from '../../lib/db/schema';
+import { checkEnhanceRequest, type ExpansionLevel } from '../../lib/enhance/validate';
 import { buildFilename, templateProblem } from '../../lib/history/filename';
 import { buildIndex, DEFAULT_FILTER, searchEntries } from '../../lib/history/search';
 import { errorText, t } from '../../lib/i18n';
@@ -263,6 +265,16 @@ async function historyImport(picked: File): Promise<Outcome> {
   if (!notice) throw new Error('the import said nothing');
   const text = t(notice.key, notice.params);
   return notice.tone === 'error' ? refused(text) : ACCEPTED;
+}
+
+/**
+ * Create / Storyboard → Enhance (components/enhance/EnhancePrompt.tsx): the request's checks, the sentence
+ * the control shows, else `prompt.enhance` (for a 10 s video, as both views ask for it).
+ */
+async function enhanceForm(w: World, text: string, level: ExpansionLevel = 'medium'): Promise<Outcome> {
+  const check = checkEnhanceRequest({ prompt: text, expansionLevel: level, durationS: 10 });
+  if (!check.ok) return refused(enhanceProblemText(check.problem));
+  return answered(await w.ask('prompt.enhance', check.request));
 }
 
 /** A message straight to the background, as a page that skipped its checks would send it. */
@@ -831,6 +843,27 @@ const ROWS: Row[] = [
     expect: TOO_LONG,
     run: (w) => quickPrompt(w, OVER_LONG),
   },
+  // Create / Storyboard: Enhance
+  ...(
+    [
+      ['empty text', ''],
+      ['spaces, tabs and line breaks only', '  \t \n \r\n  '],
+      ['zero-width characters only', ZERO_WIDTH],
+    ] as const
+  ).map(
+    ([input, text]): Row => ({
+      form: 'Enhance',
+      input,
+      expect: { refused: 'Write something first: there is nothing to enhance. Nothing was sent.' },
+      run: (w) => enhanceForm(w, text),
+    }),
+  ),
+  {
+    form: 'Enhance',
+    input: 'over-long (10,001)',
+    expect: { refused: 'The text is longer than 10000 characters; shorten it to enhance it.' },
+    run: (w) => enhanceForm(w, OVER_LONG, 'long'),
+  },
   // The background's own checks: messages that skipped the forms
   ...(
     [
@@ -978,6 +1011,38 @@ const ROWS: Row[] = [
       return refused(t(USERNAME_PROBLEM_TEXT[value.problem] ?? 'username.refused'));
     },
   },
+  ...(
+    [
+      [
+        'zero-width characters only',
+        { prompt: ZERO_WIDTH, expansionLevel: 'medium', durationS: 10 },
+        'The prompt is empty',
+      ],
+      [
+        'over-long prompt',
+        { prompt: OVER_LONG, expansionLevel: 'medium', durationS: 10 },
+        'The prompt is longer than 10000 characters.',
+      ],
+      [
+        'an expansion level Sora does not offer',
+        { prompt: 'a fox', expansionLevel: 'short', durationS: 10 },
+        'The expansion level must be medium or long.',
+      ],
+      [
+        'a 5 s length (the enhancer takes 10–25 s)',
+        { prompt: 'a fox', expansionLevel: 'long', durationS: 5 },
+        'The length must be 10, 15, 20 or 25 seconds.',
+      ],
+    ] as const
+  ).map(
+    ([input, message, reason]): Row => ({
+      form: 'Background · prompt.enhance',
+      input,
+      expect: { refused: `Not sent: ${reason}` },
+      sends: true,
+      run: async (w) => answered(await w.ask('prompt.enhance', message as never)),
+    }),
+  ),
 ];
 
 /** Rows whose text must arrive as typed, all the way to Sora and into storage. */
@@ -1121,6 +1186,18 @@ const INTACT_ROWS: (Row & { check(w: World, seq: number): Promise<void> })[] = [
       expect((await getHistoryItem(db, 'gen_emoji'))?.prompt).toBe(INTACT.emoji);
       expect((await getHistoryItem(db, 'gen_arabic'))?.prompt).toBe(INTACT.arabic);
       expect((await getHistoryItem(db, 'gen_nfd'))?.prompt).toBe(INTACT.combining);
+    },
+  },
+  {
+    form: 'Enhance',
+    input: 'emoji, right-to-left text and CJK in one prompt',
+    expect: 'intact',
+    run: (w) => enhanceForm(w, `${INTACT.emoji} ${INTACT.arabic} ${INTACT.cjk}`),
+    async check(w, seq) {
+      const text = `${INTACT.emoji} ${INTACT.arabic} ${INTACT.cjk}`;
+      const [call] = w.sim.control.log({ since: seq, path: '/backend/editor/enhance_prompt' });
+      expect((call?.body as { prompt?: string } | undefined)?.prompt).toBe(text);
+      expect(utf8(call?.rawBody ?? '').includes(utf8(JSON.stringify(text).slice(1, -1)))).toBe(true);
     },
   },
   {

@@ -1,0 +1,37 @@
+/** The prompt editor's helpers (NOTES.md, "Endpoints the last public clients added"). */
+import type { CallOptions, SoraHttp } from '../http';
+import { EnhancePromptResponseSchema } from '../schemas';
+
+/** How much longer Sora should make the prompt. */
+export const EXPANSION_LEVELS = ['medium', 'long'] as const;
+export type ExpansionLevel = (typeof EXPANSION_LEVELS)[number];
+
+/** The video lengths the enhancer writes for; not the same set as the lengths a video can have. */
+export const ENHANCE_DURATIONS = [10, 15, 20, 25] as const;
+export type EnhanceDuration = (typeof ENHANCE_DURATIONS)[number];
+
+export interface EnhancePromptParams {
+  prompt: string;
+  expansionLevel: ExpansionLevel;
+  durationS: EnhanceDuration;
+}
+
+/**
+ * A longer, more detailed version of a prompt: `POST /editor/enhance_prompt`
+ * `{prompt, expansion_level, duration_s}` → `{enhanced_prompt}`. No sentinel. The text comes back trimmed:
+ * Sora's suggestion may carry surrounding blank lines that would otherwise land in the user's prompt.
+ */
+export async function enhancePrompt(
+  http: SoraHttp,
+  params: EnhancePromptParams,
+  opts: CallOptions = {},
+): Promise<string> {
+  const res = await http.request({
+    method: 'POST',
+    path: '/editor/enhance_prompt',
+    json: { prompt: params.prompt, expansion_level: params.expansionLevel, duration_s: params.durationS },
+    schema: EnhancePromptResponseSchema,
+    ...opts,
+  });
+  return res.enhanced_prompt.trim();
+}
