@@ -4,6 +4,8 @@
  * user-readable SoraErrors, and the checks that send nothing.
  */
 import { describe, expect, it } from 'vitest';
+import { type HistoryItem, putHistoryItems } from '../../lib/db/history';
+import { getDb } from '../../lib/db/schema';
 import {
   createCharacterFromGeneration,
   finalizeCharacter,
@@ -14,6 +16,7 @@ import { SoraError } from '../../lib/sora/errors';
 import { createSoraHttp } from '../../lib/sora/http';
 import { isCameoId, isCharacterId } from '../../lib/sora/ids';
 import { randomSentinel } from '../../lib/sora/sentinel';
+import { findSourceVideos, getSourceVideo } from '../../lib/stores/characters';
 import { createSim } from '../sim/app';
 
 const EMAIL = 'ada@example.com';
@@ -123,5 +126,47 @@ describe('character from a video made on Sora (endpoint)', () => {
       expect(e).toMatchObject({ code: 'bad_request', local: true });
     }
     expect(sim.control.log()).toHaveLength(0);
+  });
+});
+
+describe('the videos the picker offers (History)', () => {
+  const item = (id: string, patch: Partial<HistoryItem>, at: number): HistoryItem => ({
+    id,
+    taskId: 'task_01x',
+    jobId: null,
+    kind: 'video',
+    prompt: `Harbor ${id}`,
+    params: {},
+    url: 'https://videos.openai.com/v.mp4',
+    createdAt: at,
+    status: 'ready',
+    ...patch,
+  });
+
+  it('lists finished videos with a known length, newest first, searchable; never images or refusals', async () => {
+    await putHistoryItems(await getDb(), [
+      item('gen_01a', { nFrames: 300, thumbnailUrl: 'https://videos.openai.com/t.webp' }, 1_000),
+      item('gen_01b', { durationS: 4.5, title: 'Lighthouse at dusk' }, 3_000),
+      item('gen_01c', { params: { nFrames: 150 } }, 2_000),
+      item('gen_01img', { kind: 'image' }, 4_000),
+      item('gen_01bad', { status: 'violation', nFrames: 300 }, 5_000),
+      item('gen_01gone', { status: 'deleted', nFrames: 300 }, 6_000),
+      item('gen_01nolength', {}, 7_000),
+      item('task_01notagen', { nFrames: 300 }, 8_000),
+    ]);
+    const all = await findSourceVideos('');
+    expect(all.map((v) => [v.id, v.durationSec])).toEqual([
+      ['gen_01b', 4.5],
+      ['gen_01c', 5],
+      ['gen_01a', 10],
+    ]);
+    expect(all[0]?.title).toBe('Lighthouse at dusk');
+    expect(all[2]?.thumbnailUrl).toBe('https://videos.openai.com/t.webp');
+    expect((await findSourceVideos('lighthouse')).map((v) => v.id)).toEqual(['gen_01b']);
+    expect((await findSourceVideos('gen_01c')).map((v) => v.id)).toEqual(['gen_01c']);
+    expect(await findSourceVideos('nothing like this')).toEqual([]);
+    expect((await getSourceVideo('gen_01a'))?.durationSec).toBe(10);
+    expect(await getSourceVideo('gen_01img')).toBeNull();
+    expect(await getSourceVideo('gen_01unknown')).toBeNull();
   });
 });
