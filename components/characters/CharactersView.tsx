@@ -19,7 +19,8 @@ export function CharactersView({ onShowCreate }: { onShowCreate(): void }) {
   const hydrate = useCharacters((s) => s.hydrate);
   const [open, setOpen] = useState(false);
   const [source, setSource] = useState<'upload' | 'generation'>('upload');
-  const [preselect, setPreselect] = useState<string | null>(null);
+  // Numbered, so asking again for the same video (after choosing another) chooses it again.
+  const [preselect, setPreselect] = useState<{ id: string; n: number } | null>(null);
   useEffect(() => start(), [start]);
   // "Make a character from this video" in History: open the form on that video.
   const fromVideo = useCharacters((s) => s.fromVideo);
@@ -28,7 +29,7 @@ export function CharactersView({ onShowCreate }: { onShowCreate(): void }) {
     if (!historyId) return;
     setOpen(true);
     setSource('generation');
-    setPreselect(historyId);
+    setPreselect((p) => ({ id: historyId, n: (p?.n ?? 0) + 1 }));
   }, [fromVideo]);
 
   const showForm = open || (loaded && ids.length === 0);
@@ -89,7 +90,12 @@ export function CharactersView({ onShowCreate }: { onShowCreate(): void }) {
             {source === 'upload' ? (
               <NewCharacter onCreated={created} onCancel={cancel} />
             ) : (
-              <FromVideo initialId={preselect} onCreated={created} onCancel={cancel} />
+              <FromVideo
+                key={preselect?.n ?? 0}
+                initialId={preselect?.id ?? null}
+                onCreated={created}
+                onCancel={cancel}
+              />
             )}
           </div>
         )}

@@ -77,8 +77,13 @@ export function FromVideo({
     if (!initialId) return;
     setMissing(false);
     void getSourceVideo(initialId).then((video) => {
-      if (video) choose(video);
-      else setMissing(true);
+      if (!video) {
+        setMissing(true);
+        return;
+      }
+      choose(video);
+      // Arriving from History, the next thing to do is the part to use: keyboard focus goes there.
+      requestAnimationFrame(() => document.getElementById('ch-gen-start')?.focus());
     });
   }, [initialId]);
 

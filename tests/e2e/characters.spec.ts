@@ -328,6 +328,7 @@ test.describe('characters', () => {
     await expect(panel.getByRole('radio', { name: 'From a video you made' })).toBeChecked();
     await expect(form.getByRole('radio', { name: /^Ada on the pier 2/ })).toBeChecked();
     await expect(form.getByRole('spinbutton', { name: 'End (s)' })).toHaveValue('5');
+    await expect(form.getByRole('spinbutton', { name: 'Start (s)' })).toBeFocused();
     expect(second).toMatch(/^gen_/);
     // Keyboard: from the search, Tab reaches the chosen video; arrows choose another.
     await form.getByRole('searchbox', { name: 'Search your videos' }).focus();
