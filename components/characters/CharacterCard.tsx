@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { type CharacterRecord, canRetry, isAuto, STEP_ORDER, stepIndex } from '../../lib/characters/model';
-import { formatDate, type MessageKey, t } from '../../lib/i18n';
+import { formatDate, t } from '../../lib/i18n';
 import type { SerializedError } from '../../lib/sora/errors';
 import { useCharacters } from '../../lib/stores/characters';
 import { insertMention } from '../../lib/stores/mention';
@@ -8,7 +8,7 @@ import { ErrorNotice } from '../ErrorNotice';
 import { FinishForm } from './FinishForm';
 import { Picture } from './Picture';
 import { StepList } from './StepList';
-import { nameOf, recordErrorText } from './text';
+import { nameOf, recordErrorText, stepText } from './text';
 
 interface Props {
   id: string;
@@ -19,7 +19,7 @@ function stateLine(r: CharacterRecord): string {
   if (r.state === 'failed') return t('characters.state.failed');
   if (r.state === 'deleting') return t('characters.state.deleting');
   const step = STEP_ORDER[stepIndex(r)] ?? 'uploading';
-  return t('characters.state.inProgress', { step: t(`characters.step.${step}` as MessageKey) });
+  return t('characters.state.inProgress', { step: stepText(r, step) });
 }
 
 /** The error line under a record, worded by where it stands. */

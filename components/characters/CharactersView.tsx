@@ -3,6 +3,7 @@ import { t } from '../../lib/i18n';
 import { useCharacters } from '../../lib/stores/characters';
 import { ErrorNotice } from '../ErrorNotice';
 import { CharacterCard } from './CharacterCard';
+import { FromVideo } from './FromVideo';
 import { NewCharacter } from './NewCharacter';
 import './characters.css';
 
@@ -17,9 +18,34 @@ export function CharactersView({ onShowCreate }: { onShowCreate(): void }) {
   const error = useCharacters((s) => s.error);
   const hydrate = useCharacters((s) => s.hydrate);
   const [open, setOpen] = useState(false);
+  const [source, setSource] = useState<'upload' | 'generation'>('upload');
+  // Numbered, so asking again for the same video (after choosing another) chooses it again.
+  const [preselect, setPreselect] = useState<{ id: string; n: number } | null>(null);
   useEffect(() => start(), [start]);
+  // "Make a character from this video" in History: open the form on that video.
+  const fromVideo = useCharacters((s) => s.fromVideo);
+  useEffect(() => {
+    const historyId = useCharacters.getState().takeFromVideo();
+    if (!historyId) return;
+    setOpen(true);
+    setSource('generation');
+    setPreselect((p) => ({ id: historyId, n: (p?.n ?? 0) + 1 }));
+  }, [fromVideo]);
 
   const showForm = open || (loaded && ids.length === 0);
+  const created = (id: string) => {
+    setOpen(false);
+    setPreselect(null);
+    // The new card shows the progress: bring it into view for keyboard and screen-reader users.
+    requestAnimationFrame(() => document.getElementById(`ch-card-${id}`)?.focus());
+  };
+  const cancel =
+    ids.length > 0
+      ? () => {
+          setOpen(false);
+          setPreselect(null);
+        }
+      : undefined;
 
   return (
     <div class="ch-view">
@@ -40,14 +66,37 @@ export function CharactersView({ onShowCreate }: { onShowCreate(): void }) {
         </div>
         {showForm && (
           <div id="ch-new-form">
-            <NewCharacter
-              onCreated={(id) => {
-                setOpen(false);
-                // The new card shows the progress: bring it into view for keyboard and screen-reader users.
-                requestAnimationFrame(() => document.getElementById(`ch-card-${id}`)?.focus());
-              }}
-              onCancel={ids.length > 0 ? () => setOpen(false) : undefined}
-            />
+            <fieldset class="ch-source" data-testid="character-source">
+              <legend class="visually-hidden">{t('characters.source')}</legend>
+              <label class="ch-source-option">
+                <input
+                  type="radio"
+                  name="ch-source"
+                  checked={source === 'upload'}
+                  onChange={() => setSource('upload')}
+                />
+                {t('characters.source.upload')}
+              </label>
+              <label class="ch-source-option">
+                <input
+                  type="radio"
+                  name="ch-source"
+                  checked={source === 'generation'}
+                  onChange={() => setSource('generation')}
+                />
+                {t('characters.source.generation')}
+              </label>
+            </fieldset>
+            {source === 'upload' ? (
+              <NewCharacter onCreated={created} onCancel={cancel} />
+            ) : (
+              <FromVideo
+                key={preselect?.n ?? 0}
+                initialId={preselect?.id ?? null}
+                onCreated={created}
+                onCancel={cancel}
+              />
+            )}
           </div>
         )}
       </section>

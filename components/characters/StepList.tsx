@@ -1,6 +1,6 @@
 import { type CharacterRecord, STEP_ORDER, stepIndex } from '../../lib/characters/model';
-import { type MessageKey, t } from '../../lib/i18n';
-import { nameOf } from './text';
+import { t } from '../../lib/i18n';
+import { nameOf, stepText } from './text';
 
 /** The six steps, the current one marked; the processing step carries Sora's progress. */
 export function StepList({ record }: { record: CharacterRecord }) {
@@ -20,7 +20,7 @@ export function StepList({ record }: { record: CharacterRecord }) {
             <span class="ch-step-mark" aria-hidden="true">
               {status === 'done' ? '✓' : status === 'failed' ? '!' : i + 1}
             </span>
-            <span>{t(`characters.step.${state}` as MessageKey)}</span>
+            <span>{stepText(record, state)}</span>
             {state === 'processing' && status === 'current' && (
               <progress
                 class="ch-progress"

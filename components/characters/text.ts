@@ -1,5 +1,5 @@
 /** Display strings for character records (every visible string goes through `t()`). */
-import type { CharacterRecord } from '../../lib/characters/model';
+import { type CharacterRecord, type CharacterState, generationOf } from '../../lib/characters/model';
 import { errorText, type MessageKey, t } from '../../lib/i18n';
 import type { SerializedError } from '../../lib/sora/errors';
 
@@ -25,4 +25,10 @@ export function recordErrorText(error: NonNullable<CharacterRecord['lastError']>
   }
   if (error.code === 'username_taken') return t('characters.finish.error.username.taken');
   return errorText(error as SerializedError);
+}
+
+/** A step's name; the first step of a character from a video made on Sora sends a range, not a file. */
+export function stepText(r: CharacterRecord, state: CharacterState): string {
+  if (state === 'uploading' && generationOf(r)) return t('characters.step.fromGeneration');
+  return t(`characters.step.${state}` as MessageKey);
 }

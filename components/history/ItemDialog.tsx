@@ -1,11 +1,13 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { isCharacterSource } from '../../lib/characters/validate';
 import type { HistoryItem } from '../../lib/db/history';
 import { soraUrlOf } from '../../lib/history/actions';
 import { framesOf, isPublishable, previewImageOf } from '../../lib/history/fields';
 import { toEntry } from '../../lib/history/search';
 import { t } from '../../lib/i18n';
 import { postUrl } from '../../lib/sora/config';
+import { useCharacters } from '../../lib/stores/characters';
 import { useHistory } from '../../lib/stores/history';
 import { openInStoryboard } from '../../lib/stores/storyboard';
 import { metaLine } from './HistoryRow';
@@ -176,6 +178,18 @@ export function ItemDialog({ id, onClose, onRemixed }: { id: string; onClose(): 
               })}
             >
               {t('history.remix')}
+            </button>
+          )}
+          {isCharacterSource(item) && (
+            <button
+              type="button"
+              class="btn"
+              onClick={() => {
+                useCharacters.getState().requestFromVideo(item.id);
+                ref.current?.close();
+              }}
+            >
+              {t('history.makeCharacter')}
             </button>
           )}
           {item.kind === 'storyboard' && (

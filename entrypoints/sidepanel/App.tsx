@@ -8,6 +8,7 @@ import { StoryboardView } from '../../components/storyboard/StoryboardView';
 import { type MessageKey, t } from '../../lib/i18n';
 import { OPEN_STATES } from '../../lib/jobs/model';
 import { useAccount } from '../../lib/stores/account';
+import { useCharacters } from '../../lib/stores/characters';
 import { useIntent } from '../../lib/stores/intent';
 import { useJobs } from '../../lib/stores/jobs';
 import { useStoryboard } from '../../lib/stores/storyboard';
@@ -54,6 +55,11 @@ export function App() {
   useEffect(() => {
     if (storyboardRequest > 0) show('storyboard');
   }, [storyboardRequest]);
+  // "Make a character from this video" (History) asks for the Characters view through its store.
+  const fromVideo = useCharacters((s) => s.fromVideo);
+  useEffect(() => {
+    if (fromVideo) show('characters');
+  }, [fromVideo]);
   return (
     <div class="panel">
       <div class="panel-nav" role="tablist" aria-label={t('nav.label')}>

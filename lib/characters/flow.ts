@@ -9,12 +9,16 @@
  * their state, and their result moves the record on in the same write, so once a result is saved the call
  * is never made again. A call cut off by a stopped worker before its answer was saved is made again: for the
  * uploads that leaves at worst an unused cameo / file on Sora (no endpoint lists them, so there is nothing
- * to match against); for finalize Sora answers `already_finalized`, which ends in a clear state.
+ * to match against); for finalize Sora answers `already_finalized`, which ends in a clear state. The
+ * from-generation call (the first step for a video made on Sora) is treated exactly like the video upload:
+ * a lost answer is retried with backoff and can leave one unused cameo, never a second character.
  */
 import { getFile } from '../db/files';
+import { getHistoryItem } from '../db/history';
 import type { CompanionDb, StoredFile } from '../db/schema';
 import { randomId } from '../jobs/model';
 import { isSoraError, isTransient, type SerializedError, SoraError, toSerializedError } from '../sora/errors';
+import { isGenerationId } from '../sora/ids';
 import { backoffDelay } from '../util/backoff';
 import { typeOfContent } from '../util/file-type';
 import { createTicker, defaultSetTimer, type SetTimer } from '../util/ticker';
@@ -25,9 +29,11 @@ import {
   type CharacterState,
   type CharacterStep,
   canRetry,
+  generationOf,
   isAuto,
   needsNewUpload,
   newCharacterRecord,
+  newGenerationCharacterRecord,
   type Visibility,
 } from './model';
 import { mp4DurationSec } from './mp4';
@@ -44,6 +50,8 @@ import {
 import {
   finishProblems,
   finishProblemText,
+  GENERATION_PROBLEM_TEXT,
+  generationDurationSec,
   instructionSetFor,
   RANGE_PROBLEM_TEXT,
   rangeProblem,
@@ -85,13 +93,28 @@ export interface CharactersChanged {
   removed: string[];
 }
 
-export interface CreateCharacterRequest {
+export interface CreateFromUploadRequest {
+  source?: 'upload';
   /** The video, put into the `files` store by the page. */
   fileId: string;
   timestamps: [number, number];
   /** What the page measured with a `<video>` element (used when the background cannot read the MP4). */
   durationSec?: number | null;
 }
+
+/** A character from a video the user made on Sora: no file, the generation id instead. */
+export interface CreateFromGenerationRequest {
+  source: 'generation';
+  /** `gen_…`. */
+  generationId: string;
+  /** The History item it was picked from (its length and title are read from there). */
+  historyId?: string | null;
+  timestamps: [number, number];
+  /** The page's idea of the video's length, used only when History does not know it. */
+  durationSec?: number | null;
+}
+
+export type CreateCharacterRequest = CreateFromUploadRequest | CreateFromGenerationRequest;
 
 export interface FinishRequest {
   username: string;
@@ -269,22 +292,18 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
 
   // ------------------------------------------------------------------------------------------- steps
 
-  async function upload(db: CompanionDb, r: CharacterRecord) {
-    const file = r.video.fileId === null ? undefined : await getFile(db, r.video.fileId);
-    if (!file) {
-      return fail(db, r, 'uploading', {
-        code: 'video_missing',
-        message: 'The video is no longer stored.',
-        at: now(),
-      });
-    }
-    const blob = file.blob.type === VIDEO_TYPE ? file.blob : new Blob([file.blob], { type: VIDEO_TYPE });
+  /** The first step for a video made on Sora; what follows is the same as after an upload. */
+  async function fromGeneration(db: CompanionDb, r: CharacterRecord, generationId: string) {
     let cameoId: string;
     try {
-      ({ cameoId } = await port.uploadVideo(blob, file.name || 'character.mp4', r.timestamps));
+      ({ cameoId } = await port.fromGeneration(generationId, r.timestamps));
     } catch (e) {
       return stepFailed(db, r, 'uploading', e);
     }
+    return cameoSaved(db, r, cameoId);
+  }
+
+  function cameoSaved(db: CompanionDb, r: CharacterRecord, cameoId: string) {
     const t = now();
     return inStep(
       db,
@@ -300,6 +319,27 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
       }),
       { cameoId },
     );
+  }
+
+  async function upload(db: CompanionDb, r: CharacterRecord) {
+    const generation = generationOf(r);
+    if (generation) return fromGeneration(db, r, generation.generationId);
+    const file = r.video.fileId === null ? undefined : await getFile(db, r.video.fileId);
+    if (!file) {
+      return fail(db, r, 'uploading', {
+        code: 'video_missing',
+        message: 'The video is no longer stored.',
+        at: now(),
+      });
+    }
+    const blob = file.blob.type === VIDEO_TYPE ? file.blob : new Blob([file.blob], { type: VIDEO_TYPE });
+    let cameoId: string;
+    try {
+      ({ cameoId } = await port.uploadVideo(blob, file.name || 'character.mp4', r.timestamps));
+    } catch (e) {
+      return stepFailed(db, r, 'uploading', e);
+    }
+    return cameoSaved(db, r, cameoId);
   }
 
   const stalled = (r: CharacterRecord) => r.uploadedAt !== null && now() - r.uploadedAt >= options.stallMs;
@@ -542,6 +582,47 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
     arm(open.length === 0 ? null : Math.min(...open.map((r) => r.nextAttemptAt)));
   }
 
+  /**
+   * Checks a character from a video made on Sora before anything is sent: a `gen_…` id, a finished video
+   * (when History has it), a known length, and the same range rules as an upload. A repeated request for the
+   * same part of the same video answers the record already made.
+   */
+  async function createFromGeneration(req: CreateFromGenerationRequest): Promise<CharacterRecord> {
+    const generationId = String(req.generationId ?? '');
+    if (!isGenerationId(generationId)) bad(GENERATION_PROBLEM_TEXT.id);
+    const db = await getDb();
+    const historyId = typeof req.historyId === 'string' && req.historyId !== '' ? req.historyId : null;
+    const item = await getHistoryItem(db, historyId ?? generationId);
+    if (item && (item.status !== 'ready' || item.kind === 'image')) bad(GENERATION_PROBLEM_TEXT.not_video);
+    const known = item ? generationDurationSec(item) : null;
+    const given = typeof req.durationSec === 'number' && req.durationSec > 0 ? req.durationSec : null;
+    const durationSec = known ?? given;
+    if (durationSec === null) return bad(GENERATION_PROBLEM_TEXT.unknown_length);
+    const [start, end] = Array.isArray(req.timestamps) ? req.timestamps : [Number.NaN, Number.NaN];
+    const range = rangeProblem(Number(start), Number(end), durationSec);
+    if (range) bad(RANGE_PROBLEM_TEXT[range]);
+    // The range check allows a tenth past the end (metadata rounding); Sora is sent no more than the video.
+    const timestamps: [number, number] = [tenth(Number(start)), Math.min(tenth(Number(end)), durationSec)];
+    const existing = (await listCharacters(db)).find(
+      (r) =>
+        r.state !== 'deleting' &&
+        generationOf(r)?.generationId === generationId &&
+        r.timestamps[0] === timestamps[0] &&
+        r.timestamps[1] === timestamps[1],
+    );
+    if (existing) return existing;
+    const title = (item?.title || item?.prompt || generationId).replace(/\s+/g, ' ').trim().slice(0, 80);
+    const record = newGenerationCharacterRecord(
+      newId(),
+      { generationId, historyId: item ? item.id : historyId, title, durationSec, timestamps },
+      now(),
+    );
+    await addCharacter(db, record);
+    emit({ characters: [record], removed: [] });
+    kick();
+    return record;
+  }
+
   const kick = () => {
     if (autoTick) void tick();
   };
@@ -559,6 +640,7 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
     },
 
     async create(req) {
+      if (req?.source === 'generation') return createFromGeneration(req);
       const db = await getDb();
       const existing = await findByVideoFile(db, req.fileId);
       if (existing) return existing;
@@ -644,7 +726,7 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
         if (!canRetry(current)) return null;
         const base = { ...current, attempts: 0, lastError: null, nextAttemptAt: now(), failedStep: null };
         if (needsNewUpload(current)) {
-          if (current.video.fileId === null) {
+          if (current.video.fileId === null && !generationOf(current)) {
             // Only a stall can be retried without the video: give Sora another window.
             return { ...base, state: 'processing', uploadedAt: now() };
           }

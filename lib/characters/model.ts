@@ -17,12 +17,19 @@
  *                                                          publishing (visibility) ──► ready
  *
  *   remove: any state ──► deleting ──► (record gone) | back to where it was, with the error
+ *
+ *   uploading, by source: a picked file ──► POST /characters/upload (the file, from the `files` store);
+ *                         a video made on Sora ──► POST /characters/from-generation (its gen id; no file)
  * ```
  *
  * Every step saves its result on the record before the next one starts, and a step only runs while the
  * record is in that step's state, so a restarted service worker continues where it was and never repeats a
  * call whose result was saved (the video is never uploaded again once a cameo id is stored; finalize never
  * runs again once a character id is stored).
+ *
+ * The source only changes the first step: a character from a video made on Sora (`source`) sends the
+ * generation id and the range instead of a file, so it has no stored video and nothing can go missing;
+ * "a fresh upload" for it is the same from-generation call again. Everything after the cameo id is shared.
  *
  * Records are plain data, stored in the `characters` store as they are. Other views (the storyboard's
  * `@mentions`) may read them directly: only records in state `ready` have a `characterId`, and `username` /
@@ -106,6 +113,15 @@ export interface CharacterVideo {
   durationSec: number | null;
 }
 
+/** A video the user made on Sora, the other source of a character (absent on the record: an uploaded file). */
+export type GenerationSource = {
+  kind: 'generation';
+  /** `gen_…`, sent to `/characters/from-generation`. */
+  generationId: string;
+  /** The History item it was picked from, when it was. */
+  historyId: string | null;
+};
+
 /** A type alias (not an interface) so it is assignable to the store's `StoredRecord`. */
 export type CharacterRecord = {
   id: string;
@@ -119,6 +135,8 @@ export type CharacterRecord = {
   /** Where a removal that fails goes back to. */
   stateBeforeDelete: CharacterState | null;
   video: CharacterVideo;
+  /** Set for a character made from a video on Sora (then `video.fileId` is always null). */
+  source?: GenerationSource;
   /** `[start, end]` in seconds, sent as "start,end". */
   timestamps: [number, number];
   // Step results, each saved before the next step starts.
@@ -151,12 +169,49 @@ export type CharacterRecord = {
 };
 
 export interface NewCharacterInput {
-  fileId: string;
+  /** null for a video made on Sora (nothing is stored). */
+  fileId: string | null;
   fileName: string;
   size: number;
   durationSec: number | null;
   timestamps: [number, number];
 }
+
+export interface NewGenerationCharacterInput {
+  generationId: string;
+  historyId: string | null;
+  /** What the list shows for the video (its title or prompt). */
+  title: string;
+  durationSec: number;
+  timestamps: [number, number];
+}
+
+/** A record whose first step is the from-generation call instead of an upload. */
+export function newGenerationCharacterRecord(
+  id: string,
+  input: NewGenerationCharacterInput,
+  now: number,
+): CharacterRecord {
+  const base = newCharacterRecord(
+    id,
+    {
+      fileId: null,
+      fileName: input.title,
+      size: 0,
+      durationSec: input.durationSec,
+      timestamps: input.timestamps,
+    },
+    now,
+  );
+  return {
+    ...base,
+    source: { kind: 'generation', generationId: input.generationId, historyId: input.historyId },
+  };
+}
+
+/** The generation a record is made from, or null for an uploaded file. */
+export const generationOf = (record: CharacterRecord): GenerationSource | null =>
+  record.source?.kind === 'generation' ? record.source : null;
 
 export function newCharacterRecord(id: string, input: NewCharacterInput, now: number): CharacterRecord {
   return {
@@ -195,7 +250,10 @@ export function newCharacterRecord(id: string, input: NewCharacterInput, now: nu
   };
 }
 
-/** Failed in a way only a fresh upload can fix (Sora gave up on the cameo). */
+/**
+ * Failed in a way only a fresh upload can fix (Sora gave up on the cameo). For a video made on Sora the
+ * "upload" is the from-generation call, which needs nothing stored.
+ */
 export function needsNewUpload(record: CharacterRecord): boolean {
   return (
     record.state === 'failed' &&
@@ -211,7 +269,9 @@ export function canRetry(record: CharacterRecord): boolean {
   if (record.state !== 'failed') return false;
   const code = record.lastError?.code;
   if (code === 'already_finalized' || code === 'video_missing') return false;
-  if (needsNewUpload(record) && record.video.fileId === null) return code === 'cameo_stalled';
+  if (needsNewUpload(record) && record.video.fileId === null && !generationOf(record)) {
+    return code === 'cameo_stalled';
+  }
   return true;
 }
 

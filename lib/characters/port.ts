@@ -4,6 +4,7 @@
  */
 import {
   type CameoStatus,
+  createCharacterFromGeneration,
   deleteCharacter,
   finalizeCharacter,
   getCameoStatus,
@@ -25,6 +26,8 @@ export interface FinalizeInput {
 
 export interface CharacterPort {
   uploadVideo(file: Blob, fileName: string, timestamps: [number, number]): Promise<{ cameoId: string }>;
+  /** The first step for a video the user made on Sora: its generation id and the part to use. */
+  fromGeneration(generationId: string, timestamps: [number, number]): Promise<{ cameoId: string }>;
   cameoStatus(cameoId: string): Promise<CameoStatus>;
   /** Downloads the suggested picture. An expired or missing URL throws SoraError 'not_found'. */
   fetchPicture(url: string): Promise<Blob>;
@@ -86,6 +89,10 @@ export function createCharacterPort(
   return {
     async uploadVideo(file, fileName, timestamps) {
       const res = await uploadCharacterVideo(http, { file, fileName, timestamps });
+      return { cameoId: res.id };
+    },
+    async fromGeneration(generationId, timestamps) {
+      const res = await createCharacterFromGeneration(http, { generationId, timestamps });
       return { cameoId: res.id };
     },
     cameoStatus: (cameoId) => getCameoStatus(http, cameoId),

@@ -4,6 +4,9 @@
  * the simulator caps the time range at 10 s and the upload at 50 MB.
  */
 import { USERNAME_MIN, validateUsername } from '../account/validate';
+import type { HistoryItem } from '../db/history';
+import { isVideoKind } from '../jobs/model';
+import { isGenerationId } from '../sora/ids';
 import { typeOfContent } from '../util/file-type';
 import type { Visibility } from './model';
 
@@ -119,6 +122,36 @@ export function rangeProblem(start: number, end: number, durationSec: number | n
 export function defaultRange(durationSec: number): [number, number] {
   return [0, tenth(Math.min(durationSec, MAX_RANGE_SEC))];
 }
+
+/** Sora makes videos at 30 frames a second (`n_frames` 300 = 10 s). */
+const SORA_FPS = 30;
+
+/** The length of a video made on Sora, from its History item: its duration, else its frames; null: unknown. */
+export function generationDurationSec(
+  item: Pick<HistoryItem, 'durationS' | 'nFrames' | 'params'>,
+): number | null {
+  if (typeof item.durationS === 'number' && item.durationS > 0) return item.durationS;
+  const frames = typeof item.params.nFrames === 'number' ? item.params.nFrames : item.nFrames;
+  return typeof frames === 'number' && frames > 0 ? frames / SORA_FPS : null;
+}
+
+/** A History item a character can be made from: a finished video with a generation id and a known length. */
+export function isCharacterSource(item: HistoryItem): boolean {
+  return (
+    item.status === 'ready' &&
+    isVideoKind(item.kind) &&
+    isGenerationId(item.id) &&
+    generationDurationSec(item) !== null
+  );
+}
+
+export type GenerationProblem = 'id' | 'not_video' | 'unknown_length';
+
+export const GENERATION_PROBLEM_TEXT: Record<GenerationProblem, string> = {
+  id: 'The video is not one made on Sora (its id does not start with gen_).',
+  not_video: 'Only a finished video can become a character.',
+  unknown_length: 'The length of this video is not known.',
+};
 
 export type FinishField = 'username' | 'displayName' | 'instructions' | 'visibility';
 export type FinishProblem =

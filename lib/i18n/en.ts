@@ -630,6 +630,26 @@ export const sidePanelEn = {
     'The text is longer than {max} characters; shorten it to enhance it. Nothing was sent.',
   'enhance.error.level': 'Choose Medium or Long. Nothing was sent.',
   'enhance.error.duration': 'This video length cannot be enhanced. Nothing was sent.',
+  // — character from a video made on Sora (components/characters/FromVideo) —
+  'characters.source': 'Where the video comes from',
+  'characters.source.upload': 'Upload a video',
+  'characters.source.generation': 'From a video you made',
+  'characters.fromVideo.form': 'New character from a video you made',
+  'characters.fromVideo.intro':
+    'Pick a finished video from your History and the part showing the person. Nothing is uploaded: Sora uses its own copy.',
+  'characters.fromVideo.pick': 'Your videos',
+  'characters.fromVideo.search': 'Search your videos',
+  'characters.fromVideo.searchPlaceholder': 'Words from the prompt, or gen_…',
+  'characters.fromVideo.loading': 'Reading your History…',
+  'characters.fromVideo.none':
+    'No finished videos in your History yet. Make one, or import your Sora videos in History.',
+  'characters.fromVideo.noMatch': 'No finished video matches this search.',
+  'characters.fromVideo.missing':
+    'That video is no longer in your History, or it is not a finished video. Pick another one.',
+  'characters.fromVideo.untitled': 'Untitled video',
+  'characters.fromVideo.facts': '{sec} s · {date}',
+  'characters.step.fromGeneration': 'Sending the part to Sora',
+  'history.makeCharacter': 'Make a character from this video',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

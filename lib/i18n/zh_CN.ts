@@ -610,4 +610,22 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'enhance.error.too_long': '文字超过 {max} 个字符；请缩短后再润色。未发送任何内容。',
   'enhance.error.level': '请选择“中等”或“详细”。未发送任何内容。',
   'enhance.error.duration': '此视频时长无法润色。未发送任何内容。',
+  // — 从自己生成的视频创建角色 —
+  'characters.source': '视频来源',
+  'characters.source.upload': '上传视频',
+  'characters.source.generation': '使用你生成的视频',
+  'characters.fromVideo.form': '用你生成的视频新建角色',
+  'characters.fromVideo.intro':
+    '从历史记录中选择一个已完成的视频，以及人物出现的片段。无需上传：Sora 使用它自己的副本。',
+  'characters.fromVideo.pick': '你的视频',
+  'characters.fromVideo.search': '搜索你的视频',
+  'characters.fromVideo.searchPlaceholder': '提示词中的文字，或 gen_…',
+  'characters.fromVideo.loading': '正在读取历史记录…',
+  'characters.fromVideo.none': '历史记录中还没有已完成的视频。先生成一个，或在“历史”中导入你的 Sora 视频。',
+  'characters.fromVideo.noMatch': '没有与此搜索匹配的已完成视频。',
+  'characters.fromVideo.missing': '该视频已不在历史记录中，或不是已完成的视频。请另选一个。',
+  'characters.fromVideo.untitled': '未命名视频',
+  'characters.fromVideo.facts': '{sec} 秒 · {date}',
+  'characters.step.fromGeneration': '正在把片段发送给 Sora',
+  'history.makeCharacter': '用这个视频创建角色',
 };

@@ -96,7 +96,8 @@ export interface Protocol {
   /**
    * Starts creating a character from a video the page put into IndexedDB (`putFile`; Blobs cannot cross
    * messaging) with the part to use, `[start, end]` in seconds. Repeating it with the same file id answers
-   * the same record.
+   * the same record. With `source: 'generation'` it is a video the user made on Sora instead (its `gen_…`
+   * id, no file); repeating it for the same video and part answers the same record.
    */
   'characters.create': { req: CreateCharacterRequest; res: { character: CharacterRecord } };
   /** The finish form of a character in `waiting_for_user`: names, instructions, visibility → finalize. */

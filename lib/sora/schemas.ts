@@ -227,6 +227,12 @@ export const CharacterUploadResponseSchema = v.looseObject({
 });
 export type CharacterUploadResponse = v.InferOutput<typeof CharacterUploadResponseSchema>;
 
+/** `POST /characters/from-generation`: the same `{id:"cameo_…"}` as an upload (extra fields are kept). */
+export const CharacterFromGenerationResponseSchema = v.looseObject({
+  id: v.string(),
+});
+export type CharacterFromGenerationResponse = v.InferOutput<typeof CharacterFromGenerationResponseSchema>;
+
 /** `GET /project_y/cameos/in_progress/{id}`. */
 export const CameoInProgressResponseSchema = v.looseObject({
   id: str,

@@ -5,6 +5,11 @@
 import { create } from 'zustand';
 import type { CharactersChanged, CreateCharacterRequest, FinishRequest } from '../characters/flow';
 import { byNewest, type CharacterRecord, isAuto, type Visibility } from '../characters/model';
+import { generationDurationSec, isCharacterSource } from '../characters/validate';
+import type { HistoryItem } from '../db/history';
+import { getDb } from '../db/schema';
+import { getHistoryItems, queryHistory } from '../history/repo';
+import { DEFAULT_FILTER } from '../history/search';
 import { listen, send } from '../messaging/transport';
 import { type SerializedError, toSerializedError } from '../sora/errors';
 
@@ -24,6 +29,12 @@ export interface CharactersState {
   retry(id: string): Promise<SerializedError | null>;
   remove(id: string): Promise<SerializedError | null>;
   setVisibility(id: string, visibility: Visibility): Promise<SerializedError | null>;
+  /** "Make a character from this video" (History): the History item to preselect, once. */
+  fromVideo: { historyId: string; seq: number } | null;
+  /** Asks the Characters view to open "From a video you made" with this History item chosen. */
+  requestFromVideo(historyId: string): void;
+  /** Hands the waiting request over (once) and forgets it. */
+  takeFromVideo(): string | null;
 }
 
 /** How often an open view re-reads the list while a character is in an automatic step. */
@@ -122,6 +133,15 @@ export const useCharacters = create<CharactersState>((set, get) => {
     retry: (id) => act(() => send('characters.retry', { id })),
     remove: (id) => act(() => send('characters.remove', { id }), id),
     setVisibility: (id, visibility) => act(() => send('characters.setVisibility', { id, visibility })),
+    fromVideo: null,
+    requestFromVideo(historyId) {
+      set({ fromVideo: { historyId, seq: (get().fromVideo?.seq ?? 0) + 1 } });
+    },
+    takeFromVideo() {
+      const request = get().fromVideo;
+      if (request) set({ fromVideo: null });
+      return request?.historyId ?? null;
+    },
   };
 });
 
@@ -130,4 +150,48 @@ export function readyCharacters(state: Pick<CharactersState, 'records' | 'ids'>)
   return state.ids
     .map((id) => state.records[id])
     .filter((r): r is CharacterRecord => r !== undefined && r.state === 'ready' && r.characterId !== null);
+}
+
+/** A finished video from History that a character can be made from. */
+export interface SourceVideo {
+  /** The History item's id, which is the generation id (`gen_…`). */
+  id: string;
+  title: string;
+  thumbnailUrl: string | null;
+  durationSec: number;
+  createdAt: number;
+}
+
+function toSourceVideo(item: HistoryItem): SourceVideo {
+  return {
+    id: item.id,
+    title: (item.title || item.prompt).replace(/\s+/g, ' ').trim(),
+    thumbnailUrl: item.thumbnailUrl || null,
+    durationSec: generationDurationSec(item) ?? 0,
+    createdAt: item.createdAt,
+  };
+}
+
+/** How many videos the picker lists at once (a search narrows further). */
+export const SOURCE_VIDEO_LIMIT = 30;
+
+/**
+ * Finished videos from History matching `query` (History's own search: words, or a `gen_…` id), newest
+ * first, for "From a video you made".
+ */
+export async function findSourceVideos(query: string, limit = SOURCE_VIDEO_LIMIT): Promise<SourceVideo[]> {
+  const db = await getDb();
+  const items = await queryHistory(db, { ...DEFAULT_FILTER, query, status: 'ready' });
+  const out: SourceVideo[] = [];
+  for (const item of items) {
+    if (out.length >= limit) break;
+    if (isCharacterSource(item)) out.push(toSourceVideo(item));
+  }
+  return out;
+}
+
+/** One History item as a source video, or null when it is not one (gone, an image, unfinished). */
+export async function getSourceVideo(historyId: string): Promise<SourceVideo | null> {
+  const [item] = await getHistoryItems(await getDb(), [historyId]);
+  return item && isCharacterSource(item) ? toSourceVideo(item) : null;
 }

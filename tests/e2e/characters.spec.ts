@@ -14,15 +14,15 @@ const VIDEO = fixturePath('video-clean-landscape.mp4');
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** axe's serious and critical findings in the Characters view (evaluated through CDP: the CSP refuses scripts). */
-async function axeFindings(page: Page): Promise<string[]> {
+async function axeFindings(page: Page, scope = '#view-characters'): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
+  const violations = await page.evaluate(async (scope) => {
     const axe = (
       window as unknown as { axe: { run(c: unknown, o: object): Promise<{ violations: unknown[] }> } }
     ).axe;
-    const result = await axe.run('#view-characters', { resultTypes: ['violations'] });
+    const result = await axe.run(scope, { resultTypes: ['violations'] });
     return result.violations as { id: string; impact: string | null; nodes: { target: unknown[] }[] }[];
-  });
+  }, scope);
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(' ')}`);
@@ -253,5 +253,89 @@ test.describe('characters', () => {
       await panel.emulateMedia({ colorScheme });
       expect(await axeFindings(panel), colorScheme).toEqual([]);
     }
+  });
+
+  test('from a video made on Sora: pick it in History, choose the part, finish; no upload', async ({
+    sim,
+    extension,
+  }) => {
+    sim.control.setConfig({ speed: 20 });
+    await extension.login(EMAIL);
+    // Two finished 5 s videos on Sora, brought into History by its import.
+    const [first, second] = sim.control.seedDrafts({
+      count: 2,
+      email: EMAIL,
+      promptPrefix: 'Ada on the pier',
+      nFrames: 150,
+    });
+    const panel = await extension.openSidePanel();
+    await panel.getByRole('tab', { name: 'History' }).click();
+    await panel.getByTestId('history-import').click();
+    await expect(panel.getByTestId('history-row')).toHaveCount(2);
+
+    await panel.getByRole('tab', { name: 'Characters' }).click();
+    await panel.getByRole('radio', { name: 'From a video you made' }).check();
+    const form = panel.getByRole('form', { name: 'New character from a video you made' });
+    await expect(form.getByRole('radio', { name: /^Ada on the pier/ })).toHaveCount(2);
+    await expect(form.getByRole('button', { name: 'Create character' })).toBeDisabled();
+    // Searchable, by the words of the prompt.
+    await form.getByRole('searchbox', { name: 'Search your videos' }).fill('pier 1');
+    await expect(form.getByRole('radio', { name: /^Ada on the pier/ })).toHaveCount(1);
+    await form.getByRole('radio', { name: /^Ada on the pier 1/ }).check();
+
+    // The range is checked against the video's own length (150 frames: 5 s) before anything is sent.
+    const end = form.getByRole('spinbutton', { name: 'End (s)' });
+    await expect(end).toHaveValue('5');
+    await end.fill('6');
+    await expect(form.getByText('The video ends at 5 s.')).toBeVisible();
+    await form.getByRole('spinbutton', { name: 'Start (s)' }).fill('1');
+    await end.fill('4');
+    await expect(form.getByText('1 s to 4 s (3 s)')).toBeVisible();
+    await form.getByRole('button', { name: 'Create character' }).click();
+
+    const card = panel.getByTestId('character-card');
+    await expect(card).toHaveCount(1);
+    const finish = panel.getByRole('form', { name: /^Finish / });
+    await expect(finish).toBeVisible({ timeout: 30_000 });
+    await finish.getByRole('button', { name: 'Create character' }).click();
+    const username = [...sim.state.cameos.values()][0]?.usernameHint as string;
+    await expect(card.getByText(`@${username}`)).toBeVisible({ timeout: 20_000 });
+    await expect(card.getByTestId('character-visibility')).toHaveText('Private');
+
+    // One from-generation call for the chosen video and part, then the shared steps; nothing uploaded.
+    const calls = sim.control.log({ path: '/backend/characters/from-generation' });
+    expect(calls).toHaveLength(1);
+    expect(calls[0]?.body).toEqual({ generation_id: first, character_id: null, timestamps: [1, 4] });
+    expect(sim.control.log({ path: '/backend/characters/upload' })).toHaveLength(0);
+    // (The History rows and the picker show the videos' thumbnails from the media host.)
+    expect(characterCalls(sim).filter((c) => !c.endsWith('/thumbnail.webp'))).toEqual([
+      'POST /backend/characters/from-generation',
+      'GET /backend/project_y/cameos/in_progress/:cameo',
+      'GET cdn/az/files/*',
+      'POST /backend/project_y/file/upload',
+      'POST /backend/characters/finalize',
+      'POST /backend/project_y/cameos/by_id/:cameo/update_v2',
+    ]);
+
+    // The History item dialog opens Characters with that video already chosen.
+    await panel.getByRole('tab', { name: 'History' }).click();
+    await panel.getByTestId('history-row').filter({ hasText: 'Ada on the pier 2' }).click();
+    await panel
+      .getByTestId('history-dialog')
+      .getByRole('button', { name: 'Make a character from this video' })
+      .click();
+    await expect(panel.getByRole('tab', { name: 'Characters' })).toHaveAttribute('aria-selected', 'true');
+    await expect(panel.getByRole('radio', { name: 'From a video you made' })).toBeChecked();
+    await expect(form.getByRole('radio', { name: /^Ada on the pier 2/ })).toBeChecked();
+    await expect(form.getByRole('spinbutton', { name: 'End (s)' })).toHaveValue('5');
+    await expect(form.getByRole('spinbutton', { name: 'Start (s)' })).toBeFocused();
+    expect(second).toMatch(/^gen_/);
+    // Keyboard: from the search, Tab reaches the chosen video; arrows choose another.
+    await form.getByRole('searchbox', { name: 'Search your videos' }).focus();
+    await panel.keyboard.press('Tab');
+    await expect(form.getByRole('radio', { name: /^Ada on the pier 2/ })).toBeFocused();
+    await panel.keyboard.press('ArrowDown');
+    await expect(form.getByRole('radio', { name: /^Ada on the pier 1/ })).toBeChecked();
+    expect(await axeFindings(panel, '#ch-new-form')).toEqual([]);
   });
 });

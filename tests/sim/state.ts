@@ -144,6 +144,8 @@ export interface CameoRec {
   usernameHint: string;
   visibility: 'public' | 'private';
   characterId: string | null;
+  /** Made by `/characters/from-generation` from this draft (absent: uploaded). */
+  sourceGenerationId?: string;
 }
 
 export interface CharacterRec {

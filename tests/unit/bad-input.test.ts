@@ -46,7 +46,7 @@ import { issueText } from '../../lib/create/messages';
 import { promptIssue } from '../../lib/create/prompt';
 import { type CreateForm, DEFAULT_FORM, type ImportedBatch } from '../../lib/create/types';
 import { putFile } from '../../lib/db/files';
-import { getHistoryItem } from '../../lib/db/history';
+import { getHistoryItem, putHistoryItems } from '../../lib/db/history';
 import { DB_NAME, getDb } from '../../lib/db/schema';
 import { checkEnhanceRequest, type ExpansionLevel } from '../../lib/enhance/validate';
 import { buildFilename, templateProblem } from '../../lib/history/filename';
@@ -968,6 +968,52 @@ const ROWS: Row[] = [
     async run(w) {
       const fileId = await putFile(await getDb(), new Blob([MP4()], { type: 'video/mp4' }), 'me.mp4');
       return answered(await w.ask('characters.create', { fileId, timestamps: [0, 30] }));
+    },
+  },
+  {
+    form: 'Background · characters.create',
+    input: 'from a video made on Sora: an id that is not gen_…',
+    expect: { refused: 'Not sent: The video is not one made on Sora (its id does not start with gen_).' },
+    sends: true,
+    run: async (w) =>
+      answered(
+        await w.ask('characters.create', {
+          source: 'generation',
+          generationId: 'task_01abc',
+          timestamps: [0, 3],
+          durationSec: 10,
+        }),
+      ),
+  },
+  {
+    form: 'Background · characters.create',
+    input: 'from a video made on Sora: a part past the end of its 5 s',
+    expect: { refused: 'Not sent: The part to use goes past the end of the video.' },
+    sends: true,
+    run: async (w) => {
+      await putHistoryItems(await getDb(), [
+        {
+          id: 'gen_01fivesec',
+          taskId: 'task_01fivesec',
+          jobId: null,
+          kind: 'video',
+          prompt: 'five seconds',
+          params: {},
+          url: 'https://videos.openai.com/v.mp4',
+          createdAt: 1,
+          status: 'ready',
+          nFrames: 150,
+        },
+      ]);
+      // The page's own idea of the length does not count when History knows it.
+      return answered(
+        await w.ask('characters.create', {
+          source: 'generation',
+          generationId: 'gen_01fivesec',
+          timestamps: [3, 8],
+          durationSec: 20,
+        }),
+      );
     },
   },
   {

@@ -10,10 +10,11 @@ import {
   type FinishRequest,
   type FlowOptions,
 } from '../../lib/characters/flow';
-import type { CharacterRecord } from '../../lib/characters/model';
+import { type CharacterRecord, canRetry } from '../../lib/characters/model';
 import { type CharacterPort, createCharacterPort } from '../../lib/characters/port';
 import { getCharacter } from '../../lib/characters/repo';
 import { getFile, putFile } from '../../lib/db/files';
+import { type HistoryItem, putHistoryItems } from '../../lib/db/history';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import { createManualClock, type ManualClock } from '../../lib/jobs/testing';
 import { SoraError } from '../../lib/sora/errors';
@@ -570,5 +571,196 @@ describe('creating: checks before anything is sent', () => {
       });
     }
     expect(s.sim.control.log({ path: STEP_PATHS.finalize })).toHaveLength(0);
+  });
+});
+
+// ------------------------------------------------------------------ a video made on Sora as the source
+
+const FROM_GENERATION = '/backend/characters/from-generation';
+
+/** A draft of the user's on the simulator, and its History item as an import or a finished job leaves it. */
+async function seedVideo(
+  s: Setup,
+  opts: { nFrames?: number; status?: HistoryItem['status']; kind?: HistoryItem['kind'] } = {},
+): Promise<string> {
+  const [genId] = s.sim.control.seedDrafts({
+    count: 1,
+    email: EMAIL,
+    promptPrefix: 'Ada waving on a pier',
+    nFrames: opts.nFrames ?? 150,
+  });
+  const item: HistoryItem = {
+    id: genId as string,
+    taskId: 'task_01seeded',
+    jobId: null,
+    kind: opts.kind ?? 'video',
+    prompt: 'Ada waving on a pier 1',
+    params: {},
+    url: 'https://videos.openai.com/az/files/x/video.mp4',
+    createdAt: s.clock.now(),
+    status: opts.status ?? 'ready',
+    source: 'sora',
+    title: 'Ada waving on a pier',
+    nFrames: opts.nFrames ?? 150,
+  };
+  await putHistoryItems(s.db, [item]);
+  return genId as string;
+}
+
+const fromGen = (generationId: string, timestamps: [number, number] = [1, 4]) =>
+  ({ source: 'generation', generationId, historyId: generationId, timestamps }) as const;
+
+describe('character from a video made on Sora', () => {
+  it('goes from the generation to a finished character, restarted between every two steps, no upload', async () => {
+    const s = await setup({ restartEach: true, options: { stepsPerRun: 1 } });
+    const genId = await seedVideo(s);
+    const created = await s.flow.create(fromGen(genId));
+    expect(created).toMatchObject({
+      state: 'uploading',
+      source: { kind: 'generation', generationId: genId, historyId: genId },
+      video: { fileId: null, name: 'Ada waving on a pier', durationSec: 5 },
+      timestamps: [1, 4],
+    });
+    expect(await s.runUntil(inState('waiting_for_user'), created.id)).toBe(true);
+    const waiting = (await s.record(created.id)) as CharacterRecord;
+    expect(s.sim.state.cameos.get(waiting.cameoId as string)).toMatchObject({
+      sourceGenerationId: genId,
+      timestamps: [1, 4],
+    });
+    s.restart();
+    await s.flow.finish(created.id, FINISH);
+    expect(await s.runUntil(inState('ready'), created.id)).toBe(true);
+    const ready = (await s.record(created.id)) as CharacterRecord;
+    expect(ready).toMatchObject({ state: 'ready', username: 'ada.lovelace', visibility: 'public' });
+    expect(s.sim.state.characters.get(ready.characterId as string)?.cameoId).toBe(ready.cameoId);
+    expect(stepCalls(s.sim)).toEqual([
+      'POST /backend/characters/from-generation',
+      'GET /backend/project_y/cameos/in_progress/:cameo',
+      'GET cdn/az/files/*',
+      'POST /backend/project_y/file/upload',
+      'POST /backend/characters/finalize',
+      'POST /backend/project_y/cameos/by_id/:cameo/update_v2',
+    ]);
+    expect(succeeded(s.sim, FROM_GENERATION)).toBe(1);
+    expect(s.sim.control.log({ path: STEP_PATHS.upload })).toHaveLength(0);
+
+    // Deleting works as for an uploaded one.
+    expect(await s.flow.remove(created.id)).toBeNull();
+    expect(s.sim.state.characters.get(ready.characterId as string)?.deleted).toBe(true);
+  });
+
+  it('a lost answer at the first step is sent again: one character, at worst one unused cameo', async () => {
+    const s = await setup();
+    const genId = await seedVideo(s);
+    s.sim.control.addFault({ path: FROM_GENERATION, kind: 'answer_lost', times: 1 });
+    const created = await s.flow.create(fromGen(genId));
+    expect(await s.runUntil(inState('waiting_for_user'), created.id)).toBe(true);
+    await s.flow.finish(created.id, FINISH);
+    expect(await s.runUntil(inState('ready'), created.id)).toBe(true);
+    expect(s.sim.control.log({ path: FROM_GENERATION }).map((e) => e.outcome)).toEqual([
+      'dropped',
+      'response',
+    ]);
+    expect(s.sim.state.cameos.size).toBe(2);
+    expect([...s.sim.state.characters.values()]).toHaveLength(1);
+    expect(await s.flow.list()).toHaveLength(1);
+  });
+
+  it('a worker stopped during the first step: the next one sends it again and carries on', async () => {
+    let hang = true;
+    const s = await setup({
+      wrapPort: (port) => ({
+        ...port,
+        async fromGeneration(...args) {
+          const result = await port.fromGeneration(...args);
+          // The first worker dies with the call made and its answer never saved.
+          if (hang) {
+            hang = false;
+            return new Promise<never>(() => {});
+          }
+          return result;
+        },
+      }),
+    });
+    const genId = await seedVideo(s);
+    const created = await s.flow.create(fromGen(genId));
+    void s.flow.tick();
+    await expect.poll(() => s.sim.control.log({ path: FROM_GENERATION }).length).toBe(1);
+    expect(await s.record(created.id)).toMatchObject({ state: 'uploading', cameoId: null });
+    s.restart();
+    expect(await s.runUntil(inState('waiting_for_user'), created.id)).toBe(true);
+    expect(succeeded(s.sim, FROM_GENERATION)).toBe(2);
+    await s.flow.finish(created.id, FINISH);
+    expect(await s.runUntil(inState('ready'), created.id)).toBe(true);
+    expect([...s.sim.state.characters.values()]).toHaveLength(1);
+  });
+
+  it('a video Sora no longer has fails the first step with not_found; retry sends it again', async () => {
+    const s = await setup();
+    const genId = await seedVideo(s);
+    s.sim.control.addFault({ path: FROM_GENERATION, kind: 'status', status: 404, times: 1 });
+    const created = await s.flow.create(fromGen(genId));
+    expect(await s.runUntil(inState('failed'), created.id)).toBe(true);
+    const failed = (await s.record(created.id)) as CharacterRecord;
+    expect(failed).toMatchObject({
+      failedStep: 'uploading',
+      cameoId: null,
+      lastError: { code: 'not_found' },
+    });
+    // Nothing is stored to go missing: "try again" is offered and sends the same request.
+    expect(canRetry(failed)).toBe(true);
+    await s.flow.retry(created.id);
+    expect(await s.runUntil(inState('waiting_for_user'), created.id)).toBe(true);
+    expect(succeeded(s.sim, FROM_GENERATION)).toBe(1);
+  });
+
+  it('a cameo Sora gives up on is made again from the video, the old one deleted with the record', async () => {
+    const s = await setup();
+    const genId = await seedVideo(s);
+    s.sim.control.setCameoOutcome({ outcome: 'fail' });
+    const created = await s.flow.create(fromGen(genId));
+    expect(await s.runUntil(inState('failed'), created.id)).toBe(true);
+    const failed = (await s.record(created.id)) as CharacterRecord;
+    expect(failed.lastError?.code).toBe('cameo_failed');
+    expect(canRetry(failed)).toBe(true);
+    s.sim.control.setCameoOutcome({ outcome: 'normal' });
+    const retried = await s.flow.retry(created.id);
+    expect(retried).toMatchObject({ state: 'uploading', cameoId: null, abandonedCameoIds: [failed.cameoId] });
+    expect(await s.runUntil(inState('waiting_for_user'), created.id)).toBe(true);
+    expect(succeeded(s.sim, FROM_GENERATION)).toBe(2);
+    expect(await s.flow.remove(created.id)).toBeNull();
+    expect(s.sim.state.cameos.has(failed.cameoId as string)).toBe(false);
+  });
+
+  it('checks the id, the video and the range before anything is sent; a repeat answers the same record', async () => {
+    const s = await setup();
+    const genId = await seedVideo(s, { nFrames: 150 });
+    const refusals: Parameters<CharacterFlow['create']>[0][] = [
+      fromGen('task_01abc'),
+      fromGen(''),
+      // The video is 5 s long (150 frames).
+      fromGen(genId, [3, 6]),
+      fromGen(genId, [0, 12]),
+      fromGen(genId, [2, 2.5]),
+      fromGen(genId, [4, 1]),
+      // Not in History and no length given: the range cannot be checked.
+      { source: 'generation', generationId: 'gen_01notinhistory', timestamps: [0, 3] },
+    ];
+    for (const req of refusals) {
+      await expect(s.flow.create(req)).rejects.toMatchObject({ code: 'bad_request' });
+    }
+    const violation = await seedVideo(s, { status: 'violation' });
+    await expect(s.flow.create(fromGen(violation))).rejects.toMatchObject({ code: 'bad_request' });
+    const image = await seedVideo(s, { kind: 'image' });
+    await expect(s.flow.create(fromGen(image))).rejects.toMatchObject({ code: 'bad_request' });
+    expect(await s.flow.list()).toHaveLength(0);
+
+    const first = await s.flow.create(fromGen(genId));
+    expect((await s.flow.create(fromGen(genId))).id).toBe(first.id);
+    // Another part of the same video is another character.
+    const other = await s.flow.create(fromGen(genId, [0, 2]));
+    expect(other.id).not.toBe(first.id);
+    expect(await s.flow.list()).toHaveLength(2);
+    expect(s.sim.control.log()).toHaveLength(0);
   });
 });

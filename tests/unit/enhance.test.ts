@@ -10,8 +10,8 @@ import type { HandlerContext } from '../../lib/messaging/transport';
 import { enhancePrompt, fetchSession } from '../../lib/sora/endpoints';
 import { SoraError } from '../../lib/sora/errors';
 import { createSoraHttp, type FetchFn } from '../../lib/sora/http';
-import { randomSentinel } from '../../lib/sora/sentinel';
 import { createSim } from '../sim/app';
+import { randomSentinel } from './harness/random-sentinel';
 
 const EMAIL = 'ada@example.com';
 const PATH = '/backend/editor/enhance_prompt';

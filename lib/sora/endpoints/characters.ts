@@ -1,5 +1,6 @@
 /** Characters (cameos): the six-step flow of NOTES.md "Characters". */
 import type { CallOptions, SoraHttp } from '../http';
+import { isGenerationId } from '../ids';
 import {
   type AnyBody,
   AnyBodySchema,
@@ -7,6 +8,8 @@ import {
   CameoInProgressResponseSchema,
   type CharacterFinalizeResponse,
   CharacterFinalizeResponseSchema,
+  type CharacterFromGenerationResponse,
+  CharacterFromGenerationResponseSchema,
   type CharacterUploadResponse,
   CharacterUploadResponseSchema,
   type FileUploadResponse,
@@ -44,6 +47,37 @@ export async function uploadCharacterVideo(
     path: '/characters/upload',
     form,
     schema: CharacterUploadResponseSchema,
+    ...opts,
+  });
+}
+
+export interface CharacterFromGenerationParams {
+  /** A finished video of the user's own: `gen_…`. */
+  generationId: string;
+  /** The part of the video showing the character, in seconds: `[start, end]`. */
+  timestamps: [number, number];
+}
+
+/**
+ * Step 1, for a video made on Sora instead of an uploaded one: `POST /characters/from-generation`
+ * `{generation_id, character_id: null, timestamps:[start, end]}` → `{id:"cameo_…"}`; steps 2–5 are the same
+ * as after an upload. `character_id` is always null: this client only makes new characters.
+ */
+export async function createCharacterFromGeneration(
+  http: SoraHttp,
+  params: CharacterFromGenerationParams,
+  opts: CallOptions = {},
+): Promise<CharacterFromGenerationResponse> {
+  if (!isGenerationId(params.generationId)) invalid('The video id is not a Sora generation id (gen_…).');
+  const [start, end] = Array.isArray(params.timestamps) ? params.timestamps : [Number.NaN, Number.NaN];
+  if (!Number.isFinite(start) || !Number.isFinite(end) || start < 0 || end <= start) {
+    invalid('The time range of the character video is not valid.');
+  }
+  return http.request({
+    method: 'POST',
+    path: '/characters/from-generation',
+    json: { generation_id: params.generationId, character_id: null, timestamps: [start, end] },
+    schema: CharacterFromGenerationResponseSchema,
     ...opts,
   });
 }

@@ -4,7 +4,8 @@ import type { SimCore, SimEnv } from '../core';
 import { errors } from '../errors';
 import { checkUsernameFormat, formFile, imageType, readForm, readJson, str } from '../http';
 import { cameoView } from '../model/cameos';
-import type { CameoRec } from '../state';
+import { findDraft } from '../model/tasks';
+import type { CameoRec, UserRec } from '../state';
 
 export function registerCharacters(app: Hono<SimEnv>, core: SimCore): void {
   app.post('/backend/characters/upload', async (c) => {
@@ -26,32 +27,45 @@ export function registerCharacters(app: Hono<SimEnv>, core: SimCore): void {
         'timestamps must be "start,end" in seconds, end after start, at most 10 s.',
       );
     }
-    const id = core.ids.cameo();
-    const p = core.config.cameoPhasesSec;
-    const local = user.email.split('@')[0] ?? 'friend';
-    const cameo: CameoRec = {
-      id,
-      userId: user.id,
-      createdAt: core.now(),
-      timestamps: [start, end],
-      fileName: file.name,
-      phasesMs: [p.uploading * 1000, p.processing * 1000, p.generating_profile * 1000],
-      outcome: core.state.defaultCameoOutcome,
-      profilePath: core.registerAsset(`/az/files/${core.ids.hex(32)}/profile.webp`, {
-        fixture: 'profile.webp',
-      }),
-      displayNameHint: local.replace(/[._-]+/g, ' ').replace(/\b\w/g, (ch) => ch.toUpperCase()),
-      usernameHint: `${
-        local
-          .toLowerCase()
-          .replace(/[^a-z0-9]/g, '')
-          .slice(0, 20) || 'cameo'
-      }.${core.ids.hex(4)}`,
-      visibility: 'private',
-      characterId: null,
-    };
-    core.state.cameos.set(id, cameo);
+    const id = newCameo(core, user, [start, end], file.name);
     return c.json({ id });
+  });
+
+  // A character from a finished video of the user's own: after the cameo id, the same steps as an upload.
+  app.post('/backend/characters/from-generation', async (c) => {
+    const user = c.get('user');
+    const body = await readJson(c);
+    const genId = str(body.generation_id);
+    if (!genId || !/^gen_[A-Za-z0-9]+$/.test(genId)) {
+      throw errors.invalid('generation_id', 'generation_id must be a generation id (gen_…).');
+    }
+    if (body.character_id !== null && body.character_id !== undefined) {
+      throw errors.invalid('character_id', 'character_id must be null for a new character.');
+    }
+    // Someone else's video, one still being made, or none at all: the same answer, nothing given away.
+    const draft = findDraft(core.state, genId, core.now(), core.config);
+    if (!draft || draft.userId !== user.id) throw errors.notFound('Generation');
+    if (draft.kind !== 'sora_draft') {
+      throw errors.invalid('generation_id', 'This generation has no video.', 'invalid_generation');
+    }
+    const ts = body.timestamps;
+    const durationSec = draft.nFrames / 30;
+    const [start, end] = Array.isArray(ts) && ts.length === 2 ? ts : [Number.NaN, Number.NaN];
+    if (
+      typeof start !== 'number' ||
+      typeof end !== 'number' ||
+      !(start >= 0) ||
+      !(end > start) ||
+      end - start > 10 ||
+      end > durationSec
+    ) {
+      throw errors.invalid(
+        'timestamps',
+        `timestamps must be [start, end] in seconds, end after start, at most 10 s, within the video (${durationSec} s).`,
+      );
+    }
+    const id = newCameo(core, user, [start, end], `${genId}.mp4`, genId);
+    return c.json({ id, status: 'uploading', generation_id: genId });
   });
 
   app.get('/backend/project_y/cameos/in_progress/:id', (c) => {
@@ -160,4 +174,41 @@ export function registerCharacters(app: Hono<SimEnv>, core: SimCore): void {
     ch.deleted = true;
     return c.json({ success: true });
   });
+}
+
+/** A new cameo, uploaded or from a generation: both go through the same processing phases. */
+function newCameo(
+  core: SimCore,
+  user: UserRec,
+  timestamps: [number, number],
+  fileName: string,
+  sourceGenerationId?: string,
+): string {
+  const id = core.ids.cameo();
+  const p = core.config.cameoPhasesSec;
+  const local = user.email.split('@')[0] ?? 'friend';
+  const cameo: CameoRec = {
+    id,
+    userId: user.id,
+    createdAt: core.now(),
+    timestamps,
+    fileName,
+    phasesMs: [p.uploading * 1000, p.processing * 1000, p.generating_profile * 1000],
+    outcome: core.state.defaultCameoOutcome,
+    profilePath: core.registerAsset(`/az/files/${core.ids.hex(32)}/profile.webp`, {
+      fixture: 'profile.webp',
+    }),
+    displayNameHint: local.replace(/[._-]+/g, ' ').replace(/\b\w/g, (ch) => ch.toUpperCase()),
+    usernameHint: `${
+      local
+        .toLowerCase()
+        .replace(/[^a-z0-9]/g, '')
+        .slice(0, 20) || 'cameo'
+    }.${core.ids.hex(4)}`,
+    visibility: 'private',
+    characterId: null,
+    ...(sourceGenerationId ? { sourceGenerationId } : {}),
+  };
+  core.state.cameos.set(id, cameo);
+  return id;
 }
