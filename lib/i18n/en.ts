@@ -600,6 +600,18 @@ export const sidePanelEn = {
   'history.fileImport.reason.encoding': 'it is not UTF-8 text',
   'storyboard.paste.tooManyShots':
     'This text has {count} shots; a storyboard holds at most {max}. Nothing was replaced: shorten the text.',
+  // — watermark-free honesty: which file a download saved, and from where —
+  'history.source.post_attachment': 'Clean — from the post’s attachment',
+  'history.source.parse_service': 'Clean — from your parse service',
+  'history.source.original': 'Watermarked original',
+  'history.source.fallback': 'Watermarked original: no clean file was found',
+  'history.source.image': 'Original file',
+  'history.source.unknown': 'Where the file came from was not recorded',
+  'history.savedFile': 'Saved as “{file}”. {source}',
+  'history.fellBackNotice':
+    'You asked for this video without the watermark, but no clean file was found: the watermarked original was saved instead.',
+  'history.dl.fellBackCount':
+    'No clean file was found for {count} of the videos you asked for without the watermark: the watermarked original was saved instead.',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

@@ -581,4 +581,14 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'history.fileImport.reason.encoding': '它不是 UTF-8 文本',
   'storyboard.paste.tooManyShots':
     '这段文字有 {count} 个镜头；一个故事板最多 {max} 个。未替换任何内容：请缩短文字。',
+  'history.source.post_attachment': '无水印 — 来自帖子的附件',
+  'history.source.parse_service': '无水印 — 来自你的解析服务',
+  'history.source.original': '带水印的原始文件',
+  'history.source.fallback': '带水印的原始文件：未找到无水印文件',
+  'history.source.image': '原始文件',
+  'history.source.unknown': '未记录文件来源',
+  'history.savedFile': '已保存为“{file}”。{source}',
+  'history.fellBackNotice': '你要求下载无水印的视频，但未找到无水印文件：已改为保存带水印的原始文件。',
+  'history.dl.fellBackCount':
+    '你要求无水印的视频中有 {count} 个未找到无水印文件：已改为保存带水印的原始文件。',
 };
