@@ -99,7 +99,11 @@ export function DownloadsPanel() {
             </span>
             <span class="hdl-state">{jobLine(job)}</span>
             {job.state === 'done' && sourceOf(job) && (
-              <span class="hdl-source small" data-fellback={fellBackToOriginal(job)} data-testid="history-dl-source">
+              <span
+                class="hdl-source small"
+                data-fellback={fellBackToOriginal(job)}
+                data-testid="history-dl-source"
+              >
                 {sourceOf(job)}
               </span>
             )}

@@ -8,8 +8,8 @@ import { t } from '../../lib/i18n';
 import { postUrl } from '../../lib/sora/config';
 import { useHistory } from '../../lib/stores/history';
 import { openInStoryboard } from '../../lib/stores/storyboard';
-import { metaLine } from './HistoryRow';
 import { fileSourceKey } from './fileSource';
+import { metaLine } from './HistoryRow';
 
 /** Copies text and says so for a moment (screen readers hear it through the live region). */
 function useCopied(): [string | null, (text: string, what: string) => void] {
