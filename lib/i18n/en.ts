@@ -502,7 +502,6 @@ export const sidePanelEn = {
   'history.orientation.portrait': 'Portrait',
   'history.orientation.square': 'Square',
   'history.downloaded': 'Downloaded',
-  'history.downloadedClean': 'Downloaded (no watermark)',
   'history.noPrompt': '(no prompt)',
   'history.loading': 'Loading history…',
   'history.count': '{count} items',

@@ -486,7 +486,6 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'history.orientation.portrait': '纵向',
   'history.orientation.square': '方形',
   'history.downloaded': '已下载',
-  'history.downloadedClean': '已下载（无水印）',
   'history.noPrompt': '（无提示词）',
   'history.loading': '正在加载历史…',
   'history.count': '{count} 条',
