@@ -6,6 +6,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
+import { sidePanelZhCN as zh } from '../../lib/i18n/zh_CN';
 import { loadFixture } from '../sim/app';
 import { backendCalls, expect, test } from './fixtures';
 
@@ -149,6 +150,35 @@ test('when the post hands back the draft’s own file, the watermarked original 
   await expect
     .poll(() => backendCalls(sim, '/backend/project_y/post*').map((e) => e.method))
     .toEqual(['POST', 'GET', 'DELETE']);
+});
+
+test.describe('Simplified Chinese browser', () => {
+  test.use({ locale: 'zh-CN' });
+
+  test('a clean download that fell back to the watermarked original says so in Chinese', async ({
+    extension,
+    sim,
+  }) => {
+    sim.control.setConfig({ variants: { postAttachmentFile: 'draft' } });
+    await extension.login(EMAIL);
+    sim.control.seedDrafts({ count: 1, email: EMAIL, promptPrefix: '同一个文件' });
+    const page = await extension.openSidePanel();
+    await browserDownloads(extension.context, page);
+    await page.getByRole('tab', { name: zh['nav.history'] }).click();
+    await page.getByTestId('history-import').click();
+    await expect(page.getByTestId('history-count')).toHaveText(zh['history.count'].replace('{count}', '1'));
+    await page.getByTestId('history-row').first().click();
+    await page.getByTestId('history-download-clean').click();
+    await expect(page.getByTestId('history-dialog-fellback')).toHaveText(zh['history.fellBackNotice'], {
+      timeout: 20_000,
+    });
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('history-dl-fellback')).toHaveText(
+      zh['history.dl.fellBackCount'].replace('{count}', '1'),
+    );
+    await expect(page.getByTestId('history-dl-source')).toHaveText(zh['history.source.fallback']);
+    await expect(page.getByTestId('history-row').first()).toContainText(zh['history.source.fallback']);
+  });
 });
 
 test('an expired media URL (403) is read again from Sora before the normal file downloads', async ({
