@@ -1,7 +1,14 @@
 import { errorText, type MessageKey, t } from '../../lib/i18n';
-import { type DownloadJob, type DownloadState, isFinalDownload } from '../../lib/media/model';
+import {
+  type DownloadJob,
+  type DownloadState,
+  fellBackToOriginal,
+  fileSourceOf,
+  isFinalDownload,
+} from '../../lib/media/model';
 import { postUrl } from '../../lib/sora/config';
 import { useHistory } from '../../lib/stores/history';
+import { fileSourceKey } from './fileSource';
 
 const STATE_LABEL: Record<DownloadState, MessageKey> = {
   queued: 'history.dl.queued',
@@ -41,7 +48,10 @@ function jobLine(job: DownloadJob): string {
   return t(STATE_LABEL[job.state]);
 }
 
-/** Download jobs: overall progress, what needs the user (no clean file, failures, kept links), cancel. */
+/**
+ * Download jobs: overall progress, which file each saved (and from where), what needs the user (no clean
+ * file, a clean download that saved the watermarked original, failures, kept links), cancel.
+ */
 export function DownloadsPanel() {
   const downloads = useHistory((s) => s.downloads);
   const items = useHistory((s) => s.items);
@@ -50,10 +60,14 @@ export function DownloadsPanel() {
   if (jobs.length === 0) return null;
   const finished = jobs.filter((j) => isFinalDownload(j.state)).length;
   const open = jobs.length - finished;
-  const shown = jobs
-    .filter((j) => !isFinalDownload(j.state) || j.state !== 'done' || j.postLeftPublished || j.keepPublished)
-    .slice(0, MAX_ROWS);
+  const fellBack = jobs.filter((j) => j.state === 'done' && fellBackToOriginal(j)).length;
+  const shown = jobs.slice(0, MAX_ROWS);
   const promptOf = (job: DownloadJob) => items[job.itemId]?.prompt || job.itemId;
+  const sourceOf = (job: DownloadJob) => {
+    const kind = items[job.itemId]?.kind ?? 'video';
+    const key = fileSourceKey(fileSourceOf(job.source), fellBackToOriginal(job), kind);
+    return key ? t(key) : null;
+  };
   return (
     <section class="card hdownloads" aria-labelledby="hdl-title" data-testid="history-downloads">
       <div class="hdl-head">
@@ -72,6 +86,11 @@ export function DownloadsPanel() {
       >
         <span class="hdl-fill" style={{ width: `${(finished / jobs.length) * 100}%` }} />
       </div>
+      {fellBack > 0 && (
+        <p class="notice notice-warn" role="status" data-testid="history-dl-fellback">
+          {t('history.dl.fellBackCount', { count: fellBack })}
+        </p>
+      )}
       <ul class="hdl-list">
         {shown.map((job) => (
           <li key={job.id} class="hdl-row" data-state={job.state} data-testid="history-dl-row">
@@ -79,6 +98,15 @@ export function DownloadsPanel() {
               {promptOf(job)}
             </span>
             <span class="hdl-state">{jobLine(job)}</span>
+            {job.state === 'done' && sourceOf(job) && (
+              <span
+                class="hdl-source small"
+                data-fellback={fellBackToOriginal(job)}
+                data-testid="history-dl-source"
+              >
+                {sourceOf(job)}
+              </span>
+            )}
             {/* An open job shows why it is waiting or retrying (logged out, daily limit…). */}
             {job.lastError && job.state !== 'done' && job.state !== 'canceled' && (
               <span class="hdl-error small">{downloadErrorText(job.lastError)}</span>

@@ -4,6 +4,7 @@ import type { HistoryItem } from '../../lib/db/history';
 import { previewImageOf } from '../../lib/history/fields';
 import type { IndexEntry } from '../../lib/history/search';
 import { getLocale, type MessageKey, t } from '../../lib/i18n';
+import { fileSourceKey } from './fileSource';
 
 export const ROW_HEIGHT = 64;
 
@@ -41,13 +42,17 @@ function when(epochMs: number): string {
   return f.format(epochMs);
 }
 
-/** One line of facts: kind · date time · orientation · status · downloaded. */
+/** One line of facts: kind · date time · orientation · status · downloaded · which file. */
 export function metaLine(e: IndexEntry): string {
   const parts = [t(KIND_LABEL[e.kind]), when(e.createdAt)];
   if (e.orientation) parts.push(t(ORIENTATION_LABEL[e.orientation]));
   if (e.status === 'violation') parts.push(t('history.status.violation'));
   if (e.status === 'failed') parts.push(t('history.status.failed'));
-  if (e.downloaded) parts.push(e.clean ? t('history.downloadedClean') : t('history.downloaded'));
+  if (e.downloaded) {
+    parts.push(t('history.downloaded'));
+    const source = fileSourceKey(e.fileSource, e.fellBack, e.kind);
+    if (source) parts.push(t(source));
+  }
   return parts.join(' · ');
 }
 

@@ -10,6 +10,7 @@ import { postUrl } from '../../lib/sora/config';
 import { useCharacters } from '../../lib/stores/characters';
 import { useHistory } from '../../lib/stores/history';
 import { openInStoryboard } from '../../lib/stores/storyboard';
+import { fileSourceKey } from './fileSource';
 import { metaLine } from './HistoryRow';
 
 /** Copies text and says so for a moment (screen readers hear it through the live region). */
@@ -123,6 +124,22 @@ export function ItemDialog({ id, onClose, onRemixed }: { id: string; onClose(): 
           {item.prompt || t('history.noPrompt')}
         </p>
         <p class="muted small">{metaLine(toEntry(item))}</p>
+        {item.downloadedAt !== undefined && item.downloadedFile && (
+          <p class="small" data-testid="history-dialog-file">
+            {t('history.savedFile', {
+              file: item.downloadedFile,
+              source: t(
+                fileSourceKey(item.downloadedSource, item.downloadedFellBack === true, item.kind) ??
+                  'history.source.unknown',
+              ),
+            })}
+          </p>
+        )}
+        {item.downloadedAt !== undefined && item.downloadedFellBack && (
+          <p class="notice notice-warn" role="status" data-testid="history-dialog-fellback">
+            {t('history.fellBackNotice')}
+          </p>
+        )}
         {item.reason && <p class="notice notice-warn">{item.reason}</p>}
         {item.postId && (
           <p class="small hdialog-share">

@@ -14,6 +14,9 @@ export type HistoryStatus = 'ready' | 'violation' | 'failed' | 'deleted';
 
 export type HistoryOrientation = 'landscape' | 'portrait' | 'square';
 
+/** Where a downloaded file came from (the rules are in lib/media/model.ts). */
+export type FileSource = 'post_attachment' | 'parse_service' | 'original';
+
 export interface HistoryItem {
   /** The generation id (`gen_…`): unique per result, so writing the same result twice keeps one item. */
   id: string;
@@ -49,6 +52,15 @@ export interface HistoryItem {
   downloadedClean?: boolean;
   /** The file name the browser saved it under (relative to the download folder). */
   downloadedFile?: string;
+  /** Where that file came from (lib/media/model.ts `FileSource`); absent on downloads of older versions. */
+  downloadedSource?: FileSource;
+  /** The user asked for the clean file and the watermarked original was saved instead. */
+  downloadedFellBack?: boolean;
+  /**
+   * The draft's own files (host + path of its `url`, `downloadable_url`, `encodings.source.path`, without the
+   * signature): a post or parse service naming one of these is handing back the watermarked original.
+   */
+  draftFiles?: string[];
   /** A share link the user chose to keep published (unlisted): `s_…`. */
   postId?: string;
   /** Epoch ms the media URLs were last read from Sora (they expire). */

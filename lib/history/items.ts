@@ -33,6 +33,7 @@ export function itemFromDraft(draft: DraftItem, now: number): HistoryItem | null
     ...(info.width === undefined ? {} : { width: info.width }),
     ...(info.height === undefined ? {} : { height: info.height }),
     ...(info.durationS === undefined ? {} : { durationS: info.durationS }),
+    ...(info.files === undefined ? {} : { draftFiles: info.files }),
     createdAt: info.createdAt ?? now,
     status: info.state === 'ready' ? 'ready' : info.state,
     ...(info.reason === undefined ? {} : { reason: info.reason }),

@@ -23,6 +23,12 @@ export function mergeItem(stored: HistoryItem, fresh: HistoryItem, now: number):
       changed = true;
     }
   }
+  // The draft's own files only grow: a file once seen as the draft's stays the watermarked original.
+  const files = [...new Set([...(stored.draftFiles ?? []), ...(fresh.draftFiles ?? [])])];
+  if (files.length > (stored.draftFiles?.length ?? 0)) {
+    out.draftFiles = files;
+    changed = true;
+  }
   if (stored.prompt === '' && fresh.prompt !== '') {
     out.prompt = fresh.prompt;
     changed = true;

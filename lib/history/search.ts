@@ -6,7 +6,7 @@
  * one string finds the candidates for the longest word, the other words and filters are checked on those
  * only. docs/PERFORMANCE.md has the figures.
  */
-import type { HistoryItem, HistoryOrientation, HistoryStatus } from '../db/history';
+import type { FileSource, HistoryItem, HistoryOrientation, HistoryStatus } from '../db/history';
 import type { JobKind } from '../jobs/model';
 import { orientationOf } from './fields';
 
@@ -17,8 +17,12 @@ export interface IndexEntry {
   status: HistoryStatus;
   orientation: HistoryOrientation | null;
   downloaded: boolean;
-  /** The last download was the watermark-free file. */
+  /** The last download was the watermark-free file (a file other than the draft's own). */
   clean: boolean;
+  /** Where the last download came from; null when not recorded (not downloaded, or an older version). */
+  fileSource: FileSource | null;
+  /** The last download was asked for clean and is the watermarked original. */
+  fellBack: boolean;
   /** What the row shows (the title of a storyboard, else the prompt), cut to {@link SHOWN_CHARS}. */
   shown: string;
   /** Prompt and title, lowercased, whole: what search looks in. */
@@ -76,7 +80,10 @@ export function toEntry(item: HistoryItem): IndexEntry {
     status: item.status,
     orientation: orientationOf(item) ?? null,
     downloaded: item.downloadedAt !== undefined,
-    clean: item.downloadedClean === true,
+    // Only a source checked against the draft's own file counts (older records were not checked).
+    clean: item.downloadedSource === 'post_attachment' || item.downloadedSource === 'parse_service',
+    fileSource: item.downloadedAt !== undefined ? (item.downloadedSource ?? null) : null,
+    fellBack: item.downloadedAt !== undefined && item.downloadedFellBack === true,
     shown: shown.slice(0, SHOWN_CHARS).replaceAll(SEPARATOR, ' '),
     text: `${item.prompt}${title}`.toLowerCase().replaceAll(SEPARATOR, ' '),
   };

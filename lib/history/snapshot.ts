@@ -9,13 +9,14 @@
  * it was made (with a margin for clock steps), and checks the total against the store. Anything off, and
  * the index is rebuilt from the items themselves. Only a page that has just loaded writes a snapshot.
  */
-import type { HistoryItem, HistoryOrientation, HistoryStatus } from '../db/history';
+import type { FileSource, HistoryItem, HistoryOrientation, HistoryStatus } from '../db/history';
 import type { CompanionDb } from '../db/schema';
 import type { JobKind } from '../jobs/model';
 import { historyChunks } from './repo';
 import { applyToIndex, compareEntries, type IndexEntry, SEPARATOR, toEntry } from './search';
 
-export const SNAPSHOT_VERSION = 1;
+/** 2: flags carry the file source (older snapshots are rebuilt from the items). */
+export const SNAPSHOT_VERSION = 2;
 const CHUNK = 10_000;
 /** Items stamped this long before the snapshot are read again: a clock step must not hide a change. */
 export const SNAPSHOT_MARGIN_MS = 5 * 60_000;
@@ -40,7 +41,10 @@ export interface SnapshotChunk {
   kinds: Uint8Array;
   statuses: Uint8Array;
   orientations: Uint8Array;
-  /** bit 0: downloaded, bit 1: the last download was clean. */
+  /**
+   * bit 0: downloaded, bit 1: the last download was clean, bits 2–3: its file source (0 none, then
+   * {@link FILE_SOURCES} in order), bit 4: it fell back to the watermarked original.
+   */
   flags: Uint8Array;
 }
 
@@ -49,6 +53,7 @@ export type SnapshotRecord = SnapshotMeta | SnapshotChunk;
 const KINDS: readonly JobKind[] = ['video', 'remix', 'storyboard', 'image'];
 const STATUSES: readonly HistoryStatus[] = ['ready', 'violation', 'failed', 'deleted'];
 const ORIENTATIONS: readonly (HistoryOrientation | null)[] = [null, 'landscape', 'portrait', 'square'];
+const FILE_SOURCES: readonly (FileSource | null)[] = [null, 'post_attachment', 'parse_service', 'original'];
 
 export function encodeChunk(id: string, entries: readonly IndexEntry[]): SnapshotChunk {
   const n = entries.length;
@@ -68,7 +73,11 @@ export function encodeChunk(id: string, entries: readonly IndexEntry[]): Snapsho
     chunk.kinds[i] = Math.max(0, KINDS.indexOf(e.kind));
     chunk.statuses[i] = Math.max(0, STATUSES.indexOf(e.status));
     chunk.orientations[i] = Math.max(0, ORIENTATIONS.indexOf(e.orientation));
-    chunk.flags[i] = (e.downloaded ? 1 : 0) | (e.clean ? 2 : 0);
+    chunk.flags[i] =
+      (e.downloaded ? 1 : 0) |
+      (e.clean ? 2 : 0) |
+      (Math.max(0, FILE_SOURCES.indexOf(e.fileSource)) << 2) |
+      (e.fellBack ? 16 : 0);
   });
   return chunk;
 }
@@ -91,6 +100,8 @@ export function decodeChunk(chunk: SnapshotChunk, out: IndexEntry[]): void {
       orientation: ORIENTATIONS[chunk.orientations[i] as number] ?? null,
       downloaded: (flags & 1) !== 0,
       clean: (flags & 2) !== 0,
+      fileSource: FILE_SOURCES[(flags >> 2) & 3] ?? null,
+      fellBack: (flags & 16) !== 0,
       shown: shown[i] as string,
       text: texts[i] as string,
     });

@@ -505,7 +505,6 @@ export const sidePanelEn = {
   'history.orientation.portrait': 'Portrait',
   'history.orientation.square': 'Square',
   'history.downloaded': 'Downloaded',
-  'history.downloadedClean': 'Downloaded (no watermark)',
   'history.noPrompt': '(no prompt)',
   'history.loading': 'Loading history…',
   'history.count': '{count} items',
@@ -650,6 +649,18 @@ export const sidePanelEn = {
   'characters.fromVideo.facts': '{sec} s · {date}',
   'characters.step.fromGeneration': 'Sending the part to Sora',
   'history.makeCharacter': 'Make a character from this video',
+  // — watermark-free honesty: which file a download saved, and from where —
+  'history.source.post_attachment': 'Clean — from the post’s attachment',
+  'history.source.parse_service': 'Clean — from your parse service',
+  'history.source.original': 'Watermarked original',
+  'history.source.fallback': 'Watermarked original: no clean file was found',
+  'history.source.image': 'Original file',
+  'history.source.unknown': 'Where the file came from was not recorded',
+  'history.savedFile': 'Saved as “{file}”. {source}',
+  'history.fellBackNotice':
+    'You asked for this video without the watermark, but no clean file was found: the watermarked original was saved instead.',
+  'history.dl.fellBackCount':
+    'No clean file was found for {count} of the videos you asked for without the watermark: the watermarked original was saved instead.',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

@@ -489,7 +489,6 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'history.orientation.portrait': '纵向',
   'history.orientation.square': '方形',
   'history.downloaded': '已下载',
-  'history.downloadedClean': '已下载（无水印）',
   'history.noPrompt': '（无提示词）',
   'history.loading': '正在加载历史…',
   'history.count': '{count} 条',
@@ -628,4 +627,14 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'characters.fromVideo.facts': '{sec} 秒 · {date}',
   'characters.step.fromGeneration': '正在把片段发送给 Sora',
   'history.makeCharacter': '用这个视频创建角色',
+  'history.source.post_attachment': '无水印 — 来自帖子的附件',
+  'history.source.parse_service': '无水印 — 来自你的解析服务',
+  'history.source.original': '带水印的原始文件',
+  'history.source.fallback': '带水印的原始文件：未找到无水印文件',
+  'history.source.image': '原始文件',
+  'history.source.unknown': '未记录文件来源',
+  'history.savedFile': '已保存为“{file}”。{source}',
+  'history.fellBackNotice': '你要求下载无水印的视频，但未找到无水印文件：已改为保存带水印的原始文件。',
+  'history.dl.fellBackCount':
+    '你要求无水印的视频中有 {count} 个未找到无水印文件：已改为保存带水印的原始文件。',
 };

@@ -130,6 +130,8 @@ export interface GenerationResult {
   width?: number;
   height?: number;
   durationS?: number;
+  /** The draft's own files without signatures (a clean download must name another one). */
+  files?: string[];
 }
 
 export interface JobResult {

@@ -83,6 +83,7 @@ function toGeneration(d: DraftInfo): GenerationResult {
   if (d.width !== undefined) g.width = d.width;
   if (d.height !== undefined) g.height = d.height;
   if (d.durationS !== undefined) g.durationS = d.durationS;
+  if (d.files !== undefined) g.files = d.files;
   return g;
 }
 

@@ -94,6 +94,7 @@ export function historyItemsFor(job: Job, now: number): HistoryItem[] {
     ...(g.width === undefined ? {} : { width: g.width }),
     ...(g.height === undefined ? {} : { height: g.height }),
     ...(g.durationS === undefined ? {} : { durationS: g.durationS }),
+    ...(g.files === undefined ? {} : { draftFiles: g.files }),
     createdAt: now,
     status: 'ready' as const,
   }));

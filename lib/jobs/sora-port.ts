@@ -8,7 +8,7 @@ import { createImage, getRecentTasks } from '../sora/endpoints/image';
 import { uploadImage } from '../sora/endpoints/uploads';
 import { createStoryboard, createVideo, getDrafts, getPendingTasks } from '../sora/endpoints/video';
 import type { SoraHttp } from '../sora/http';
-import { classifyDraft } from '../sora/media';
+import { classifyDraft, mediaFileIdentities } from '../sora/media';
 import type { DraftItem, RecentTask } from '../sora/schemas';
 import type { JobRequest } from './model';
 
@@ -38,6 +38,8 @@ export interface DraftInfo {
   width?: number;
   height?: number;
   durationS?: number;
+  /** The draft's own files, without signatures (lib/sora/media.ts `mediaFileIdentities`). */
+  files?: string[];
 }
 
 export interface DraftsPage {
@@ -110,6 +112,7 @@ export function toDraftInfo(item: DraftItem): DraftInfo {
     if (classified.thumbnailUrl !== undefined) info.thumbnailUrl = classified.thumbnailUrl;
     const download = text(item.downloadable_url);
     if (download !== null) info.downloadUrl = download;
+    info.files = mediaFileIdentities(item);
   }
   const width = numberOrUndefined(item.width);
   const height = numberOrUndefined(item.height);

@@ -5,10 +5,13 @@
  * ```
  *  mode 'clean' (videos):
  *   queued ──► publishing ──► resolving ──► downloading ──► unpublishing ──► done
- *     ▲  (POST post,    (post id)  (clean URL from the     (file saved)   (post deleted, or kept
- *     │   saved before               parse service or the                   published on request)
- *     │   sending)                   post's source)
- *     │                                 │ no clean URL                  ┌──► no_clean (the normal file is
+ *     ▲  (POST post,    (post id)  (a file other than the  (file saved)   (post deleted, or kept
+ *     │   saved before               draft's own: parse service             published on request)
+ *     │   sending)                   or the post's attachment;
+ *     │                              only the draft's own file:
+ *     │                              source 'original', saved
+ *     │                              and said to be a fallback)
+ *     │                                 │ no URL at all                 ┌──► no_clean (the normal file is
  *     │                                 └──────────────► unpublishing ──┤    offered, never passed off
  *     │                                                                 │    as clean)
  *     │  a step that fails for good ─────────────────► unpublishing ──┼──► failed
@@ -21,6 +24,7 @@
  * ```
  * `downloading` with an expired-URL interruption goes back to `resolving` (once per attempt).
  */
+import type { FileSource } from '../db/history';
 import type { SoraErrorCode } from '../sora/errors';
 
 export const DOWNLOAD_STATES = [
@@ -47,8 +51,27 @@ export const ACTIVE_DOWNLOAD_STATES: readonly DownloadState[] = [
 export const isFinalDownload = (s: DownloadState): boolean => FINAL_DOWNLOAD_STATES.includes(s);
 
 export type DownloadMode = 'clean' | 'original';
-/** Where the file URL came from. */
-export type DownloadSource = 'parse_service' | 'post_source' | 'post_downloadable' | 'original';
+/**
+ * Where the saved file came from. Only a file other than the draft's own is clean (NOTES.md: whether a web
+ * session's post read carries a clean file is unverified): `post_attachment` (the post named a different
+ * file), `parse_service` (the user's service named a different file), `original` (the draft's own,
+ * watermarked file: asked for, or all a clean download could find).
+ */
+export type { FileSource };
+export const FILE_SOURCES: readonly FileSource[] = ['post_attachment', 'parse_service', 'original'];
+/**
+ * A stored value as a file source. Records of older versions may hold 'post_source' / 'post_downloadable',
+ * which were never checked against the draft's own file: null (not known), never clean.
+ */
+export const fileSourceOf = (value: unknown): FileSource | null =>
+  FILE_SOURCES.includes(value as FileSource) ? (value as FileSource) : null;
+
+export const isCleanSource = (source: FileSource | null | undefined): boolean =>
+  source === 'post_attachment' || source === 'parse_service';
+
+/** The user asked for the clean file and got the watermarked original: they must be told. */
+export const fellBackToOriginal = (job: Pick<DownloadJob, 'mode' | 'source'>): boolean =>
+  job.mode === 'clean' && fileSourceOf(job.source) === 'original';
 
 /** Codes of our own, besides Sora's. */
 export type DownloadErrorCode =
@@ -96,7 +119,7 @@ export interface DownloadJob {
   /** The post could not be deleted (shown to the user with its link). */
   postLeftPublished: boolean;
   sourceUrl: string | null;
-  source: DownloadSource | null;
+  source: FileSource | null;
   /** The relative path asked of the browser. */
   filename: string | null;
   /** Set BEFORE `downloads.download` is called: a restart looks for a download it may have started. */
@@ -115,7 +138,7 @@ export type DownloadEvent =
   | { type: 'published'; postId: string; kept: boolean }
   /** A post kept from before is gone on Sora: publish a new one. */
   | { type: 'postGone' }
-  | { type: 'resolved'; url: string; source: DownloadSource }
+  | { type: 'resolved'; url: string; source: FileSource }
   | { type: 'noClean'; message: string }
   | { type: 'downloadRequested'; filename: string }
   | { type: 'downloadStarted'; downloadId: number }

@@ -5,8 +5,37 @@
 import type { HistoryItem } from '../db/history';
 import { orientationOf } from '../history/fields';
 import { postUrl } from '../sora/config';
+import { type FileSource, isCleanSource } from './model';
 
-export function sidecarRecord(item: HistoryItem, clean: boolean, shareLinkKept: string | null) {
+/** Which file was saved and where from. `source` null: a record of an older version, never checked. */
+export interface SavedFile {
+  source: FileSource | null;
+  /** Asked for clean, saved the watermarked original. */
+  fellBack: boolean;
+}
+
+/**
+ * The file's origin in plain words (English, like the rest of the sidecar: it travels with the file, away
+ * from the extension's language setting).
+ */
+export function fileSourceWords(file: SavedFile, kind: HistoryItem['kind']): string {
+  switch (file.source) {
+    case 'post_attachment':
+      return "watermark-free, from the post's attachment (a different file than the draft's own)";
+    case 'parse_service':
+      return "watermark-free, from your parse service (a different file than the draft's own)";
+    case 'original':
+      if (kind === 'image') return 'the original file, as Sora serves it';
+      return file.fellBack
+        ? 'watermarked original: you asked for a watermark-free file, but no clean file was found'
+        : 'watermarked original';
+    default:
+      return 'not recorded';
+  }
+}
+
+export function sidecarRecord(item: HistoryItem, file: SavedFile, shareLinkKept: string | null) {
+  const clean = isCleanSource(file.source);
   return {
     id: item.id,
     taskId: item.taskId || undefined,
@@ -20,6 +49,9 @@ export function sidecarRecord(item: HistoryItem, clean: boolean, shareLinkKept: 
     durationS: item.durationS,
     settings: item.params,
     watermarkFree: clean,
+    fileSource: file.source ?? undefined,
+    file: fileSourceWords(file, item.kind),
+    fellBackToOriginal: file.fellBack || undefined,
     shareLink: shareLinkKept ?? undefined,
   };
 }
@@ -27,11 +59,11 @@ export function sidecarRecord(item: HistoryItem, clean: boolean, shareLinkKept: 
 export function sidecarText(
   format: 'txt' | 'json',
   item: HistoryItem,
-  clean: boolean,
+  file: SavedFile,
   keptPostId: string | null,
 ): { text: string; mime: string; extension: string } {
   const share = keptPostId ? postUrl(keptPostId) : null;
-  const record = sidecarRecord(item, clean, share);
+  const record = sidecarRecord(item, file, share);
   if (format === 'json') {
     return { text: `${JSON.stringify(record, null, 2)}\n`, mime: 'application/json', extension: '.json' };
   }
@@ -46,7 +78,8 @@ export function sidecarText(
     `created: ${record.createdAt}`,
     ...(record.orientation ? [`orientation: ${record.orientation}`] : []),
     ...settings,
-    `watermark-free: ${clean ? 'yes' : 'no'}`,
+    `watermark-free: ${record.watermarkFree ? 'yes' : 'no'}`,
+    `file: ${record.file}`,
     ...(share ? [`share link: ${share}`] : []),
   ];
   return { text: `${lines.join('\n')}\n`, mime: 'text/plain', extension: '.txt' };

@@ -15,13 +15,16 @@ import { randomId } from '../jobs/model';
 import type { Settings } from '../settings';
 import { postUrl } from '../sora/config';
 import { SoraError, type SoraErrorCode } from '../sora/errors';
-import { findAttachment } from '../sora/media';
+import { choosePostFile, fileIdentity, findAttachment } from '../sora/media';
 import {
   ACTIVE_DOWNLOAD_STATES,
   DOWNLOAD_WAIT_CODES,
   type DownloadEvent,
   type DownloadJob,
   type DownloadMode,
+  fellBackToOriginal,
+  fileSourceOf,
+  isCleanSource,
   isFinalDownload,
   newDownloadJob,
   retryDelayMs,
@@ -104,6 +107,16 @@ const errorOf = (
 };
 
 const basename = (path: string): string => path.split(/[\\/]/).pop() ?? path;
+
+/** The draft's own files as far as the item knows them (its stored list, its URLs). */
+function ownFilesOf(it: HistoryItem): string[] {
+  const ids = [...(it.draftFiles ?? []), fileIdentity(it.url), fileIdentity(it.downloadUrl)];
+  return [...new Set(ids.filter((id): id is string => id !== undefined))];
+}
+
+/** Whether `url` names a file other than the draft's own; with nothing to compare against, never. */
+const namesOtherFile = (url: string, own: readonly string[]): boolean =>
+  own.length > 0 && !own.includes(fileIdentity(url) as string);
 
 export function createMediaWorker(deps: MediaDeps) {
   const now = deps.now ?? Date.now;
@@ -199,15 +212,22 @@ export function createMediaWorker(deps: MediaDeps) {
 
   async function resolveClean(job: DownloadJob): Promise<DownloadEvent> {
     const postId = job.postId as string;
+    const it = await item(job.itemId);
+    if (!it)
+      return { type: 'fail', error: { code: 'item_missing', message: 'The item is no longer in history.' } };
+    let own = ownFilesOf(it);
+    // Without the draft's own file nothing could be told apart from it: read it from Sora first.
+    if (own.length === 0) {
+      const fresh = await deps.resolveItem(it.id);
+      if (fresh) own = ownFilesOf(fresh);
+    }
     const settings = await deps.settings();
     let serviceProblem = '';
     if (settings.parseServiceUrl.trim() !== '') {
       try {
-        return {
-          type: 'resolved',
-          url: await deps.askParseService(settings.parseServiceUrl, postUrl(postId)),
-          source: 'parse_service',
-        };
+        const link = await deps.askParseService(settings.parseServiceUrl, postUrl(postId));
+        if (namesOtherFile(link, own)) return { type: 'resolved', url: link, source: 'parse_service' };
+        serviceProblem = 'The parse service named the video’s own watermarked file.';
       } catch (e) {
         serviceProblem = errorOf(e).message;
       }
@@ -223,10 +243,10 @@ export function createMediaWorker(deps: MediaDeps) {
       return failure(job, e);
     }
     const att = findAttachment(post, job.itemId);
-    const source = att?.encodings?.source?.path;
-    if (source) return { type: 'resolved', url: source, source: 'post_source' };
-    if (att?.downloadable_url)
-      return { type: 'resolved', url: att.downloadable_url, source: 'post_downloadable' };
+    const choice = att ? choosePostFile(att, own) : ({ kind: 'none' } as const);
+    if (choice.kind === 'other') return { type: 'resolved', url: choice.url, source: 'post_attachment' };
+    // The post hands back the draft's own file: save it, as what it is (the user is told it fell back).
+    if (choice.kind === 'draft_file') return { type: 'resolved', url: choice.url, source: 'original' };
     const why = 'Sora offered no watermark-free file for this video.';
     return { type: 'noClean', message: serviceProblem ? `${why} ${serviceProblem}` : why };
   }
@@ -284,14 +304,21 @@ export function createMediaWorker(deps: MediaDeps) {
   }
 
   async function finishDownload(job: DownloadJob, d: DownloadItemLike): Promise<DownloadEvent> {
-    const clean = job.mode === 'clean' && job.source !== 'original';
+    const source = fileSourceOf(job.source);
+    const fellBack = fellBackToOriginal(job);
     const savedAs = basename(d.filename || job.filename || '');
-    await patchItem(job.itemId, { downloadedAt: now(), downloadedClean: clean, downloadedFile: savedAs });
+    await patchItem(job.itemId, {
+      downloadedAt: now(),
+      downloadedClean: isCleanSource(source),
+      downloadedFile: savedAs,
+      downloadedSource: source ?? undefined,
+      downloadedFellBack: fellBack,
+    });
     if (job.sidecar !== 'none' && job.filename) {
       const it = await item(job.itemId);
       const kept = job.postId && (job.postWasKept || job.keepPublished) ? job.postId : null;
       if (it) {
-        const side = sidecarText(job.sidecar, it, clean, kept);
+        const side = sidecarText(job.sidecar, it, { source, fellBack }, kept);
         await deps.downloads
           .download({
             url: (deps.textUrl ?? textFileUrl)(side.text, side.mime),

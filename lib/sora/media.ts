@@ -23,6 +23,53 @@ export function bestMediaUrl(item: MediaLike): string | undefined {
   return nonEmpty(item.encodings?.source?.path) ?? nonEmpty(item.downloadable_url) ?? nonEmpty(item.url);
 }
 
+/**
+ * Which file a media URL names, without its signature: host + path. Signed URLs differ on every read (`se=`,
+ * `sig=`), so only this tells whether two answers point at the same file. `undefined` for no URL.
+ */
+export function fileIdentity(url: string | null | undefined): string | undefined {
+  const u = nonEmpty(url);
+  if (u === undefined) return undefined;
+  try {
+    const parsed = new URL(u);
+    return `${parsed.host.toLowerCase()}${parsed.pathname}`;
+  } catch {
+    return u.split(/[?#]/)[0];
+  }
+}
+
+/** The files a draft (or attachment) names: its `url`, `downloadable_url` and `encodings.source.path`. */
+export function mediaFileIdentities(item: MediaLike): string[] {
+  const ids = [item.url, item.downloadable_url, item.encodings?.source?.path].map(fileIdentity);
+  return [...new Set(ids.filter((id): id is string => id !== undefined))];
+}
+
+export type PostFileChoice =
+  /** A file other than the draft's own: the post's clean file. */
+  | { kind: 'other'; url: string }
+  /** The post offers only the draft's own (watermarked) files. */
+  | { kind: 'draft_file'; url: string }
+  /** The attachment names no file at all. */
+  | { kind: 'none' };
+
+/**
+ * The post attachment's file, in NOTES.md's order (`encodings.source.path`, else `downloadable_url`, else
+ * `url`), told apart from the draft's own files (`draftFiles`, from {@link fileIdentity}). Whether a web
+ * session's post read carries a clean file is unverified, so the first URL naming a DIFFERENT file wins;
+ * when every URL names one of the draft's files, the post merely hands back the watermarked original. With
+ * no draft file to compare against nothing can be told apart, so nothing is called different.
+ */
+export function choosePostFile(attachment: MediaLike, draftFiles: readonly string[]): PostFileChoice {
+  const own = new Set(draftFiles);
+  const urls = [attachment.encodings?.source?.path, attachment.downloadable_url, attachment.url]
+    .map(nonEmpty)
+    .filter((u): u is string => u !== undefined);
+  const other = own.size === 0 ? undefined : urls.find((u) => !own.has(fileIdentity(u) as string));
+  if (other !== undefined) return { kind: 'other', url: other };
+  const first = urls[0];
+  return first === undefined ? { kind: 'none' } : { kind: 'draft_file', url: first };
+}
+
 /** The thumbnail of a draft or attachment (`encodings.thumbnail.path`). */
 export function thumbnailUrl(item: MediaLike): string | undefined {
   return nonEmpty(item.encodings?.thumbnail?.path);

@@ -57,7 +57,7 @@ const FILL = (n: number) => `(async () => {
           width: portrait ? 512 : 896, height: portrait ? 896 : 512, durationS: 10,
           createdAt: start + i * 60000,
           status: i % 97 === 0 ? 'violation' : 'ready',
-          ...(i % 5 === 0 ? { downloadedAt: start + i * 60000 + 1000, downloadedClean: true } : {}),
+          ...(i % 5 === 0 ? { downloadedAt: start + i * 60000 + 1000, downloadedClean: true, downloadedSource: 'post_attachment' } : {}),
         });
       }
       tx.oncomplete = res; tx.onerror = () => rej(tx.error);

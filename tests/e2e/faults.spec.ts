@@ -340,7 +340,7 @@ async function downloadJourney(ctx: Ctx): Promise<string> {
   const job = await latest();
   const finished = async () => {
     await expect(page.getByTestId('history-dl-count')).toHaveText(/^(\d+) of \1 finished$/);
-    await expect(item).toContainText(en['history.downloadedClean']);
+    await expect(item).toContainText(en['history.source.post_attachment']);
   };
   let outcome: string;
   if (job.state === 'done') {

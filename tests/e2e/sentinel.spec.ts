@@ -56,7 +56,7 @@ test('no Sora tab: five videos, a storyboard, an image and a clean download, eve
   await history.keyboard.press('Escape');
 
   await expect.poll(() => jobStates(queue), { timeout: 90_000 }).toEqual(Array(7).fill('done'));
-  await expect(clip).toContainText(sidePanelEn['history.downloadedClean'], { timeout: 60_000 });
+  await expect(clip).toContainText(sidePanelEn['history.source.post_attachment'], { timeout: 60_000 });
 
   const calls = sentinelCalls(sim);
   // 5 videos + 1 storyboard + 1 image + 1 publish, each accepted once.

@@ -16,6 +16,7 @@ export const DEFAULT_VARIANTS: Variants = {
   postPermalink: true,
   cameoDone: 'finalized',
   errorStatusField: false,
+  postAttachmentFile: 'clean',
 };
 
 export function defaultConfig(): SimConfig {

@@ -36,6 +36,12 @@ export interface Variants {
   cameoDone: 'finalized' | 'completed_message' | 'asset_url_only';
   /** Error envelopes also carry a top-level `status` (the HTTP status). */
   errorStatusField: boolean;
+  /**
+   * What a post's attachment names (NOTES.md: whether a web session's post read carries a clean file is
+   * unverified): `clean`, a new watermark-free file per post in `encodings.source.path` and
+   * `downloadable_url`; `draft`, the draft's own files again (freshly signed, so only the path is the same).
+   */
+  postAttachmentFile: 'clean' | 'draft';
 }
 
 export type VariantKey = keyof Variants;

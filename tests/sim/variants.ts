@@ -18,6 +18,7 @@ const CHOICES: Choices = {
   postPermalink: [true, false],
   cameoDone: ['finalized', 'completed_message', 'asset_url_only'],
   errorStatusField: [false, true],
+  postAttachmentFile: ['clean', 'draft'],
 };
 
 /**

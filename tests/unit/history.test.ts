@@ -206,7 +206,12 @@ describe('search index snapshot', () => {
 
     // After the snapshot: the engine adds one (createdAt only), the user downloads and deletes others.
     await db.put('history', item(100, { createdAt: asOf + 60_000 }));
-    await patchHistoryItem(db, 'gen_00003', { downloadedAt: T + 1, downloadedClean: true }, asOf + 120_000);
+    await patchHistoryItem(
+      db,
+      'gen_00003',
+      { downloadedAt: T + 1, downloadedClean: true, downloadedSource: 'post_attachment' },
+      asOf + 120_000,
+    );
     await deleteHistoryItems(db, ['gen_00004'], asOf + 120_000);
     const next = await loadIndex(db, asOf + 200_000);
     expect(next.from).toBe('snapshot');
@@ -214,7 +219,12 @@ describe('search index snapshot', () => {
     const rebuilt = await rebuildIndex(db, asOf + 200_000);
     expect(next.entries).toEqual(rebuilt.entries);
     expect(next.tombstones).toEqual(['gen_00004']);
-    expect(next.entries.find((e) => e.id === 'gen_00003')).toMatchObject({ downloaded: true, clean: true });
+    expect(next.entries.find((e) => e.id === 'gen_00003')).toMatchObject({
+      downloaded: true,
+      clean: true,
+      fileSource: 'post_attachment',
+      fellBack: false,
+    });
   });
 
   it('rebuilds when the snapshot misses something (a write it cannot see) or is damaged', async () => {
@@ -243,13 +253,30 @@ describe('search index snapshot', () => {
         params: { width: 360, height: 360 },
         downloadedAt: 1,
         downloadedClean: false,
+        downloadedSource: 'original',
       }),
       item(2, { kind: 'storyboard', title: 'Board', status: 'violation', prompt: `x${SEPARATOR}y 猫 🐈` }),
-      item(3, { kind: 'remix', downloadedAt: 2, downloadedClean: true }),
+      item(3, { kind: 'remix', downloadedAt: 2, downloadedClean: true, downloadedSource: 'parse_service' }),
+      item(4, { downloadedAt: 3, downloadedSource: 'original', downloadedFellBack: true }),
+      item(5, { downloadedAt: 4, downloadedClean: true, downloadedSource: 'post_attachment' }),
+    ]);
+    expect(entries.map((e) => [e.clean, e.fileSource, e.fellBack])).toEqual([
+      [true, 'post_attachment', false],
+      [false, 'original', true],
+      [true, 'parse_service', false],
+      [false, null, false],
+      [false, 'original', false],
     ]);
     const out: IndexEntry[] = [];
     decodeChunk(encodeChunk('c', entries), out);
     expect(out).toEqual(entries);
+  });
+
+  it('calls a download clean only with a source checked against the draft (older records claim nothing)', () => {
+    // Written by an older version: "clean", but never compared with the draft's own file.
+    const legacy = toEntry(item(1, { downloadedAt: 1, downloadedClean: true }));
+    expect(legacy).toMatchObject({ downloaded: true, clean: false, fileSource: null, fellBack: false });
+    expect(toEntry(item(2, { downloadedAt: 1, downloadedSource: 'parse_service' })).clean).toBe(true);
   });
 });
 

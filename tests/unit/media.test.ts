@@ -4,7 +4,7 @@
  * simulator and reports what came back).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { HistoryItem } from '../../lib/db/history';
+import type { FileSource, HistoryItem } from '../../lib/db/history';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import { importFromSora } from '../../lib/history/import';
 import { createResolver } from '../../lib/history/resolve';
@@ -12,12 +12,15 @@ import { createHistorySoraPort, type HistorySoraPort } from '../../lib/history/s
 import {
   type DownloadEvent,
   type DownloadJob,
+  fellBackToOriginal,
+  fileSourceOf,
+  isCleanSource,
   MAX_STEP_ATTEMPTS,
   newDownloadJob,
   transitionDownload,
 } from '../../lib/media/model';
 import { askParseService, ParseServiceError, parseServiceEndpoint } from '../../lib/media/parse-service';
-import { textDataUrl } from '../../lib/media/sidecar';
+import { sidecarText, textDataUrl } from '../../lib/media/sidecar';
 import {
   createMediaWorker,
   type DownloadItemLike,
@@ -28,7 +31,9 @@ import {
 } from '../../lib/media/worker';
 import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
 import { createSoraHttp } from '../../lib/sora/http';
+import { choosePostFile, fileIdentity, mediaFileIdentities } from '../../lib/sora/media';
 import { createSim, loadFixture, type Sim } from '../sim/app';
+import type { SimConfigPatch } from '../sim/types';
 import { randomSentinel } from './harness/random-sentinel';
 
 const EMAIL = 'ada@example.com';
@@ -67,7 +72,7 @@ describe('download state machine', () => {
       { type: 'start' },
       { type: 'publishSending' },
       { type: 'published', postId: 's_1', kept: false },
-      { type: 'resolved', url: 'https://v/clean.mp4', source: 'post_source' },
+      { type: 'resolved', url: 'https://v/clean.mp4', source: 'post_attachment' },
       { type: 'downloadRequested', filename: 'Sora/a.mp4' },
       { type: 'downloadStarted', downloadId: 7 },
       { type: 'downloaded', savedAs: 'a.mp4' },
@@ -83,7 +88,7 @@ describe('download state machine', () => {
     const kept = run(job({ keepPublished: true }), [
       { type: 'start' },
       { type: 'published', postId: 's_1', kept: false },
-      { type: 'resolved', url: 'u', source: 'post_source' },
+      { type: 'resolved', url: 'u', source: 'post_attachment' },
       { type: 'downloaded', savedAs: 'a.mp4' },
     ]);
     expect(kept.state).toBe('done');
@@ -155,13 +160,142 @@ describe('download state machine', () => {
       { type: 'cancel' },
     ]);
     expect(j).toMatchObject({ state: 'unpublishing', after: 'canceled' });
-    expect(transitionDownload(j, { type: 'resolved', url: 'u', source: 'post_source' }, 9)).toBeNull();
+    expect(transitionDownload(j, { type: 'resolved', url: 'u', source: 'post_attachment' }, 9)).toBeNull();
     expect(run(j, [{ type: 'unpublished', leftPublished: false }]).state).toBe('canceled');
     expect(transitionDownload({ ...j, state: 'done' }, { type: 'cancel' }, 9)).toBeNull();
   });
 
   it('original mode never publishes', () => {
     expect(run(job({ mode: 'original' }), [{ type: 'start' }]).state).toBe('resolving');
+  });
+
+  it('a clean job that resolved to the original fell back; an original job did not', () => {
+    const fell = run(job(), [
+      { type: 'start' },
+      { type: 'published', postId: 's_1', kept: false },
+      { type: 'resolved', url: 'u', source: 'original' },
+    ]);
+    expect(fell).toMatchObject({ state: 'downloading', source: 'original' });
+    expect(fellBackToOriginal(fell)).toBe(true);
+    expect(fellBackToOriginal({ mode: 'original', source: 'original' })).toBe(false);
+    expect(fellBackToOriginal({ mode: 'clean', source: 'post_attachment' })).toBe(false);
+  });
+});
+
+// ------------------------------------------------------------------------------------------ file source
+
+describe('which file is clean', () => {
+  const signed = (path: string, sig: string) =>
+    `https://videos.openai.com${path}?se=2026-01-01T00%3A00%3A00Z&sp=r&sig=${sig}`;
+  const WM = '/vg-assets/assets/task_1/abc/videos/00000/src.mp4';
+  const CLEAN = '/vg-assets/assets/task_1/def/videos/00000/source.mp4';
+  const draft = {
+    url: signed(WM, 'a'),
+    downloadable_url: signed(WM, 'b'),
+    encodings: { source: { path: signed(WM, 'c') } },
+  };
+  const own = mediaFileIdentities(draft);
+
+  it('names a file by host and path, never by its signature', () => {
+    expect(fileIdentity(signed(WM, 'one'))).toBe(fileIdentity(signed(WM, 'two')));
+    expect(fileIdentity(signed(WM, 'one'))).toBe(`videos.openai.com${WM}`);
+    expect(fileIdentity('https://VIDEOS.openai.com/x.mp4?sig=1')).toBe('videos.openai.com/x.mp4');
+    expect(fileIdentity('')).toBeUndefined();
+    expect(own).toEqual([`videos.openai.com${WM}`]);
+  });
+
+  it('a post attachment naming another file is clean; in NOTES order', () => {
+    expect(
+      choosePostFile(
+        {
+          ...draft,
+          downloadable_url: signed(CLEAN, 'x'),
+          encodings: { source: { path: signed(CLEAN, 'y') } },
+        },
+        own,
+      ),
+    ).toEqual({ kind: 'other', url: signed(CLEAN, 'y') });
+    // The source path is the draft's own, the downloadable URL another file: that one.
+    expect(choosePostFile({ ...draft, downloadable_url: signed(CLEAN, 'x') }, own)).toEqual({
+      kind: 'other',
+      url: signed(CLEAN, 'x'),
+    });
+  });
+
+  it('an attachment naming only the draft’s own file (freshly signed) is the watermarked original', () => {
+    const again = {
+      url: signed(WM, 'new1'),
+      downloadable_url: signed(WM, 'new2'),
+      encodings: { source: { path: signed(WM, 'new3') } },
+    };
+    expect(choosePostFile(again, own)).toEqual({ kind: 'draft_file', url: signed(WM, 'new3') });
+    expect(choosePostFile({ url: signed(WM, 'z') }, own)).toEqual({
+      kind: 'draft_file',
+      url: signed(WM, 'z'),
+    });
+    expect(choosePostFile({ url: null, downloadable_url: '', encodings: { source: null } }, own)).toEqual({
+      kind: 'none',
+    });
+    // Nothing known of the draft: nothing can be told apart, so nothing is called clean.
+    expect(choosePostFile({ url: signed(CLEAN, 'q') }, [])).toEqual({
+      kind: 'draft_file',
+      url: signed(CLEAN, 'q'),
+    });
+  });
+
+  it('only post attachment and parse service are clean; values of older versions are not known', () => {
+    expect(isCleanSource('post_attachment')).toBe(true);
+    expect(isCleanSource('parse_service')).toBe(true);
+    expect(isCleanSource('original')).toBe(false);
+    expect(fileSourceOf('post_source')).toBeNull();
+    expect(fileSourceOf('post_downloadable')).toBeNull();
+    expect(isCleanSource(fileSourceOf('post_source'))).toBe(false);
+  });
+});
+
+// ------------------------------------------------------------------------------------------ sidecar
+
+describe('sidecar', () => {
+  const it0: HistoryItem = {
+    id: 'gen_1',
+    taskId: 'task_1',
+    jobId: null,
+    kind: 'video',
+    prompt: 'A lighthouse',
+    params: { orientation: 'landscape' },
+    url: 'https://videos.openai.com/a.mp4?sig=1',
+    createdAt: Date.UTC(2026, 0, 2),
+    status: 'ready',
+  };
+  const side = (format: 'txt' | 'json', source: FileSource | null, fellBack = false, item = it0) =>
+    sidecarText(format, item, { source, fellBack }, null).text;
+
+  it('says in plain words which file was saved and where from', () => {
+    expect(side('txt', 'post_attachment')).toContain("file: watermark-free, from the post's attachment");
+    expect(side('txt', 'post_attachment')).toContain('watermark-free: yes');
+    expect(side('txt', 'parse_service')).toContain('file: watermark-free, from your parse service');
+    expect(side('txt', 'original')).toMatch(/file: watermarked original\n/);
+    expect(side('txt', 'original')).toContain('watermark-free: no');
+    expect(side('txt', 'original', true)).toContain(
+      'file: watermarked original: you asked for a watermark-free file, but no clean file was found',
+    );
+    expect(side('txt', 'original', false, { ...it0, kind: 'image' })).toContain(
+      'file: the original file, as Sora serves it',
+    );
+    // An older record's unchecked source claims nothing.
+    expect(side('txt', null)).toContain('watermark-free: no');
+    expect(side('txt', null)).toContain('file: not recorded');
+  });
+
+  it('JSON carries the source as a value and in words, and no URL', () => {
+    const clean = JSON.parse(side('json', 'post_attachment'));
+    expect(clean).toMatchObject({ watermarkFree: true, fileSource: 'post_attachment' });
+    expect(clean.file).toMatch(/post's attachment/);
+    expect(clean.fellBackToOriginal).toBeUndefined();
+    const fell = JSON.parse(side('json', 'original', true));
+    expect(fell).toMatchObject({ watermarkFree: false, fileSource: 'original', fellBackToOriginal: true });
+    expect(fell.file).toMatch(/^watermarked original/);
+    expect(side('json', 'parse_service')).not.toMatch(/https?:/);
   });
 });
 
@@ -277,9 +411,10 @@ async function setup(
     settings?: Partial<Settings>;
     sora?: (p: HistorySoraPort) => HistorySoraPort;
     hangDownloads?: boolean;
+    sim?: SimConfigPatch;
   } = {},
 ) {
-  const sim = createSim({ speed: 0, seed: 11 });
+  const sim = createSim({ speed: 0, seed: 11, ...opts.sim });
   sim.control.upsertUser({ email: EMAIL, plan: 'pro' });
   const token = sim.control.accessToken(EMAIL);
   const http = createSoraHttp({
@@ -344,7 +479,7 @@ describe('publish-and-download worker', () => {
     const done = (await s.db.get('downloads', queued!.id))!;
     expect(done).toMatchObject({
       state: 'done',
-      source: 'post_source',
+      source: 'post_attachment',
       filename: `Sora/1_Harbor at night 1_${id}.mp4`,
     });
     const file = s.downloads.all.find((d) => d.bytes)!;
@@ -354,13 +489,23 @@ describe('publish-and-download worker', () => {
     expect(calls).toEqual(['POST 200', 'GET 200', 'DELETE 200']);
     expect(s.sim.state.posts.get(done.postId!)?.deleted).toBe(true);
     const item = (await s.db.get('history', id as string))!;
-    expect(item).toMatchObject({ downloadedClean: true, downloadedFile: `1_Harbor at night 1_${id}.mp4` });
+    expect(item).toMatchObject({
+      downloadedClean: true,
+      downloadedSource: 'post_attachment',
+      downloadedFellBack: false,
+      downloadedFile: `1_Harbor at night 1_${id}.mp4`,
+    });
     expect(item.downloadedAt).toBeGreaterThan(0);
     expect(item.postId).toBeUndefined();
     // The sidecar: next to the file, the prompt and settings, no URL.
     const side = s.downloads.all.find((d) => d.text !== null)!;
     expect(side.filename).toBe(`/downloads/Sora/1_Harbor at night 1_${id}.json`);
-    expect(JSON.parse(side.text!)).toMatchObject({ id, prompt: 'Harbor at night 1', watermarkFree: true });
+    expect(JSON.parse(side.text!)).toMatchObject({
+      id,
+      prompt: 'Harbor at night 1',
+      watermarkFree: true,
+      fileSource: 'post_attachment',
+    });
     expect(side.text).not.toMatch(/https?:\/\/videos/);
   });
 
@@ -395,6 +540,52 @@ describe('publish-and-download worker', () => {
     expect(asked[0]).toMatch(/^https:\/\/sora\.chatgpt\.com\/p\/s_[0-9a-f]{32}$/);
     expect(await s.db.get('downloads', queued!.id)).toMatchObject({ state: 'done', source: 'parse_service' });
     expect(s.downloads.all[0]?.headers['x-sim-watermark']).toBe('none');
+    expect((await s.db.get('history', id as string))?.downloadedSource).toBe('parse_service');
+  });
+
+  it('a parse service naming the video’s own file is not clean: the post’s attachment is read instead', async () => {
+    const s = await setup({ settings: { parseServiceUrl: 'https://parse.example' } });
+    const [id] = await s.seed(1);
+    // The service hands back the draft's own file, freshly signed (the signature differs, the file does not).
+    s.deps.askParseService = async () => {
+      const { items } = await s.realPort.listDrafts(10);
+      return items.find((d) => d.id === id)!.url!;
+    };
+    const worker = createMediaWorker(s.deps);
+    const [queued] = await worker.enqueue([id as string], 'clean');
+    await worker.settle();
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({
+      state: 'done',
+      source: 'post_attachment',
+    });
+    const file = s.downloads.all.find((d) => d.bytes)!;
+    expect(file.bytes).toEqual(CLEAN_LANDSCAPE);
+  });
+
+  it('a post attachment naming the draft’s own file is saved as the watermarked original, and says so', async () => {
+    const s = await setup({
+      sim: { variants: { postAttachmentFile: 'draft' } },
+      settings: { sidecar: 'txt' },
+    });
+    const [id] = await s.seed(1);
+    const [queued] = await s.worker.enqueue([id as string], 'clean');
+    await s.worker.settle();
+    const done = (await s.db.get('downloads', queued!.id))!;
+    expect(done).toMatchObject({ state: 'done', mode: 'clean', source: 'original' });
+    // The bytes saved are the watermarked ones: the label matches them.
+    const file = s.downloads.all.find((d) => d.bytes)!;
+    expect(file.bytes).toEqual(loadFixture('video-wm-landscape.mp4'));
+    expect(file.headers['x-sim-watermark']).toBe('present');
+    expect(await s.db.get('history', id as string)).toMatchObject({
+      downloadedClean: false,
+      downloadedSource: 'original',
+      downloadedFellBack: true,
+    });
+    const side = s.downloads.all.find((d) => d.text !== null)!;
+    expect(side.text).toContain('watermark-free: no');
+    expect(side.text).toContain('file: watermarked original: you asked for a watermark-free file');
+    // The post it made is deleted all the same.
+    expect(s.posts().map((e) => e.method)).toEqual(['POST', 'GET', 'DELETE']);
   });
 
   it('falls back to the post when the parse service fails', async () => {
@@ -402,14 +593,17 @@ describe('publish-and-download worker', () => {
     const [id] = await s.seed(1);
     const [queued] = await s.worker.enqueue([id as string], 'clean');
     await s.worker.settle();
-    expect(await s.db.get('downloads', queued!.id)).toMatchObject({ state: 'done', source: 'post_source' });
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({
+      state: 'done',
+      source: 'post_attachment',
+    });
   });
 
   it('says when no clean source exists, unpublishes, and then offers the normal file honestly', async () => {
     const s = await setup({
       sora: (p) => ({
         ...p,
-        // Sora answers a post whose attachment has no clean URL at all.
+        // Sora answers a post whose attachment has no file URL at all.
         getPost: async (postId) => {
           const post = await p.getPost(postId);
           return {
@@ -418,6 +612,7 @@ describe('publish-and-download worker', () => {
               ...a,
               encodings: { source: null },
               downloadable_url: null,
+              url: null,
             })),
           };
         },
@@ -435,7 +630,12 @@ describe('publish-and-download worker', () => {
     await s.worker.settle();
     expect(await s.db.get('downloads', original!.id)).toMatchObject({ state: 'done', source: 'original' });
     expect(s.downloads.all[0]?.headers['x-sim-watermark']).toBe('present');
-    expect((await s.db.get('history', id as string))?.downloadedClean).toBe(false);
+    expect(await s.db.get('history', id as string)).toMatchObject({
+      downloadedClean: false,
+      downloadedSource: 'original',
+      // Asked for the normal file: nothing fell back.
+      downloadedFellBack: false,
+    });
   });
 
   it('waits while Sora refuses to publish (daily limit), showing why, then finishes once it clears', async () => {
@@ -454,7 +654,10 @@ describe('publish-and-download worker', () => {
     s.sim.control.clearFaults();
     s.sim.control.setClock({ advanceMs: WAIT_MS });
     await s.worker.settle();
-    expect(await s.db.get('downloads', queued!.id)).toMatchObject({ state: 'done', source: 'post_source' });
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({
+      state: 'done',
+      source: 'post_attachment',
+    });
     const accepted = s.posts().filter((e) => e.method === 'POST' && e.status === 200 && !e.fault);
     expect(accepted).toHaveLength(1);
   });

@@ -60,19 +60,22 @@ function attachmentJson(
 ) {
   const { width, height } = videoDimensions(d.orientation, d.size);
   const full = variant(core.config, 'encodings', post.id) === 'full';
+  // The draft's own files again, or a clean file of this post's own.
+  const own = variant(core.config, 'postAttachmentFile', post.id) === 'draft';
+  const draftDownload = variant(core.config, 'downloadableUrlClean', d.id) ? assets.cleanDownload : assets.wm;
   return {
     id: `${post.id}-attachment-0`,
     generation_id: d.id,
     kind: 'sora',
     url: core.mediaUrl(assets.wm),
-    downloadable_url: core.mediaUrl(post.cleanPath),
+    downloadable_url: core.mediaUrl(own ? draftDownload : post.cleanPath),
     width,
     height,
     n_frames: d.nFrames,
     prompt: d.prompt,
     task_id: d.taskId,
     encodings: {
-      source: { path: core.mediaUrl(post.cleanPath) },
+      source: { path: core.mediaUrl(own ? assets.wm : post.cleanPath) },
       thumbnail: { path: core.mediaUrl(assets.thumb) },
       ...(full ? { md: { path: core.mediaUrl(assets.md) }, gif: { path: core.mediaUrl(assets.gif) } } : {}),
     },
