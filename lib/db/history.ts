@@ -34,6 +34,8 @@ export interface HistoryItem {
   /** Epoch ms the result was recorded. */
   createdAt: number;
   status: HistoryStatus;
+  /** An extension (kind `extend`): the video it continues, and that video's history item when known. */
+  extendedFrom?: { generationId: string; historyId?: string };
 
   // Optional fields the History feature adds (the engine writes none of them; every reader copes).
   /** Where the record came from: absent = made by this extension's queue. */

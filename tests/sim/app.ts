@@ -12,6 +12,7 @@ import { notFoundPage } from './pages';
 import { registerAccount } from './routes/account';
 import { registerCharacters } from './routes/characters';
 import { createControlApp } from './routes/control';
+import { registerExtend } from './routes/extend';
 import { registerImages } from './routes/images';
 import { registerMedia } from './routes/media';
 import { registerOAuth } from './routes/oauth';
@@ -75,6 +76,7 @@ export function createSim(options: SimConfigPatch = {}): Sim {
   registerImages(sora, core);
   registerPosts(sora, core);
   registerCharacters(sora, core);
+  registerExtend(sora, core);
   registerWeb(sora, core);
 
   const media = new Hono<SimEnv>();

@@ -49,7 +49,7 @@ export interface VideoAssets {
 export interface VideoTaskRec {
   id: string;
   userId: string;
-  source: 'create' | 'storyboard';
+  source: 'create' | 'storyboard' | 'extension';
   createdAt: number;
   body: unknown;
   prompt: string;
@@ -62,6 +62,8 @@ export interface VideoTaskRec {
   uploadIds: string[];
   cameoIds: string[];
   storyboard: { shots: { durationSec: number; scene: string }[]; instructions: string | null } | null;
+  /** An extension: the generation it continues. */
+  extendsGenerationId?: string;
   /** preprocessing, queued, running, processing (ms). */
   phasesMs: [number, number, number, number];
   outcome: 'ok' | 'policy' | 'failed';

@@ -273,6 +273,7 @@ export interface SimStats {
     video: number;
     storyboard: number;
     image: number;
+    extend: number;
     accepted: number;
     rejected: number;
     rejectedByCode: Record<string, number>;
@@ -373,7 +374,7 @@ export interface SimStateSnapshot {
     progress_pct: number | null;
     prompt: string;
     n_frames: number;
-    source: 'create' | 'storyboard';
+    source: 'create' | 'storyboard' | 'extension';
     createdAt: number;
     doneAt: number;
     outcome: 'ok' | 'policy' | 'failed';

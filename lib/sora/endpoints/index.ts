@@ -1,6 +1,7 @@
 /** Every Sora endpoint function. Each takes the http core (`createSoraHttp`) first. */
 export * from './account';
 export * from './characters';
+export * from './extend';
 export * from './image';
 export * from './invite';
 export * from './posts';
