@@ -150,6 +150,7 @@ export function HistoryView({ onShowCreate }: { onShowCreate?: () => void } = {}
           key={openId}
           id={openId}
           onClose={() => setOpenId(null)}
+          onOpenItem={setOpenId}
           onRemixed={() => {
             setOpenId(null);
             onShowCreate?.();

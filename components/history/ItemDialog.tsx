@@ -1,13 +1,15 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import type { HistoryItem } from '../../lib/db/history';
-import { soraUrlOf } from '../../lib/history/actions';
+import { isExtendable, soraUrlOf } from '../../lib/history/actions';
 import { framesOf, isPublishable, previewImageOf } from '../../lib/history/fields';
 import { toEntry } from '../../lib/history/search';
 import { t } from '../../lib/i18n';
 import { postUrl } from '../../lib/sora/config';
 import { useHistory } from '../../lib/stores/history';
 import { openInStoryboard } from '../../lib/stores/storyboard';
+import { shortPrompt } from '../queue/jobText';
+import { ExtendForm } from './ExtendForm';
 import { metaLine } from './HistoryRow';
 
 /** Copies text and says so for a moment (screen readers hear it through the live region). */
@@ -67,13 +69,92 @@ function Preview({ item }: { item: HistoryItem }) {
   );
 }
 
+/** A link to another history item: its dialog replaces this one. */
+function ItemLink({ id, onOpen }: { id: string; onOpen(id: string): void }) {
+  const other = useHistory((s) => s.items[id]);
+  const [missing, setMissing] = useState(false);
+  useEffect(() => {
+    void useHistory
+      .getState()
+      .loadItem(id)
+      .then((found) => setMissing(!found));
+  }, [id]);
+  if (missing || !other) {
+    return <span dir="auto">{missing ? t('history.extendedFrom.missing', { id }) : id}</span>;
+  }
+  const name = shortPrompt(other.title || other.prompt) || id;
+  return (
+    <button
+      type="button"
+      class="btn btn-link"
+      data-testid="history-link"
+      data-id={id}
+      aria-label={t('history.extendedFrom.open', { prompt: name })}
+      onClick={() => onOpen(id)}
+    >
+      <span dir="auto">{name}</span>
+    </button>
+  );
+}
+
+/** What this item extends, and the extensions made of it (read from the extensions alone, by kind). */
+function Lineage({ item, onOpen }: { item: HistoryItem; onOpen(id: string): void }) {
+  const [extensions, setExtensions] = useState<string[]>([]);
+  useEffect(() => {
+    let live = true;
+    void useHistory
+      .getState()
+      .extensionsOf(item.id)
+      .then((ids) => {
+        if (live) setExtensions(ids);
+      });
+    return () => {
+      live = false;
+    };
+  }, [item.id]);
+  const source = item.extendedFrom?.historyId ?? item.extendedFrom?.generationId;
+  return (
+    <>
+      {source && (
+        <p class="small" data-testid="history-extended-from">
+          {t('history.extendedFrom')} <ItemLink id={source} onOpen={onOpen} />
+        </p>
+      )}
+      {extensions.length > 0 && (
+        <div class="small" data-testid="history-extensions">
+          <p class="muted">{t('history.extensions')}</p>
+          <ul class="hlinks">
+            {extensions.map((x) => (
+              <li key={x}>
+                <ItemLink id={x} onOpen={onOpen} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </>
+  );
+}
+
 /** Everything about one item and what can be done with it. A modal dialog: Escape closes it. */
-export function ItemDialog({ id, onClose, onRemixed }: { id: string; onClose(): void; onRemixed(): void }) {
+export function ItemDialog({
+  id,
+  onClose,
+  onRemixed,
+  onOpenItem,
+}: {
+  id: string;
+  onClose(): void;
+  onRemixed(): void;
+  /** Shows another item (the video an extension continues, or an extension of this one). */
+  onOpenItem(id: string): void;
+}) {
   const item = useHistory((s) => s.items[id]);
   const s = useHistory.getState();
   const ref = useRef<HTMLDialogElement>(null);
   const [copied, copy] = useCopied();
   const [busy, setBusy] = useState(false);
+  const [extending, setExtending] = useState(false);
 
   useEffect(() => {
     const dialog = ref.current;
@@ -121,6 +202,7 @@ export function ItemDialog({ id, onClose, onRemixed }: { id: string; onClose(): 
           {item.prompt || t('history.noPrompt')}
         </p>
         <p class="muted small">{metaLine(toEntry(item))}</p>
+        <Lineage item={item} onOpen={onOpenItem} />
         {item.reason && <p class="notice notice-warn">{item.reason}</p>}
         {item.postId && (
           <p class="small hdialog-share">
@@ -133,7 +215,23 @@ export function ItemDialog({ id, onClose, onRemixed }: { id: string; onClose(): 
         <p class="visually-hidden" aria-live="polite">
           {copied ? t('history.copied', { what: copied }) : ''}
         </p>
+        {extending && (
+          <ExtendForm item={item} onCancel={() => setExtending(false)} onDone={() => ref.current?.close()} />
+        )}
         <div class="hdialog-actions">
+          {isExtendable(item) && !extending && (
+            <button
+              type="button"
+              class="btn"
+              data-testid="history-extend"
+              aria-label={t('history.extendOf', {
+                prompt: shortPrompt(item.title || item.prompt) || item.id,
+              })}
+              onClick={() => setExtending(true)}
+            >
+              {t('history.extend')}
+            </button>
+          )}
           {publishable && (
             <button
               type="button"

@@ -72,6 +72,14 @@ export function getHistoryByTask(db: CompanionDb, taskId: string): Promise<Histo
   return db.getAllFromIndex('history', 'by-task', taskId);
 }
 
+/** The extensions made of a video (through the 'by-kind' index: only extensions are read). */
+export async function getExtensionsOf(db: CompanionDb, generationId: string): Promise<HistoryItem[]> {
+  const all = await db.getAllFromIndex('history', 'by-kind', 'extend');
+  return all
+    .filter((i) => i.status !== 'deleted' && i.extendedFrom?.generationId === generationId)
+    .sort((a, b) => b.createdAt - a.createdAt);
+}
+
 export function countHistory(db: CompanionDb): Promise<number> {
   return db.count('history');
 }

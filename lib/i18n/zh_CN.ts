@@ -581,4 +581,23 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'history.fileImport.reason.encoding': '它不是 UTF-8 文本',
   'storyboard.paste.tooManyShots':
     '这段文字有 {count} 个镜头；一个故事板最多 {max} 个。未替换任何内容：请缩短文字。',
+  'history.extend': '延长',
+  'history.extendOf': '延长：{prompt}',
+  'history.extend.title': '延长这个视频',
+  'history.extend.length': '增加的时长',
+  'history.extend.seconds': '{seconds} 秒',
+  'history.extend.prompt': '接下来发生什么',
+  'history.extend.placeholder': '描述接下来发生的事…',
+  'history.extend.cost':
+    'Sora 会用自己的措辞改写这段提示。10 秒消耗 1 个视频额度，15 秒消耗 2 个（Sora 未证实）。',
+  'history.extend.submit': '加入队列',
+  'history.extend.cancel': '取消',
+  'history.extend.error.empty': '请写下接下来发生什么。',
+  'history.extend.error.tooLong': '提示超过 {max} 个字符。',
+  'history.extend.queued': '延长任务已加入队列。',
+  'history.extendedFrom': '延长自',
+  'history.extendedFrom.open': '打开被延长的视频：{prompt}',
+  'history.extendedFrom.missing': '一个不在历史记录中的视频（{id}）',
+  'history.extensions': '这个视频的延长版本',
+  'job.extensionOf': '将“{source}”延长 {seconds} 秒',
 };
