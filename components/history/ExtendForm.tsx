@@ -9,7 +9,9 @@ import { ErrorNotice } from '../ErrorNotice';
 const LENGTHS = [10, 15] as const;
 
 /** What is wrong with the prompt, checked before anything is sent (the queue checks again). */
-function promptProblem(text: string): { key: MessageKey; params?: Record<string, number> } | null {
+export function extendPromptProblem(
+  text: string,
+): { key: MessageKey; params?: Record<string, number> } | null {
   if (isBlankText(text)) return { key: 'history.extend.error.empty' };
   if (text.trim().length > MAX_PROMPT_CHARS) {
     return { key: 'history.extend.error.tooLong', params: { max: MAX_PROMPT_CHARS } };
@@ -35,10 +37,10 @@ export function ExtendForm({
   const promptRef = useRef<HTMLTextAreaElement>(null);
   useEffect(() => promptRef.current?.focus(), []);
 
-  const problem = checked ? promptProblem(text) : null;
+  const problem = checked ? extendPromptProblem(text) : null;
   const submit = async () => {
     setChecked(true);
-    if (promptProblem(text) !== null) {
+    if (extendPromptProblem(text) !== null) {
       promptRef.current?.focus();
       return;
     }
