@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { listHistory } from '../../lib/db/history';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import { extendInput, isExtendable, rerunInput } from '../../lib/history/actions';
+import { exportCsv, exportJson, parseHistoryFile } from '../../lib/history/exchange';
 import { createEngine } from '../../lib/jobs/engine';
 import { type JobInput, toRequest } from '../../lib/jobs/input';
 import { isFinal } from '../../lib/jobs/model';
@@ -227,6 +228,11 @@ describe('extend jobs', () => {
     expect(extendCalls(s.sim)).toHaveLength(1);
     // "Run again" on an extension extends the same source again.
     expect(rerunInput(ext!)?.input).toMatchObject({ kind: 'extend', source: source!.id, seconds: 15 });
+    // The link survives an export and an import, as JSON and as CSV.
+    for (const text of [exportJson([ext!]), exportCsv([ext!])]) {
+      const [back] = parseHistoryFile(text);
+      expect(back).toMatchObject({ kind: 'extend', extendedFrom: { generationId: source!.id } });
+    }
   });
 
   it('sends nothing twice when the answer is lost after Sora took it, although Sora rewrote the prompt', async () => {
