@@ -142,8 +142,11 @@ export function ItemDialog({
   onClose,
   onRemixed,
   onOpenItem,
+  startExtending = false,
 }: {
   id: string;
+  /** Open with the Extend form showing. */
+  startExtending?: boolean;
   onClose(): void;
   onRemixed(): void;
   /** Shows another item (the video an extension continues, or an extension of this one). */
@@ -154,11 +157,13 @@ export function ItemDialog({
   const ref = useRef<HTMLDialogElement>(null);
   const [copied, copy] = useCopied();
   const [busy, setBusy] = useState(false);
-  const [extending, setExtending] = useState(false);
+  const [extending, setExtending] = useState(startExtending);
 
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
+    // showModal moves focus to the first control; opened for extending, the prompt is where typing goes.
+    if (dialog && startExtending) dialog.querySelector<HTMLElement>('#hextend-prompt')?.focus();
   }, []);
   if (!item) return null;
 

@@ -42,13 +42,25 @@ test('extend (job → history item linked to its source)', async ({ extension, s
   const source = page.getByTestId('history-row').first();
   await expect(source).toContainText('A paper boat on a puddle', { timeout: 20_000 });
 
-  // Open it from the keyboard and extend it.
-  await page.getByTestId('history-list').focus();
+  // Its dialog (opened from the keyboard) offers Extend.
+  const list = page.getByTestId('history-list');
+  await list.focus();
   await page.keyboard.press('Home');
   await page.keyboard.press('Enter');
   const dialog = page.getByTestId('history-dialog');
   await expect(dialog).toBeVisible();
-  await dialog.getByRole('button', { name: 'Extend: A paper boat on a puddle' }).click();
+  await expect(dialog.getByRole('button', { name: 'Extend: A paper boat on a puddle' })).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+
+  // So does the row, once selected (Space): the dialog opens on the Extend form.
+  await list.focus();
+  await page.keyboard.press('Space');
+  await page
+    .getByTestId('history-selection')
+    .getByRole('button', { name: 'Extend: A paper boat on a puddle' })
+    .click();
+  await expect(dialog).toBeVisible();
   const form = page.getByTestId('extend-form');
   await expect(form.getByLabel('What happens next')).toBeFocused();
 
