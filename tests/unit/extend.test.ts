@@ -2,7 +2,7 @@
  * Extending a video: the endpoint function against the simulator in process, the job kind through the real
  * engine and SoraPort, and the checks that refuse bad input before anything is sent.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { listHistory } from '../../lib/db/history';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import { extendInput, isExtendable, rerunInput } from '../../lib/history/actions';
@@ -258,16 +258,25 @@ describe('extend jobs', () => {
     expect(item?.extendedFrom?.generationId).toBe(source);
   });
 
+  it('fails with Sora’s not_found, once, when the video to extend is not the user’s', async () => {
+    const s = await engineSetup();
+    const [theirs] = s.sim.control.seedDrafts({ count: 1, email: 'bo@example.com' });
+    await s.engine.enqueue([{ kind: 'extend', prompt: 'Then it snows', source: theirs!, seconds: 10 }]);
+    expect(await s.runToEnd()).toBe(true);
+    const [job] = await s.engine.list();
+    expect(job).toMatchObject({ state: 'failed', lastError: { code: 'not_found' } });
+    expect(extendCalls(s.sim)).toHaveLength(1);
+    expect(await listHistory(s.db, { limit: 5 })).toHaveLength(0);
+  });
+
   it('refuses bad input at enqueue with no request sent', async () => {
     const s = await engineSetup();
-    const spy = vi.fn();
     await expect(
       s.engine.enqueue([{ kind: 'extend', prompt: '\u200b', source: 'gen_01ABC', seconds: 10 }]),
     ).rejects.toMatchObject({ code: 'bad_request' });
     await expect(
       s.engine.enqueue([{ kind: 'extend', prompt: 'ok', source: 'gen_01ABC', seconds: 12 }]),
     ).rejects.toMatchObject({ code: 'bad_request' });
-    spy();
     expect(await s.engine.list()).toHaveLength(0);
     expect(s.sim.control.log({})).toHaveLength(0);
   });
