@@ -4,7 +4,7 @@ import type { JobKind } from '../../lib/jobs/model';
 import { useHistory } from '../../lib/stores/history';
 import { KIND_LABEL } from './HistoryRow';
 
-const KINDS: JobKind[] = ['video', 'image', 'storyboard', 'remix'];
+const KINDS: JobKind[] = ['video', 'image', 'storyboard', 'remix', 'extend'];
 
 /** `YYYY-MM-DD` of an epoch ms in local time (the date input's format). */
 const dayOf = (ms: number | null): string => {

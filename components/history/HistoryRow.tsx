@@ -13,6 +13,7 @@ export const KIND_LABEL: Record<HistoryItem['kind'], MessageKey> = {
   remix: 'job.kind.remix',
   storyboard: 'job.kind.storyboard',
   image: 'job.kind.image',
+  extend: 'job.kind.extend',
 };
 
 export const ORIENTATION_LABEL: Record<NonNullable<HistoryItem['orientation']>, MessageKey> = {

@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
+import { isExtendable } from '../../lib/history/actions';
 import { isDefaultFilter } from '../../lib/history/search';
 import { t } from '../../lib/i18n';
 import { useHistory } from '../../lib/stores/history';
 import { ErrorNotice } from '../ErrorNotice';
+import { shortPrompt } from '../queue/jobText';
 import { DownloadsPanel } from './DownloadsPanel';
 import { Filters } from './Filters';
 import { HistoryList } from './HistoryList';
@@ -10,9 +12,12 @@ import { ItemDialog } from './ItemDialog';
 import { ToolsPanel } from './ToolsPanel';
 import './history.css';
 
-function SelectionBar() {
+/** `onExtend`: one finished video is selected and the user wants to continue it. */
+function SelectionBar({ onExtend }: { onExtend(id: string): void }) {
   const selection = useHistory((s) => s.selection);
   const results = useHistory((s) => s.results);
+  const only = selection.size === 1 ? [...selection][0] : undefined;
+  const single = useHistory((s) => (only === undefined ? undefined : s.items[only]));
   const { download, remove, clearSelection, selectAll } = useHistory.getState();
   if (selection.size === 0) return null;
   // Downloads follow the list's order (newest first), so {index} numbers files as they are shown.
@@ -28,6 +33,19 @@ function SelectionBar() {
       >
         {t('history.downloadSelected')}
       </button>
+      {single && isExtendable(single) && (
+        <button
+          type="button"
+          class="btn"
+          data-testid="history-bulk-extend"
+          aria-label={t('history.extendOf', {
+            prompt: shortPrompt(single.title || single.prompt) || single.id,
+          })}
+          onClick={() => onExtend(single.id)}
+        >
+          {t('history.extend')}
+        </button>
+      )}
       <button
         type="button"
         class="btn hbtn-danger"
@@ -82,6 +100,12 @@ export function HistoryView({ onShowCreate }: { onShowCreate?: () => void } = {}
   const error = useHistory((s) => s.error);
   const [showFilters, setShowFilters] = useState(false);
   const [openId, setOpenId] = useState<string | null>(null);
+  /** The dialog opens with its Extend form showing (the selection bar's Extend). */
+  const [extendOnOpen, setExtendOnOpen] = useState(false);
+  const open = (id: string | null, extend = false) => {
+    setExtendOnOpen(extend);
+    setOpenId(id);
+  };
   const filtered = !isDefaultFilter(filter);
 
   return (
@@ -130,7 +154,7 @@ export function HistoryView({ onShowCreate }: { onShowCreate?: () => void } = {}
       )}
       <ToolsPanel />
       <DownloadsPanel />
-      <SelectionBar />
+      <SelectionBar onExtend={(id) => open(id, true)} />
       <p class="muted small hcount" aria-live="polite" data-testid="history-count">
         {!ready && total > 0
           ? t('history.loading')
@@ -143,15 +167,17 @@ export function HistoryView({ onShowCreate }: { onShowCreate?: () => void } = {}
           <p>{t('history.empty')}</p>
         </div>
       ) : (
-        <HistoryList onOpen={setOpenId} />
+        <HistoryList onOpen={(id) => open(id)} />
       )}
       {openId && (
         <ItemDialog
           key={openId}
           id={openId}
-          onClose={() => setOpenId(null)}
+          startExtending={extendOnOpen}
+          onClose={() => open(null)}
+          onOpenItem={(id) => open(id)}
           onRemixed={() => {
-            setOpenId(null);
+            open(null);
             onShowCreate?.();
           }}
         />

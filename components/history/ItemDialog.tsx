@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { isCharacterSource } from '../../lib/characters/validate';
 import type { HistoryItem } from '../../lib/db/history';
-import { soraUrlOf } from '../../lib/history/actions';
+import { isExtendable, soraUrlOf } from '../../lib/history/actions';
 import { framesOf, isPublishable, previewImageOf } from '../../lib/history/fields';
 import { toEntry } from '../../lib/history/search';
 import { t } from '../../lib/i18n';
@@ -10,6 +10,8 @@ import { postUrl } from '../../lib/sora/config';
 import { useCharacters } from '../../lib/stores/characters';
 import { useHistory } from '../../lib/stores/history';
 import { openInStoryboard } from '../../lib/stores/storyboard';
+import { shortPrompt } from '../queue/jobText';
+import { ExtendForm } from './ExtendForm';
 import { fileSourceKey } from './fileSource';
 import { metaLine } from './HistoryRow';
 
@@ -70,17 +72,101 @@ function Preview({ item }: { item: HistoryItem }) {
   );
 }
 
+/** A link to another history item: its dialog replaces this one. */
+function ItemLink({ id, onOpen }: { id: string; onOpen(id: string): void }) {
+  const other = useHistory((s) => s.items[id]);
+  const [missing, setMissing] = useState(false);
+  useEffect(() => {
+    void useHistory
+      .getState()
+      .loadItem(id)
+      .then((found) => setMissing(!found));
+  }, [id]);
+  if (missing || !other) {
+    return <span dir="auto">{missing ? t('history.extendedFrom.missing', { id }) : id}</span>;
+  }
+  const name = shortPrompt(other.title || other.prompt) || id;
+  return (
+    <button
+      type="button"
+      class="btn btn-link"
+      data-testid="history-link"
+      data-id={id}
+      aria-label={t('history.extendedFrom.open', { prompt: name })}
+      onClick={() => onOpen(id)}
+    >
+      <span dir="auto">{name}</span>
+    </button>
+  );
+}
+
+/** What this item extends, and the extensions made of it (read from the extensions alone, by kind). */
+function Lineage({ item, onOpen }: { item: HistoryItem; onOpen(id: string): void }) {
+  const [extensions, setExtensions] = useState<string[]>([]);
+  useEffect(() => {
+    let live = true;
+    void useHistory
+      .getState()
+      .extensionsOf(item.id)
+      .then((ids) => {
+        if (live) setExtensions(ids);
+      });
+    return () => {
+      live = false;
+    };
+  }, [item.id]);
+  const source = item.extendedFrom?.historyId ?? item.extendedFrom?.generationId;
+  return (
+    <>
+      {source && (
+        <p class="small" data-testid="history-extended-from">
+          {t('history.extendedFrom')} <ItemLink id={source} onOpen={onOpen} />
+        </p>
+      )}
+      {extensions.length > 0 && (
+        <div class="small" data-testid="history-extensions">
+          <p class="muted">{t('history.extensions')}</p>
+          <ul class="hlinks">
+            {extensions.map((x) => (
+              <li key={x}>
+                <ItemLink id={x} onOpen={onOpen} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </>
+  );
+}
+
 /** Everything about one item and what can be done with it. A modal dialog: Escape closes it. */
-export function ItemDialog({ id, onClose, onRemixed }: { id: string; onClose(): void; onRemixed(): void }) {
+export function ItemDialog({
+  id,
+  onClose,
+  onRemixed,
+  onOpenItem,
+  startExtending = false,
+}: {
+  id: string;
+  /** Open with the Extend form showing. */
+  startExtending?: boolean;
+  onClose(): void;
+  onRemixed(): void;
+  /** Shows another item (the video an extension continues, or an extension of this one). */
+  onOpenItem(id: string): void;
+}) {
   const item = useHistory((s) => s.items[id]);
   const s = useHistory.getState();
   const ref = useRef<HTMLDialogElement>(null);
   const [copied, copy] = useCopied();
   const [busy, setBusy] = useState(false);
+  const [extending, setExtending] = useState(startExtending);
 
   useEffect(() => {
     const dialog = ref.current;
     if (dialog && !dialog.open) dialog.showModal();
+    // showModal moves focus to the first control; opened for extending, the prompt is where typing goes.
+    if (dialog && startExtending) dialog.querySelector<HTMLElement>('#hextend-prompt')?.focus();
   }, []);
   if (!item) return null;
 
@@ -140,6 +226,7 @@ export function ItemDialog({ id, onClose, onRemixed }: { id: string; onClose(): 
             {t('history.fellBackNotice')}
           </p>
         )}
+        <Lineage item={item} onOpen={onOpenItem} />
         {item.reason && <p class="notice notice-warn">{item.reason}</p>}
         {item.postId && (
           <p class="small hdialog-share">
@@ -152,7 +239,23 @@ export function ItemDialog({ id, onClose, onRemixed }: { id: string; onClose(): 
         <p class="visually-hidden" aria-live="polite">
           {copied ? t('history.copied', { what: copied }) : ''}
         </p>
+        {extending && (
+          <ExtendForm item={item} onCancel={() => setExtending(false)} onDone={() => ref.current?.close()} />
+        )}
         <div class="hdialog-actions">
+          {isExtendable(item) && !extending && (
+            <button
+              type="button"
+              class="btn"
+              data-testid="history-extend"
+              aria-label={t('history.extendOf', {
+                prompt: shortPrompt(item.title || item.prompt) || item.id,
+              })}
+              onClick={() => setExtending(true)}
+            >
+              {t('history.extend')}
+            </button>
+          )}
           {publishable && (
             <button
               type="button"

@@ -29,6 +29,14 @@ export const JobRow = memo(function JobRow({ id }: { id: string }) {
           {prompt}
         </span>
       </div>
+      {job.request.kind === 'extend' && (
+        <p class="job-note muted small" data-testid="job-extends">
+          {t('job.extensionOf', {
+            source: shortPrompt(job.request.sourceLabel ?? '') || job.request.sourceGenerationId,
+            seconds: job.request.extensionSeconds,
+          })}
+        </p>
+      )}
       <div class="job-status">
         <span class="job-state" data-testid="job-state">
           {stateText(job.state)}

@@ -35,7 +35,7 @@ export function cameoIdsFor(prompt: string, mentions: readonly Mention[]): strin
 export function withMentions(inputs: readonly JobInput[], mentions: readonly Mention[]): JobInput[] {
   if (mentions.length === 0) return [...inputs];
   return inputs.map((input) => {
-    if (input.kind === 'image') return input;
+    if (input.kind === 'image' || input.kind === 'extend') return input;
     const ids = cameoIdsFor(input.prompt, mentions);
     if (ids.length === 0) return input;
     return { ...input, cameoIds: [...new Set([...(input.cameoIds ?? []), ...ids])] };

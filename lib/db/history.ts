@@ -37,6 +37,8 @@ export interface HistoryItem {
   /** Epoch ms the result was recorded. */
   createdAt: number;
   status: HistoryStatus;
+  /** An extension (kind `extend`): the video it continues, and that video's history item when known. */
+  extendedFrom?: { generationId: string; historyId?: string };
 
   // Optional fields the History feature adds (the engine writes none of them; every reader copes).
   /** Where the record came from: absent = made by this extension's queue. */
@@ -80,6 +82,14 @@ export function getHistoryItem(db: CompanionDb, id: string): Promise<HistoryItem
 
 export function getHistoryByTask(db: CompanionDb, taskId: string): Promise<HistoryItem[]> {
   return db.getAllFromIndex('history', 'by-task', taskId);
+}
+
+/** The extensions made of a video (through the 'by-kind' index: only extensions are read). */
+export async function getExtensionsOf(db: CompanionDb, generationId: string): Promise<HistoryItem[]> {
+  const all = await db.getAllFromIndex('history', 'by-kind', 'extend');
+  return all
+    .filter((i) => i.status !== 'deleted' && i.extendedFrom?.generationId === generationId)
+    .sort((a, b) => b.createdAt - a.createdAt);
 }
 
 export function countHistory(db: CompanionDb): Promise<number> {

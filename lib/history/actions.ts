@@ -5,7 +5,7 @@
 import type { HistoryItem } from '../db/history';
 import type { JobInput } from '../jobs/input';
 import { postUrl, SORA_ORIGIN } from '../sora/config';
-import { isPostId } from '../sora/ids';
+import { isGenerationId, isPostId } from '../sora/ids';
 import {
   isFrameCount,
   isStyleId,
@@ -81,9 +81,45 @@ export function rerunInput(item: HistoryItem): Rerun | null {
         withoutStartImage,
       };
     }
+    case 'extend':
+      if (item.extendedFrom && (p.extensionSeconds === 10 || p.extensionSeconds === 15)) {
+        return {
+          input: {
+            kind: 'extend',
+            prompt: item.prompt,
+            source: item.extendedFrom.generationId,
+            seconds: p.extensionSeconds,
+            ...(item.extendedFrom.historyId ? { sourceHistoryId: item.extendedFrom.historyId } : {}),
+            ...(typeof p.sourceDurationS === 'number' ? { sourceDurationS: p.sourceDurationS } : {}),
+            ...(typeof p.sourceLabel === 'string' ? { sourceLabel: p.sourceLabel } : {}),
+          },
+          withoutStartImage: false,
+        };
+      }
+      return { input: { kind: 'video', prompt: item.prompt, ...videoSettings(item) }, withoutStartImage };
     default:
       return { input: { kind: 'video', prompt: item.prompt, ...videoSettings(item) }, withoutStartImage };
   }
+}
+
+/** Only a finished video Sora made (a `gen_…` draft) can be continued. */
+export const isExtendable = (item: HistoryItem): boolean =>
+  item.kind !== 'image' && item.status === 'ready' && isGenerationId(item.id);
+
+/** The job that continues `item` by `seconds` with what happens next (checked again by the queue). */
+export function extendInput(item: HistoryItem, seconds: 10 | 15, prompt: string): JobInput {
+  const frames = framesOf(item);
+  const durationS = item.durationS ?? (frames === undefined ? undefined : frames / 30);
+  const label = (item.title || item.prompt).replace(/\s+/g, ' ').trim();
+  return {
+    kind: 'extend',
+    prompt,
+    source: item.id,
+    seconds,
+    sourceHistoryId: item.id,
+    ...(durationS === undefined ? {} : { sourceDurationS: durationS }),
+    ...(label === '' ? {} : { sourceLabel: label }),
+  };
 }
 
 /**

@@ -9,6 +9,7 @@ import { textProblem } from '../create/import';
 import type { HistoryItem, HistoryOrientation, HistoryStatus } from '../db/history';
 import type { MessageKey } from '../i18n';
 import { JOB_KINDS, type JobKind } from '../jobs/model';
+import { isGenerationId } from '../sora/ids';
 import { orientationOf } from './fields';
 
 export const EXPORT_FORMAT = 'companion-for-sora.history';
@@ -49,6 +50,11 @@ const SETTING_KEYS = [
   'height',
   'nVariants',
   'hasStartImage',
+  'sourceGenerationId',
+  'sourceHistoryId',
+  'sourceDurationS',
+  'sourceLabel',
+  'extensionSeconds',
 ];
 
 function settingsOf(params: Record<string, unknown>): Record<string, unknown> {
@@ -194,6 +200,13 @@ export function fromRecord(raw: Record<string, unknown>, now: number): HistoryIt
   const title = unformula(str(raw.title));
   const reason = str(raw.reason);
   const downloadedAt = time(raw.downloadedAt);
+  // An extension's link to its source travels in its settings (the engine's request parameters).
+  const sourceId = settings.sourceGenerationId;
+  const historyId = str(settings.sourceHistoryId);
+  const extendedFrom =
+    kind === 'extend' && isGenerationId(sourceId)
+      ? { generationId: sourceId, ...(historyId ? { historyId } : {}) }
+      : undefined;
   return {
     id,
     taskId: str(raw.taskId) ?? '',
@@ -212,6 +225,7 @@ export function fromRecord(raw: Record<string, unknown>, now: number): HistoryIt
     ...(durationS === undefined ? {} : { durationS }),
     ...(reason ? { reason } : {}),
     ...(downloadedAt === undefined ? {} : { downloadedAt }),
+    ...(extendedFrom ? { extendedFrom } : {}),
   };
 }
 

@@ -50,7 +50,7 @@ export interface SnapshotChunk {
 
 export type SnapshotRecord = SnapshotMeta | SnapshotChunk;
 
-const KINDS: readonly JobKind[] = ['video', 'remix', 'storyboard', 'image'];
+const KINDS: readonly JobKind[] = ['video', 'remix', 'storyboard', 'image', 'extend'];
 const STATUSES: readonly HistoryStatus[] = ['ready', 'violation', 'failed', 'deleted'];
 const ORIENTATIONS: readonly (HistoryOrientation | null)[] = [null, 'landscape', 'portrait', 'square'];
 const FILE_SOURCES: readonly (FileSource | null)[] = [null, 'post_attachment', 'parse_service', 'original'];

@@ -661,6 +661,25 @@ export const sidePanelEn = {
     'You asked for this video without the watermark, but no clean file was found: the watermarked original was saved instead.',
   'history.dl.fellBackCount':
     'No clean file was found for {count} of the videos you asked for without the watermark: the watermarked original was saved instead.',
+  'history.extend': 'Extend',
+  'history.extendOf': 'Extend: {prompt}',
+  'history.extend.title': 'Extend this video',
+  'history.extend.length': 'Length to add',
+  'history.extend.seconds': '{seconds} s',
+  'history.extend.prompt': 'What happens next',
+  'history.extend.placeholder': 'Describe what happens next…',
+  'history.extend.cost':
+    'Sora rewrites this prompt in its own words. 10 s uses 1 video of your allowance, 15 s uses 2 (not confirmed by Sora).',
+  'history.extend.submit': 'Add to queue',
+  'history.extend.cancel': 'Cancel',
+  'history.extend.error.empty': 'Write what happens next.',
+  'history.extend.error.tooLong': 'The prompt is longer than {max} characters.',
+  'history.extend.queued': 'The extension is in the queue.',
+  'history.extendedFrom': 'Extension of',
+  'history.extendedFrom.open': 'Open the video this extends: {prompt}',
+  'history.extendedFrom.missing': 'a video that is not in your history ({id})',
+  'history.extensions': 'Extensions of this video',
+  'job.extensionOf': 'Extends “{source}” by {seconds} s',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

@@ -637,4 +637,23 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'history.fellBackNotice': '你要求下载无水印的视频，但未找到无水印文件：已改为保存带水印的原始文件。',
   'history.dl.fellBackCount':
     '你要求无水印的视频中有 {count} 个未找到无水印文件：已改为保存带水印的原始文件。',
+  'history.extend': '延长',
+  'history.extendOf': '延长：{prompt}',
+  'history.extend.title': '延长这个视频',
+  'history.extend.length': '增加的时长',
+  'history.extend.seconds': '{seconds} 秒',
+  'history.extend.prompt': '接下来发生什么',
+  'history.extend.placeholder': '描述接下来发生的事…',
+  'history.extend.cost':
+    'Sora 会用自己的措辞改写这段提示。10 秒消耗 1 个视频额度，15 秒消耗 2 个（Sora 未证实）。',
+  'history.extend.submit': '加入队列',
+  'history.extend.cancel': '取消',
+  'history.extend.error.empty': '请写下接下来发生什么。',
+  'history.extend.error.tooLong': '提示超过 {max} 个字符。',
+  'history.extend.queued': '延长任务已加入队列。',
+  'history.extendedFrom': '延长自',
+  'history.extendedFrom.open': '打开被延长的视频：{prompt}',
+  'history.extendedFrom.missing': '一个不在历史记录中的视频（{id}）',
+  'history.extensions': '这个视频的延长版本',
+  'job.extensionOf': '将“{source}”延长 {seconds} 秒',
 };

@@ -2,8 +2,10 @@
  * What callers hand to `enqueue`, checked and normalized into stored requests before anything is written
  * (bad input never reaches the queue, let alone Sora).
  */
+
+import { isExtensionSeconds } from '../sora/endpoints/extend';
 import { SoraError } from '../sora/errors';
-import { parsePostId } from '../sora/ids';
+import { isGenerationId, parsePostId } from '../sora/ids';
 import {
   DEFAULT_MODEL,
   DEFAULT_SIZE,
@@ -49,6 +51,18 @@ export type JobInput =
       height?: number;
       nVariants?: number;
       startImage?: StartImageInput;
+    }
+  | {
+      kind: 'extend';
+      /** What happens next. */
+      prompt: string;
+      /** The video to continue: `gen_…`. */
+      source: string;
+      /** 10 or 15. */
+      seconds: number;
+      sourceHistoryId?: string;
+      sourceDurationS?: number;
+      sourceLabel?: string;
     };
 
 /** What Sora takes as a start image. */
@@ -166,9 +180,40 @@ export function toRequest(input: JobInput): JobRequest {
         height: positiveInt(input.height, IMAGE_SIZES.square.height, 'The image height', 4096),
         nVariants: positiveInt(input.nVariants, 1, 'The number of images', 4),
       };
+    case 'extend':
+      return extendRequest(input);
     default:
       return bad('Unknown job kind.');
   }
+}
+
+const SOURCE_LABEL_CHARS = 80;
+
+function extendRequest(input: Extract<JobInput, { kind: 'extend' }>): JobRequest {
+  if (!isGenerationId(input.source)) bad('The video to extend is not a Sora generation id (gen_…).');
+  if (!isExtensionSeconds(input.seconds)) bad('An extension is 10 or 15 seconds long.');
+  const text = prompt(input.prompt, 'The "what happens next" prompt');
+  const history = input.sourceHistoryId;
+  if (history !== undefined && (typeof history !== 'string' || history.trim() === '')) {
+    bad('The history item of the video to extend is not valid.');
+  }
+  const duration = input.sourceDurationS;
+  if (
+    duration !== undefined &&
+    (typeof duration !== 'number' || !Number.isFinite(duration) || duration <= 0)
+  ) {
+    bad('The length of the video to extend is not valid.');
+  }
+  const label = typeof input.sourceLabel === 'string' ? input.sourceLabel.trim() : '';
+  return {
+    kind: 'extend',
+    prompt: text,
+    sourceGenerationId: input.source,
+    ...(history === undefined ? {} : { sourceHistoryId: history }),
+    ...(duration === undefined ? {} : { sourceDurationS: duration }),
+    ...(label === '' ? {} : { sourceLabel: [...label].slice(0, SOURCE_LABEL_CHARS).join('') }),
+    extensionSeconds: input.seconds as 10 | 15,
+  };
 }
 
 /** The `states` of a list request, checked: a list of known job states, or nothing (every job). */

@@ -35,7 +35,7 @@ import type { SoraErrorCode } from '../sora/errors';
 import type { Orientation, StyleId, VideoModel, VideoSize } from '../sora/quota';
 import { isFinal, isWaiting, type JobState } from './states';
 
-export const JOB_KINDS = ['video', 'remix', 'storyboard', 'image'] as const;
+export const JOB_KINDS = ['video', 'remix', 'storyboard', 'image', 'extend'] as const;
 export type JobKind = (typeof JOB_KINDS)[number];
 
 export {
@@ -119,7 +119,26 @@ export interface ImageRequest {
   startImage?: StartImage;
 }
 
-export type JobRequest = VideoRequest | RemixRequest | StoryboardRequest | ImageRequest;
+/**
+ * Continue a finished video by 10 or 15 s. Sora stores ITS rewrite of `prompt` on the result, so the result is
+ * only ever matched by task id (and an uncertain create by the result's length, see the poller).
+ */
+export interface ExtendRequest {
+  kind: 'extend';
+  /** What happens next, as the user wrote it. */
+  prompt: string;
+  /** The video to continue (`gen_…`). */
+  sourceGenerationId: string;
+  /** Its history item, when the extension was started from History. */
+  sourceHistoryId?: string;
+  /** Its length when known: the result is this plus `extensionSeconds` long. */
+  sourceDurationS?: number;
+  /** A few words of the source's prompt, to name it in the queue. */
+  sourceLabel?: string;
+  extensionSeconds: 10 | 15;
+}
+
+export type JobRequest = VideoRequest | RemixRequest | StoryboardRequest | ImageRequest | ExtendRequest;
 
 export interface GenerationResult {
   /** `gen_…`: what publishing needs. */
@@ -372,7 +391,7 @@ export function newJob(init: {
 
 /** The start image of a request, when its kind takes one. */
 export function startImageOf(request: JobRequest): StartImage | undefined {
-  return request.kind === 'remix' ? undefined : request.startImage;
+  return request.kind === 'remix' || request.kind === 'extend' ? undefined : request.startImage;
 }
 
 /** Video kinds are followed through the pending list and drafts; images through recent tasks. */

@@ -62,6 +62,18 @@ const CLOCK_SKEW_MS = 2 * 60_000;
 
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
 
+/**
+ * Whether a draft is the result of an extend job whose create got no clear answer. Sora stores its REWRITE of
+ * an extension's prompt, so the prompt rarely matches; the result's length does: the source's plus the
+ * extension (a length plain creates mostly cannot have, 20 s for instance). Without the source's length only
+ * the prompt is left to go by.
+ */
+export function isExtensionResult(job: Job, draft: Pick<DraftInfo, 'durationS'>): boolean {
+  const r = job.request;
+  if (r.kind !== 'extend' || r.sourceDurationS === undefined || draft.durationS === undefined) return false;
+  return Math.abs(draft.durationS - (r.sourceDurationS + r.extensionSeconds)) < 0.5;
+}
+
 const POLICY_WORDS = /polic|guideline|violat|moderat|not allowed|inappropriate/i;
 
 /** A failed task's error: Sora's reason, as a policy violation when it reads like one. */
@@ -359,20 +371,22 @@ async function pollVideos(
   const current = overlay(input.open, result.changes);
   const resolving = current.filter((j) => isVideoKind(j.kind) && j.state === 'resolving');
   if (resolving.length === 0 && unmatched.length === 0) return;
-  // Unknown tasks (no prompt to compare) might be an orphan's: wait for them to show up as drafts.
-  let unknownTasks = 0;
+  // Unknown tasks (no prompt to compare) might be an orphan's: wait for them to show up as drafts. For an
+  // extension any unclaimed task is unknown, since its prompt is Sora's rewrite: its draft's length tells.
+  const unknown = { plain: 0, extend: 0 };
   for (const t of pending) {
-    if (t.prompt !== null || taken.has(t.taskId) || isFailedStatus(t.status)) continue;
-    if (!(await isClaimed(t.taskId))) unknownTasks++;
+    if (taken.has(t.taskId) || isFailedStatus(t.status) || (await isClaimed(t.taskId))) continue;
+    unknown.extend++;
+    if (t.prompt === null) unknown.plain++;
   }
-  result.resolve = () => readDrafts(ctx, resolving, unmatched, unknownTasks, isClaimed, taken, apply, now);
+  result.resolve = () => readDrafts(ctx, resolving, unmatched, unknown, isClaimed, taken, apply, now);
 }
 
 async function readDrafts(
   ctx: EngineContext,
   resolving: readonly Job[],
   orphans: readonly Job[],
-  unknownTasks: number,
+  unknownTasks: { plain: number; extend: number },
   isClaimed: (taskId: string) => Promise<boolean>,
   taken: Set<string>,
   apply: Apply,
@@ -396,7 +410,8 @@ async function readDrafts(
         const earliest = (job.createSentAt ?? 0) - CLOCK_SKEW_MS;
         let match: DraftInfo | undefined;
         for (const d of res.items) {
-          if (d.taskId === null || taken.has(d.taskId) || normalizePrompt(d.prompt) !== prompt) continue;
+          if (d.taskId === null || taken.has(d.taskId)) continue;
+          if (normalizePrompt(d.prompt) !== prompt && !isExtensionResult(job, d)) continue;
           if (d.createdAt !== null && d.createdAt < earliest) continue;
           if (await isClaimed(d.taskId)) continue;
           match = d;
@@ -453,7 +468,7 @@ async function readDrafts(
       events.push({ id: job.id, event: { type: 'matched', taskId, finished: true } });
       settle(job, taskId, now);
     } else {
-      const give = orphanGiveUp(ctx, job, unknownTasks);
+      const give = orphanGiveUp(ctx, job, job.kind === 'extend' ? unknownTasks.extend : unknownTasks.plain);
       if (give) events.push(give);
     }
   }

@@ -95,6 +95,14 @@ export function historyItemsFor(job: Job, now: number): HistoryItem[] {
     ...(g.height === undefined ? {} : { height: g.height }),
     ...(g.durationS === undefined ? {} : { durationS: g.durationS }),
     ...(g.files === undefined ? {} : { draftFiles: g.files }),
+    ...(job.request.kind === 'extend'
+      ? {
+          extendedFrom: {
+            generationId: job.request.sourceGenerationId,
+            ...(job.request.sourceHistoryId === undefined ? {} : { historyId: job.request.sourceHistoryId }),
+          },
+        }
+      : {}),
     createdAt: now,
     status: 'ready' as const,
   }));
@@ -231,7 +239,7 @@ export async function enqueueJobs(
     for (const [i, input] of inputs.entries()) {
       let request = requests[i] as JobRequest;
       const start = 'startImage' in input ? input.startImage : undefined;
-      if (start !== undefined && request.kind !== 'remix') {
+      if (start !== undefined && request.kind !== 'remix' && request.kind !== 'extend') {
         request = { ...request, startImage: await resolveStartImage(start, files, storedBlobs, now) };
       }
       const job = newJob({

@@ -4,6 +4,7 @@
  * it `createSoraPort(http)`. Errors are `SoraError`s (the engine branches on `code`).
  */
 import { checkQuota } from '../sora/endpoints/account';
+import { extendVideo } from '../sora/endpoints/extend';
 import { createImage, getRecentTasks } from '../sora/endpoints/image';
 import { uploadImage } from '../sora/endpoints/uploads';
 import { createStoryboard, createVideo, getDrafts, getPendingTasks } from '../sora/endpoints/video';
@@ -172,6 +173,14 @@ export function createSoraPort(http: SoraHttp): SoraPort {
             model: request.model,
             styleId: request.styleId,
             uploadId: upload,
+          });
+          return { taskId: res.id };
+        }
+        case 'extend': {
+          const res = await extendVideo(http, {
+            generationId: request.sourceGenerationId,
+            prompt: request.prompt,
+            seconds: request.extensionSeconds,
           });
           return { taskId: res.id };
         }

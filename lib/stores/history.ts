@@ -7,9 +7,9 @@
 import { browser } from 'wxt/browser';
 import { create } from 'zustand';
 import { formatBytes } from '../create/messages';
-import { getHistoryByTask, type HistoryItem } from '../db/history';
+import { getExtensionsOf, getHistoryByTask, getHistoryItem, type HistoryItem } from '../db/history';
 import { getDb } from '../db/schema';
-import { rerunInput } from '../history/actions';
+import { extendInput, rerunInput } from '../history/actions';
 import {
   exportCsv,
   exportJson,
@@ -87,6 +87,12 @@ export interface HistoryState {
   requestResolve(id: string): void;
   rerun(id: string): Promise<void>;
   remix(id: string): Promise<boolean>;
+  /** Queues an extension of a video; resolves with the refusal to show in the form, or null when queued. */
+  extend(id: string, seconds: 10 | 15, prompt: string): Promise<SerializedError | null>;
+  /** Opens an item's record for the dialog (reads it when not on screen yet); false when it is not in history. */
+  loadItem(id: string): Promise<boolean>;
+  /** The ids of the extensions made of a video, newest first. */
+  extensionsOf(id: string): Promise<string[]>;
   share(id: string): Promise<string | null>;
   unpublish(id: string): Promise<void>;
   exportFile(
@@ -342,6 +348,34 @@ export const useHistory = create<HistoryState>((set, get) => {
             tone: again.withoutStartImage ? 'warn' : 'ok',
           },
         });
+      }
+    },
+
+    async extend(id, seconds, prompt) {
+      const item = get().items[id];
+      if (!item) return null;
+      try {
+        await send('jobs.enqueue', { inputs: [extendInput(item, seconds, prompt)] });
+      } catch (e) {
+        return toSerializedError(e);
+      }
+      set({ notice: { key: 'history.extend.queued', tone: 'ok' } });
+      return null;
+    },
+
+    async loadItem(id) {
+      if (get().items[id]) return true;
+      const item = await getHistoryItem(await getDb(), id);
+      if (!item || item.status === 'deleted') return false;
+      upsert([item]);
+      return true;
+    },
+
+    async extensionsOf(id) {
+      try {
+        return (await getExtensionsOf(await getDb(), id)).map((i) => i.id);
+      } catch {
+        return [];
       }
     },
 

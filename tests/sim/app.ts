@@ -13,6 +13,7 @@ import { registerAccount } from './routes/account';
 import { registerCharacters } from './routes/characters';
 import { createControlApp } from './routes/control';
 import { registerEditor } from './routes/editor';
+import { registerExtend } from './routes/extend';
 import { registerImages } from './routes/images';
 import { registerMedia } from './routes/media';
 import { registerOAuth } from './routes/oauth';
@@ -78,6 +79,7 @@ export function createSim(options: SimConfigPatch = {}): Sim {
   registerPosts(sora, core);
   registerCharacters(sora, core);
   registerEditor(sora, core);
+  registerExtend(sora, core);
   registerWeb(sora, core);
 
   const media = new Hono<SimEnv>();

@@ -5,7 +5,7 @@ import type { LogEntry, LogFilter, MultipartSummary, SimStats } from './types';
 
 const RAW_BODY_LIMIT = 64 * 1024;
 
-export type CreateKind = 'video' | 'storyboard' | 'image';
+export type CreateKind = 'video' | 'storyboard' | 'image' | 'extend';
 
 export class RequestLog {
   #entries: LogEntry[] = [];
@@ -114,7 +114,7 @@ function newCounters(): Counters {
     requests: 0,
     byRoute: {},
     byStatus: {},
-    creates: { video: 0, storyboard: 0, image: 0, accepted: 0, rejected: 0, rejectedByCode: {} },
+    creates: { video: 0, storyboard: 0, image: 0, extend: 0, accepted: 0, rejected: 0, rejectedByCode: {} },
     maxConcurrentObserved: 0,
     maxConcurrentByUser: {},
     faultsTriggered: 0,

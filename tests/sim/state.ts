@@ -50,7 +50,7 @@ export interface VideoAssets {
 export interface VideoTaskRec {
   id: string;
   userId: string;
-  source: 'create' | 'storyboard';
+  source: 'create' | 'storyboard' | 'extension';
   createdAt: number;
   body: unknown;
   prompt: string;
@@ -63,6 +63,8 @@ export interface VideoTaskRec {
   uploadIds: string[];
   cameoIds: string[];
   storyboard: { shots: { durationSec: number; scene: string }[]; instructions: string | null } | null;
+  /** An extension: the generation it continues. */
+  extendsGenerationId?: string;
   /** preprocessing, queued, running, processing (ms). */
   phasesMs: [number, number, number, number];
   outcome: 'ok' | 'policy' | 'failed';

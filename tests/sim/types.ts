@@ -299,6 +299,7 @@ export interface SimStats {
     video: number;
     storyboard: number;
     image: number;
+    extend: number;
     accepted: number;
     rejected: number;
     rejectedByCode: Record<string, number>;
@@ -399,7 +400,7 @@ export interface SimStateSnapshot {
     progress_pct: number | null;
     prompt: string;
     n_frames: number;
-    source: 'create' | 'storyboard';
+    source: 'create' | 'storyboard' | 'extension';
     createdAt: number;
     doneAt: number;
     outcome: 'ok' | 'policy' | 'failed';

@@ -28,6 +28,7 @@ import { USERNAME_PROBLEM_TEXT } from '../../components/account/UsernameCard';
 import { finishIssueText } from '../../components/characters/FinishForm';
 import { videoIssue } from '../../components/characters/NewCharacter';
 import { enhanceProblemText } from '../../components/enhance/EnhancePrompt';
+import { extendPromptProblem } from '../../components/history/ExtendForm';
 import { templateProblemText } from '../../components/history/FilenameTemplateField';
 import {
   isValidDownloadFolder,
@@ -278,6 +279,17 @@ async function enhanceForm(w: World, text: string, level: ExpansionLevel = 'medi
 }
 
 /** A message straight to the background, as a page that skipped its checks would send it. */
+/** History → a video's dialog → Extend: the prompt checked, then `jobs.enqueue` of an extension. */
+async function extendForm(w: World, text: string): Promise<Outcome> {
+  const problem = extendPromptProblem(text);
+  if (problem) return refused(t(problem.key, problem.params));
+  return answered(
+    await w.ask('jobs.enqueue', {
+      inputs: [{ kind: 'extend', prompt: text, source: 'gen_01ABC', seconds: 10 }],
+    }),
+  );
+}
+
 async function enqueue(w: World, input: Record<string, unknown>): Promise<Outcome> {
   return answered(await w.ask('jobs.enqueue', { inputs: [input] }));
 }
@@ -1087,6 +1099,38 @@ const ROWS: Row[] = [
       expect: { refused: `Not sent: ${reason}` },
       sends: true,
       run: async (w) => answered(await w.ask('prompt.enhance', message as never)),
+    }),
+  ),
+  {
+    form: 'History · extend',
+    input: 'only zero-width characters',
+    expect: { refused: 'Write what happens next.' },
+    run: (w) => extendForm(w, '\u200b\u200d\ufeff '),
+  },
+  {
+    form: 'History · extend',
+    input: 'a 10,001-character prompt',
+    expect: { refused: 'The prompt is longer than 10000 characters.' },
+    run: (w) => extendForm(w, 'x'.repeat(10_001)),
+  },
+  ...(
+    [
+      [
+        'extend a task id',
+        { source: 'task_01ABC' },
+        'The video to extend is not a Sora generation id (gen_…).',
+      ],
+      ['extend by 12 s', { seconds: 12 }, 'An extension is 10 or 15 seconds long.'],
+      ['extend with a blank prompt', { prompt: '\u200b ' }, 'The "what happens next" prompt is empty.'],
+    ] as const
+  ).map(
+    ([input, patch, reason]): Row => ({
+      form: 'Background · jobs.enqueue',
+      input,
+      expect: { refused: `Not sent: ${reason}` },
+      sends: true,
+      run: (w) =>
+        enqueue(w, { kind: 'extend', prompt: 'then it rains', source: 'gen_01ABC', seconds: 10, ...patch }),
     }),
   ),
 ];

@@ -2,6 +2,7 @@
 export * from './account';
 export * from './characters';
 export * from './editor';
+export * from './extend';
 export * from './image';
 export * from './invite';
 export * from './posts';
