@@ -10,9 +10,10 @@ import { durabilityBench } from './durability';
 import { engineBench } from './engine';
 import { historyBench } from './history';
 import { popupBench } from './popup';
+import { sentinelBench } from './sentinel';
 import type { Bench, BenchReport } from './types';
 
-const BENCHES: Bench[] = [engineBench, popupBench, bundleBench, historyBench, durabilityBench];
+const BENCHES: Bench[] = [engineBench, popupBench, bundleBench, historyBench, durabilityBench, sentinelBench];
 
 const RESULTS_DIR = join(import.meta.dirname, 'results');
 
