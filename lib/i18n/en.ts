@@ -600,6 +600,8 @@ export const sidePanelEn = {
   'history.fileImport.reason.encoding': 'it is not UTF-8 text',
   'storyboard.paste.tooManyShots':
     'This text has {count} shots; a storyboard holds at most {max}. Nothing was replaced: shorten the text.',
+  'queue.paused.service_unavailable':
+    'Sora is not answering at sora.chatgpt.com. Nothing is sent or counted as a try; the queue looks again in {time}.',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

@@ -581,4 +581,6 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'history.fileImport.reason.encoding': '它不是 UTF-8 文本',
   'storyboard.paste.tooManyShots':
     '这段文字有 {count} 个镜头；一个故事板最多 {max} 个。未替换任何内容：请缩短文字。',
+  'queue.paused.service_unavailable':
+    'sora.chatgpt.com 上的 Sora 没有响应。不会发送任何内容，也不计入重试次数；队列将在 {time} 后再次检查。',
 };

@@ -48,7 +48,12 @@ export {
 } from './states';
 
 /** Why the whole queue stopped submitting. */
-export type PauseReason = 'daily_limit' | 'logged_out' | 'cloudflare_challenge' | 'user';
+export type PauseReason =
+  | 'daily_limit'
+  | 'logged_out'
+  | 'cloudflare_challenge'
+  | 'user'
+  | 'service_unavailable';
 
 /**
  * Codes a job can end with: Sora's own, plus three the engine decides itself.
@@ -392,6 +397,8 @@ export interface EnginePause {
    */
   until: number | null;
   message?: string;
+  /** service_unavailable: how many re-checks found Sora still not answering (sets the next wait). */
+  rechecks?: number;
 }
 
 export interface LearnedCeiling {

@@ -144,6 +144,7 @@ export const DOWNLOAD_WAIT_CODES: readonly string[] = [
   'cloudflare_challenge',
   'daily_limit',
   'too_many_concurrent',
+  'service_unavailable',
 ];
 
 /** Most tries of one step before the job fails. */
