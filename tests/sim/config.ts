@@ -48,6 +48,7 @@ export function defaultConfig(): SimConfig {
     variants: { ...DEFAULT_VARIANTS },
     randomVariants: null,
     randomFaults: null,
+    service: 'normal',
   };
 }
 
