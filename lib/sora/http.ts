@@ -47,14 +47,18 @@ export interface SoraHttpDeps {
 
 /**
  * Tells a dropped connection from a Sora that does not answer at all. One failed connection is passing
- * trouble (the job engine retries it as 'network', and a create that may have gone out is looked for); a
- * second one in a row, with no answer in between, while the browser says it is online, is "Sora is not
- * answering". Offline (`navigator.onLine === false`) is always 'network'. Outside a browser (node) there is
- * no online flag and nothing is claimed. In memory only: a stopped worker just counts again.
+ * trouble (the job engine retries it as 'network', and a create that may have gone out is looked for). A
+ * connection OPENED AFTER a failed one that fails too, with no answer in between, while the browser says it
+ * is online, is "Sora is not answering". Requests that were already in flight when the line dropped count as
+ * one failure with it, so one glitch under parallel requests stays 'network'. Offline
+ * (`navigator.onLine === false`) is always 'network'; outside a browser (node) there is no online flag and
+ * nothing is claimed. In memory only: a stopped worker just counts again.
  */
 export interface Reachability {
-  /** Records a failed connection; true when it is the second in a row while online. */
-  failed(): boolean;
+  /** A request is about to connect: its ticket. */
+  begin(): number;
+  /** Records a failed connection; true when the request began after an earlier failure and we're online. */
+  failed(ticket: number): boolean;
   /** Sora (or anything at that address) answered. */
   answered(): void;
 }
@@ -63,14 +67,20 @@ export function createReachability(
   isOnline: () => boolean | undefined = () =>
     (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine,
 ): Reachability {
-  let failures = 0;
+  let issued = 0;
+  /** Tickets issued when the current run of failures began (null: the last thing was an answer). */
+  let failedAt: number | null = null;
   return {
-    failed() {
-      failures++;
-      return isOnline() === true && failures >= 2;
+    begin: () => ++issued,
+    failed(ticket) {
+      if (failedAt === null) {
+        failedAt = issued;
+        return false;
+      }
+      return ticket > failedAt && isOnline() === true;
     },
     answered() {
-      failures = 0;
+      failedAt = null;
     },
   };
 }
@@ -175,6 +185,7 @@ export async function timedFetch(
   }, opts.timeoutMs);
   const onExternalAbort = () => controller.abort();
   external?.addEventListener('abort', onExternalAbort, { once: true });
+  const ticket = opts.reachability?.begin() ?? 0;
   const abortedP = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
   });
@@ -205,7 +216,7 @@ export async function timedFetch(
         `Sora did not answer within ${Math.round(opts.timeoutMs / 1000)} s (${opts.what}).`,
       );
     }
-    if (opts.reachability?.failed()) throw serviceUnavailable({ kind: 'unreachable', what: opts.what });
+    if (opts.reachability?.failed(ticket)) throw serviceUnavailable({ kind: 'unreachable', what: opts.what });
     throw new SoraError('network', `Could not reach Sora (${opts.what}). Check the connection.`, {
       cause: cause instanceof Error ? new Error(cause.message) : undefined,
     });

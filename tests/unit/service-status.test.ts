@@ -186,6 +186,22 @@ describe('the request core tells "Sora is not answering" apart', () => {
     expect((await failure(get(http))).code).toBe('network');
   });
 
+  it('requests already in flight when the line dropped count as one failure', async () => {
+    let fail: (e: Error) => void = () => {};
+    const dropped = new Promise<Response>((_, reject) => {
+      fail = reject;
+    });
+    const { http } = core(
+      () => dropped,
+      () => true,
+    );
+    const parallel = [get(http), get(http), get(http)].map((p) => failure(p));
+    fail(new TypeError('fetch failed'));
+    expect((await Promise.all(parallel)).map((e) => e.code)).toEqual(['network', 'network', 'network']);
+    // A fresh connection after them fails too: now it is Sora.
+    expect((await failure(get(http))).code).toBe('service_unavailable');
+  });
+
   it('offline stays "network down", however often it fails', async () => {
     const { http } = core(
       () => Promise.reject(new TypeError('fetch failed')),
