@@ -42,7 +42,11 @@ function Countdown({
   if (left <= 0) {
     if (reason === 'daily_limit') return <p>{t('queue.paused.daily_limitSoon')}</p>;
     return (
-      <p>{reason === 'service_unavailable' ? t('error.service_unavailable') : t('queue.paused.user')}</p>
+      <p>
+        {reason === 'service_unavailable'
+          ? t('queue.paused.service_unavailableSoon')
+          : t('queue.paused.user')}
+      </p>
     );
   }
   const time = <span data-testid="pause-countdown">{formatCountdown(left)}</span>;

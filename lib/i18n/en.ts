@@ -601,7 +601,9 @@ export const sidePanelEn = {
   'storyboard.paste.tooManyShots':
     'This text has {count} shots; a storyboard holds at most {max}. Nothing was replaced: shorten the text.',
   'queue.paused.service_unavailable':
-    'Sora is not answering at sora.chatgpt.com. Nothing is sent or counted as a try; the queue looks again in {time}.',
+    'The queue waits for Sora to answer: nothing is sent or counted as a try. It looks again in {time}.',
+  'queue.paused.service_unavailableSoon':
+    'The queue waits for Sora to answer: nothing is sent or counted as a try. It looks again any moment now.',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

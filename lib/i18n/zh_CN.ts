@@ -582,5 +582,7 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'storyboard.paste.tooManyShots':
     '这段文字有 {count} 个镜头；一个故事板最多 {max} 个。未替换任何内容：请缩短文字。',
   'queue.paused.service_unavailable':
-    'sora.chatgpt.com 上的 Sora 没有响应。不会发送任何内容，也不计入重试次数；队列将在 {time} 后再次检查。',
+    '队列正在等待 Sora 响应：不会发送任何内容，也不计入重试次数。将在 {time} 后再次检查。',
+  'queue.paused.service_unavailableSoon':
+    '队列正在等待 Sora 响应：不会发送任何内容，也不计入重试次数。即将再次检查。',
 };

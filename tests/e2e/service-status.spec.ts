@@ -72,7 +72,15 @@ for (const { mode, seen, text } of MODES) {
 
     await expectServiceState(panel, seen, text);
     await showTab(panel, /^Queue/);
-    await expect(panel.getByTestId('pause-banner')).toHaveAttribute('data-reason', 'service_unavailable');
+    const pause = panel.getByTestId('pause-banner');
+    await expect(pause).toHaveAttribute('data-reason', 'service_unavailable');
+    await expect(pause).toContainText(
+      'The queue waits for Sora to answer: nothing is sent or counted as a try.',
+    );
+    // The banner's sentence is not said again by the queue.
+    await expect(panel.getByText('Sora is not answering at sora.chatgpt.com', { exact: false })).toHaveCount(
+      1,
+    );
     const row = panel.getByTestId('job-row');
     await expect(row).toHaveAttribute('data-state', 'paused');
     expect(backendCalls(sim, '/backend/nf/create')).toHaveLength(0);
