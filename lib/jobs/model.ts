@@ -8,7 +8,8 @@
  *   ┌──────────────► queued ◄──────────────────────────────────────► paused
  *   │                 │  ▲           unpause (queue resumed)
  *   │          submit │  │ requeue: too_many_concurrent (no attempt burned); transient error
- *   │     (slot free) │  │ (backoff with jitter); daily limit / logged out (then paused);
+ *   │     (slot free) │  │ (backoff with jitter); daily limit / logged out / Cloudflare / Sora not
+ *   │                 │  │ answering (no attempt burned, then paused);
  *   │                 │  │ a create not found on Sora after the grace period
  *   │                 ▼  │
  *   │             submitting ──► uploaded, createSent, uncertain: stays (the create may have reached
