@@ -70,7 +70,8 @@ export function QuotaCard({ snapshot, refreshing, onRefresh }: Props) {
             : t('account.resetsSoon')}
         </p>
       )}
-      {error && <ErrorNotice error={error} onRetry={onRefresh} />}
+      {/* Sora not answering is said once, by the ServiceBanner above the card. */}
+      {error && error.code !== 'service_unavailable' && <ErrorNotice error={error} onRetry={onRefresh} />}
       <div class="card-footer">
         <span class="muted small" aria-live="polite">
           {refreshing

@@ -40,6 +40,7 @@ function errorLine(r: CharacterRecord): string | null {
       'cloudflare_challenge',
       'daily_limit',
       'too_many_concurrent',
+      'service_unavailable',
     ];
     return t(waiting.includes(e.code) ? 'characters.error.waiting' : 'characters.error.retrying', {
       error: recordErrorText(e),

@@ -48,7 +48,8 @@ export const JobRow = memo(function JobRow({ id }: { id: string }) {
           {jobErrorText(error)}
         </p>
       )}
-      {error && !isFinal(job.state) && job.attempts > 0 && (
+      {/* Sora not answering is said once, by the banner at the top, not again on every row. */}
+      {error && !isFinal(job.state) && job.attempts > 0 && error.code !== 'service_unavailable' && (
         <p class="job-note muted small">{t('job.retrying', { error: jobErrorText(error) })}</p>
       )}
       <JobResult job={job} prompt={name} />

@@ -54,7 +54,7 @@ function SentinelActions() {
 }
 
 function PauseMessage({ reason, until }: { reason: string; until: number | null }) {
-  if (reason === 'daily_limit' || reason === 'cloudflare_challenge') {
+  if (reason === 'daily_limit' || reason === 'cloudflare_challenge' || reason === 'service_unavailable') {
     return <Countdown reason={reason} until={until} />;
   }
   if (reason === 'sentinel_unavailable') return <p>{t('queue.paused.sentinel_unavailable')}</p>;
@@ -66,13 +66,20 @@ function Countdown({
   reason,
   until,
 }: {
-  reason: 'daily_limit' | 'cloudflare_challenge';
+  reason: 'daily_limit' | 'cloudflare_challenge' | 'service_unavailable';
   until: number | null;
 }) {
   const now = useNow(1000);
   const left = until === null ? 0 : until - now;
   if (left <= 0) {
-    return <p>{reason === 'daily_limit' ? t('queue.paused.daily_limitSoon') : t('queue.paused.user')}</p>;
+    if (reason === 'daily_limit') return <p>{t('queue.paused.daily_limitSoon')}</p>;
+    return (
+      <p>
+        {reason === 'service_unavailable'
+          ? t('queue.paused.service_unavailableSoon')
+          : t('queue.paused.user')}
+      </p>
+    );
   }
   const time = <span data-testid="pause-countdown">{formatCountdown(left)}</span>;
   const [before, after] = t(`queue.paused.${reason}`, { time: '\u0000' }).split('\u0000');

@@ -20,6 +20,12 @@ export default defineBackground({
         const quota = snapshot.status === 'ok' && !snapshot.error ? snapshot.quota : null;
         if (quota && !quota.rateLimitReached && quota.remaining > 0) void jobs.engine.resume(['daily_limit']);
       },
+      // Sora answers again (seen by any call, e.g. the popup's refresh): don't wait for the engine's re-check.
+      onServiceStateChange: (status) => {
+        if (status.state !== 'answering') return;
+        void jobs.engine.resume(['service_unavailable']);
+        characters.wake();
+      },
     });
     const jobs = createJobsBackground(http);
     const characters = createCharactersBackground(http);

@@ -3,6 +3,7 @@ import { QuickPrompt } from '../../components/create/QuickPrompt';
 import { openSidePanel, prepareSidePanel } from '../../components/openSidePanel';
 import { QuotaCard } from '../../components/QuotaCard';
 import { RunningJobs } from '../../components/queue/RunningJobs';
+import { ServiceBanner } from '../../components/ServiceBanner';
 import { t } from '../../lib/i18n/popup';
 import { useAccount } from '../../lib/stores/account';
 import { ACTIVE_STATES, useJobs } from '../../lib/stores/jobs';
@@ -19,6 +20,7 @@ export function App() {
       <header class="popup-header">
         <h1>{t('app.name')}</h1>
       </header>
+      <ServiceBanner />
       <QuotaCard snapshot={snapshot} refreshing={refreshing} onRefresh={() => void refresh()} />
       <RunningJobs />
       {snapshot?.status !== 'logged_out' && <QuickPrompt />}

@@ -9,19 +9,37 @@ import { createSora2Service } from '../account/sora2';
 import { createAuth, createSessionStore } from '../auth';
 import type { AccountSnapshot } from '../messaging/protocol';
 import { emit } from '../messaging/transport';
+import { createServiceStatusTracker, type ServiceStatus } from '../service-status/status';
 import { checkQuota, fetchSession, getMe, getSubscriptions } from '../sora/endpoints';
-import { createSoraHttp } from '../sora/http';
+import { SoraError } from '../sora/errors';
+import { createReachability, createSoraHttp } from '../sora/http';
 import { createBackgroundSentinel } from './page-sentinel';
 
 export interface ServicesOptions {
   /** Every new account snapshot (after it is cached and sent to pages). */
   onAccountChange?: (snapshot: AccountSnapshot) => void;
+  /** Sora started or stopped answering as the Sora app (the record is already in storage.local). */
+  onServiceStateChange?: (status: ServiceStatus) => void;
 }
 
 export function createServices(options: ServicesOptions = {}) {
   const fetchFn: typeof fetch = (input, init) => fetch(input, init);
+  const serviceStatus = createServiceStatusTracker({
+    area: browser.storage.local,
+    onStateChange: (next) => options.onServiceStateChange?.(next),
+  });
+  const reachability = createReachability();
   const auth = createAuth({
-    fetchSession: () => fetchSession(fetchFn),
+    fetchSession: async () => {
+      try {
+        const session = await fetchSession(fetchFn, { reachability });
+        void serviceStatus.observe(null);
+        return session;
+      } catch (e) {
+        if (e instanceof SoraError) void serviceStatus.observe(e);
+        throw e;
+      }
+    },
     cookies: browser.cookies,
     store: createSessionStore(),
   });
@@ -31,6 +49,8 @@ export function createServices(options: ServicesOptions = {}) {
     getDeviceId: () => auth.getDeviceId(),
     // The sora.chatgpt.com page's own token when a tab offers one, else the reference's random token.
     sentinel: createBackgroundSentinel(),
+    reachability,
+    onOutcome: (error) => void serviceStatus.observe(error),
   });
   const account = createAccountService({
     readers: {
@@ -49,7 +69,7 @@ export function createServices(options: ServicesOptions = {}) {
   });
   // — account & settings —
   const sora2 = createSora2Service({ http, refreshAccount: () => account.refresh() });
-  return { auth, http, account, sora2 };
+  return { auth, http, account, sora2, serviceStatus };
 }
 
 // — account & settings —

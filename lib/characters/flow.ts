@@ -161,6 +161,7 @@ const WAIT_CODES = new Set<string>([
   'cloudflare_challenge',
   'daily_limit',
   'too_many_concurrent',
+  'service_unavailable',
 ]);
 
 const bad = (message: string): never => {

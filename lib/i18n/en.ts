@@ -680,6 +680,10 @@ export const sidePanelEn = {
   'history.extendedFrom.missing': 'a video that is not in your history ({id})',
   'history.extensions': 'Extensions of this video',
   'job.extensionOf': 'Extends “{source}” by {seconds} s',
+  'queue.paused.service_unavailable':
+    'The queue waits for Sora to answer: nothing is sent or counted as a try. It looks again in {time}.',
+  'queue.paused.service_unavailableSoon':
+    'The queue waits for Sora to answer: nothing is sent or counted as a try. It looks again any moment now.',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

@@ -78,6 +78,20 @@ export const popupEn = {
   'popup.quick.generate': 'Generate',
   'popup.quick.queued': 'Added to the queue.',
   'job.kind.extend': 'Extension',
+  'error.service_unavailable': 'Sora is not answering at sora.chatgpt.com.',
+  'service.title': 'Sora is not answering at sora.chatgpt.com',
+  'service.seen.status': 'Seen: HTTP {status} instead of the Sora app ({call}).',
+  'service.seen.html': 'Seen: a web page ({type}, HTTP {status}) where Sora’s data was due ({call}).',
+  'service.seen.redirect': 'Seen: a redirect to {host} ({call}).',
+  'service.seen.redirectHidden': 'Seen: a redirect to another address ({call}).',
+  'service.seen.unreachable':
+    'Seen: no connection to sora.chatgpt.com (name lookup, secure connection or a dropped line), while this browser is online ({call}).',
+  'service.since': 'Since {time}.',
+  'service.lastAnswered': 'Sora last answered {time}.',
+  'service.neverAnswered': 'Sora has not answered this extension yet.',
+  'service.context':
+    'Sora’s web app closed in April 2026. Queued work waits and is sent when Sora answers again; history, storyboards, exports and settings keep working.',
+  'service.checkAgain': 'Check again',
 } as const;
 
 export type PopupKey = keyof typeof popupEn;

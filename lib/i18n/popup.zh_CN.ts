@@ -73,4 +73,18 @@ export const popupZhCN: Record<PopupKey, string> = {
   'popup.quick.generate': '生成',
   'popup.quick.queued': '已加入队列。',
   'job.kind.extend': '延长',
+  'error.service_unavailable': 'sora.chatgpt.com 上的 Sora 没有响应。',
+  'service.title': 'sora.chatgpt.com 上的 Sora 没有响应',
+  'service.seen.status': '看到的是：HTTP {status}，而不是 Sora 应用（{call}）。',
+  'service.seen.html': '看到的是：一个网页（{type}，HTTP {status}），而这里应当是 Sora 的数据（{call}）。',
+  'service.seen.redirect': '看到的是：跳转到 {host}（{call}）。',
+  'service.seen.redirectHidden': '看到的是：跳转到另一个地址（{call}）。',
+  'service.seen.unreachable':
+    '看到的是：无法连接 sora.chatgpt.com（域名解析、安全连接失败或连接中断），而此浏览器在线（{call}）。',
+  'service.since': '自 {time} 起。',
+  'service.lastAnswered': 'Sora 上次响应于 {time}。',
+  'service.neverAnswered': 'Sora 还没有响应过本扩展。',
+  'service.context':
+    'Sora 网页版已于 2026 年 4 月关闭。排队的任务会等待，待 Sora 再次响应时发送；历史、故事板、导出和设置照常可用。',
+  'service.checkAgain': '再检查一次',
 };

@@ -656,4 +656,8 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'history.extendedFrom.missing': '一个不在历史记录中的视频（{id}）',
   'history.extensions': '这个视频的延长版本',
   'job.extensionOf': '将“{source}”延长 {seconds} 秒',
+  'queue.paused.service_unavailable':
+    '队列正在等待 Sora 响应：不会发送任何内容，也不计入重试次数。将在 {time} 后再次检查。',
+  'queue.paused.service_unavailableSoon':
+    '队列正在等待 Sora 响应：不会发送任何内容，也不计入重试次数。即将再次检查。',
 };

@@ -42,6 +42,10 @@ export interface EngineOptions {
   dailyLimitFallbackMs: number;
   /** Slack added to the reset time so the first create after it is not refused again. */
   dailyLimitMarginMs: number;
+  /** Sora not answering (NOTES.md "Service status"): first re-check after this, doubling… */
+  serviceRecheckMs: number;
+  /** …up to this. */
+  serviceRecheckMaxMs: number;
 }
 
 export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
@@ -64,6 +68,8 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   sentinelRecheckMs: 15_000,
   dailyLimitFallbackMs: 15 * 60_000,
   dailyLimitMarginMs: 5000,
+  serviceRecheckMs: 60_000,
+  serviceRecheckMaxMs: 5 * 60_000,
 };
 
 export interface EngineContext {

@@ -9,6 +9,7 @@
  */
 import { getMeta, setMeta } from '../db/meta';
 import type { CompanionDb } from '../db/schema';
+import { SoraError } from '../sora/errors';
 import { createTicker, defaultSetTimer, type SetTimer } from '../util/ticker';
 import { DEFAULT_ENGINE_OPTIONS, type EngineContext, type EngineOptions } from './context';
 import type { JobInput } from './input';
@@ -55,6 +56,7 @@ import {
   pickSubmissions,
   runSubmission,
   type SubmitOutcome,
+  serviceRecheckDelay,
 } from './scheduler';
 import type { SoraPort } from './sora-port';
 
@@ -223,11 +225,37 @@ export function createEngine(deps: EngineDeps): Engine {
       until = t + options.cloudflareRecheckMs;
     } else if (reason === 'sentinel_unavailable') {
       until = t + options.sentinelRecheckMs;
+    } else if (reason === 'service_unavailable') {
+      until = t + serviceRecheckDelay(0, options);
     }
     // The jobs' change is stamped now, not at `t`: a job requeued while /nf/check was being asked carries a
     // later stamp, and pages keep the newer record, so an older-stamped pause would never reach their rows.
     emit(await pauseQueue(ctx.db, { reason, since: t, until, message: error.message }, now()));
     statusChanged.emit();
+  }
+
+  /**
+   * The cheap look at a Sora that was not answering: one /nf/check (a session read first, when the token is
+   * due). Still not answering (or no connection): wait longer, the jobs stay paused and keep their attempts.
+   * Any answer from Sora's app lifts the pause; what it says (logged out, limits) is handled as usual.
+   */
+  async function serviceAnswers(ctx: EngineContext, pause: EnginePause): Promise<boolean> {
+    try {
+      await ctx.port.checkQuota();
+      return true;
+    } catch (e) {
+      const code = e instanceof SoraError ? e.code : 'bad_response';
+      if (code !== 'service_unavailable' && code !== 'network' && code !== 'timeout') return true;
+      const rechecks = (pause.rechecks ?? 0) + 1;
+      const t = now();
+      const until = t + serviceRecheckDelay(rechecks, options);
+      const current = (await getMeta(ctx.db, 'engine.pause')) ?? null;
+      // The user paused (or someone resumed) meanwhile: theirs wins.
+      if (current?.reason !== 'service_unavailable') return current === null;
+      emit(await pauseQueue(ctx.db, { ...current, until, rechecks }, t));
+      statusChanged.emit();
+      return false;
+    }
   }
 
   async function handleOutcome(
@@ -251,6 +279,8 @@ export function createEngine(deps: EngineDeps): Engine {
     await apply([{ id: job.id, event: decisionEvent(decision, options) }]);
     if (decision.action === 'pause') {
       await pauseFor(ctx, decision.reason, decision.error, decision.retryAfterMs);
+    } else if (decision.action === 'uncertain' && decision.pause) {
+      await pauseFor(ctx, decision.pause, decision.error);
     } else if (decision.action === 'too_many') {
       const value = learnCeiling(decision.numTasks, occupiedOthers, ceiling);
       const previous = await getMeta(ctx.db, 'engine.ceiling');
@@ -288,6 +318,9 @@ export function createEngine(deps: EngineDeps): Engine {
     };
 
     let pause = (await getMeta(db, 'engine.pause')) ?? null;
+    if (pause?.reason === 'service_unavailable' && pause.until != null && now() >= pause.until) {
+      if (!(await serviceAnswers(ctx, pause))) pause = (await getMeta(db, 'engine.pause')) ?? null;
+    }
     if (pause?.until != null && now() >= pause.until) {
       const resumed = await resumeQueue(db, now(), [pause.reason]);
       if (resumed) {

@@ -8,7 +8,8 @@
  *   ┌──────────────► queued ◄──────────────────────────────────────► paused
  *   │                 │  ▲           unpause (queue resumed)
  *   │          submit │  │ requeue: too_many_concurrent (no attempt burned); transient error
- *   │     (slot free) │  │ (backoff with jitter); daily limit / logged out (then paused);
+ *   │     (slot free) │  │ (backoff with jitter); daily limit / logged out / Cloudflare / Sora not
+ *   │                 │  │ answering (no attempt burned, then paused);
  *   │                 │  │ a create not found on Sora after the grace period
  *   │                 ▼  │
  *   │             submitting ──► uploaded, createSent, uncertain: stays (the create may have reached
@@ -54,7 +55,8 @@ export type PauseReason =
   | 'cloudflare_challenge'
   /** No real sentinel token can be made now (no Sora tab, no site access to chatgpt.com). */
   | 'sentinel_unavailable'
-  | 'user';
+  | 'user'
+  | 'service_unavailable';
 
 /**
  * Codes a job can end with: Sora's own, plus three the engine decides itself.
@@ -419,6 +421,8 @@ export interface EnginePause {
    */
   until: number | null;
   message?: string;
+  /** service_unavailable: how many re-checks found Sora still not answering (sets the next wait). */
+  rechecks?: number;
 }
 
 export interface LearnedCeiling {

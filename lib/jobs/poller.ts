@@ -193,6 +193,8 @@ function readFailure(e: unknown): ReadFailure {
     return { pause: { reason: 'logged_out', error }, retryAfterMs: undefined };
   if (s.code === 'cloudflare_challenge')
     return { pause: { reason: 'cloudflare_challenge', error }, retryAfterMs: undefined };
+  if (s.code === 'service_unavailable')
+    return { pause: { reason: 'service_unavailable', error }, retryAfterMs: undefined };
   return { pause: null, retryAfterMs: e instanceof SoraError ? e.retryAfterMs : undefined };
 }
 

@@ -76,7 +76,7 @@ export type ErrorInfo = Omit<JobError, 'at'>;
 export type SubmitDecision =
   | { action: 'requeue'; delayMs: number; burnAttempt: boolean; error: ErrorInfo; sentinelRejected?: boolean }
   /** The create may have reached Sora: keep the job in `submitting` until the poller has looked. */
-  | { action: 'uncertain'; error: ErrorInfo }
+  | { action: 'uncertain'; error: ErrorInfo; pause?: PauseReason }
   | { action: 'fail'; error: ErrorInfo; burnAttempt?: boolean }
   /** Park the job (no attempt burned) and pause the whole queue. */
   | { action: 'pause'; reason: PauseReason; error: ErrorInfo; retryAfterMs?: number }
@@ -130,6 +130,13 @@ export function decideSubmitError(
     case 'sentinel_unavailable':
       // Nothing was sent: no attempt is burned, and every other create would meet the same lack of a token.
       return { action: 'pause', reason: 'sentinel_unavailable', error };
+    case 'service_unavailable':
+      // No connection at all after the create went out: it may have reached Sora, so it is looked for
+      // like any unclear create; the queue waits either way. Anything else Sora's app never saw.
+      if (phase === 'create' && e instanceof SoraError && e.seen?.kind === 'unreachable') {
+        return { action: 'uncertain', error, pause: 'service_unavailable' };
+      }
+      return { action: 'pause', reason: 'service_unavailable', error };
     case 'sentinel_rejected':
       if (job.sentinelRejections + 1 >= options.maxSentinelRejections) return { action: 'fail', error };
       return {
@@ -236,7 +243,21 @@ export function learnCeiling(numTasks: number | null, occupiedOthers: number, cu
 
 /** Whether a pause stops reading from Sora too (it needs the user first). */
 export const pauseBlocksNetwork = (pause: EnginePause | null): boolean =>
-  pause !== null && (pause.reason === 'logged_out' || pause.reason === 'cloudflare_challenge');
+  pause !== null &&
+  (pause.reason === 'logged_out' ||
+    pause.reason === 'cloudflare_challenge' ||
+    pause.reason === 'service_unavailable');
+
+/** The wait before the next look at a Sora that is not answering: 1, 2, 4, then every 5 minutes. */
+export function serviceRecheckDelay(
+  rechecks: number,
+  options: Pick<EngineOptions, 'serviceRecheckMs' | 'serviceRecheckMaxMs'>,
+): number {
+  return Math.min(
+    options.serviceRecheckMaxMs,
+    options.serviceRecheckMs * 2 ** Math.max(0, Math.min(rechecks, 10)),
+  );
+}
 
 /** A job in `submitting` that this engine life is not sending: stopped mid-create or ended uncertain. */
 export const isOrphan = (job: Job, inflight: ReadonlySet<string>): boolean =>

@@ -168,6 +168,7 @@ export const DOWNLOAD_WAIT_CODES: readonly string[] = [
   'sentinel_unavailable',
   'daily_limit',
   'too_many_concurrent',
+  'service_unavailable',
 ];
 
 /** Most tries of one step before the job fails. */

@@ -3,7 +3,7 @@
  * Pure: no fetch, no retries (the http core decides about the one auth retry and the one sentinel retry
  * from {@link ErrorKind}).
  */
-import { SoraError } from './errors';
+import { type ServiceSeen, SoraError } from './errors';
 
 /** What the error body said, from `{"error":{message,type,param,code,details}}` or looser shapes. */
 export interface ErrorEnvelope {
@@ -111,6 +111,52 @@ function isCloudflareChallenge(answer: RawAnswer, isJson: boolean): boolean {
   return !isJson && /just a moment/i.test(answer.text);
 }
 
+/** The content type without parameters (`text/html`), or undefined. */
+export function contentTypeOf(headers: Headers): string | undefined {
+  const value = headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+  return value ? value : undefined;
+}
+
+/** A web page rather than an API answer: declared as HTML, or a body that starts like markup. */
+export function looksLikeHtml(answer: RawAnswer): boolean {
+  return contentTypeOf(answer.headers) === 'text/html' || /^\s*</.test(answer.text);
+}
+
+/** The one sentence of NOTES.md "Service status", with what was seen kept on the error. */
+export function serviceUnavailable(seen: ServiceSeen): SoraError {
+  return new SoraError('service_unavailable', 'Sora is not answering at sora.chatgpt.com.', {
+    ...(seen.status === undefined ? {} : { status: seen.status }),
+    seen,
+  });
+}
+
+/**
+ * Whether a refused answer comes from something other than the Sora app (NOTES.md "Service status"): 410,
+ * a redirect, or a 4xx that is a web page instead of Sora's JSON error envelope. A 404 WITH the envelope is
+ * one missing item and stays `not_found`; Cloudflare's page is checked before this. 5xx pages stay
+ * `server_error` (passing trouble behind Cloudflare looks like that).
+ */
+function serviceSeen(answer: RawAnswer, isJson: boolean, what: string): ServiceSeen | undefined {
+  const { status } = answer;
+  const contentType = contentTypeOf(answer.headers);
+  const base = { status, what, ...(contentType ? { contentType } : {}) };
+  if (status >= 300 && status < 400) {
+    let host: string | undefined;
+    try {
+      const location = answer.headers.get('location');
+      if (location) host = new URL(location, 'https://sora.chatgpt.com/').host;
+    } catch {
+      host = undefined;
+    }
+    return { kind: 'redirect', ...base, ...(host ? { host } : {}) };
+  }
+  if (status === 410) return { kind: 'status', ...base };
+  if (status >= 400 && status < 500 && !isJson && answer.text.trim() !== '') {
+    return { kind: looksLikeHtml(answer) ? 'html' : 'status', ...base };
+  }
+  return undefined;
+}
+
 /** Maps a non-2xx answer (or a 2xx Cloudflare page) to a SoraError and tells whether a retry may help. */
 export function classifyError(answer: RawAnswer, ctx: ClassifyContext): ClassifiedError {
   const { status, headers } = answer;
@@ -134,6 +180,8 @@ export function classifyError(answer: RawAnswer, ctx: ClassifyContext): Classifi
       ),
     );
   }
+  const seen = status === 401 || status === 429 ? undefined : serviceSeen(answer, isJson, ctx.what);
+  if (seen) return final(serviceUnavailable(seen));
   if (hasCode(env, 'unsupported_country_code')) {
     return final(
       new SoraError(
@@ -209,7 +257,11 @@ export function classifyError(answer: RawAnswer, ctx: ClassifyContext): Classifi
     return final(new SoraError('not_found', withServer(`Not found (${ctx.what})`), base));
   }
   if (status >= 400 && status < 500) {
-    return final(new SoraError('bad_request', withServer(`Sora refused the request (${status})`), base));
+    // The catalogue's sentence already says "Sora refused the request: {message}", so the message is only
+    // the reason (saying it twice read "Sora refused the request: Sora refused the request (410): Gone").
+    return final(
+      new SoraError('bad_request', serverMessage ? `${serverMessage} (${status})` : `HTTP ${status}`, base),
+    );
   }
   if (status >= 500) {
     return final(

@@ -42,9 +42,31 @@ export const SORA_ERROR_CODES = [
   'bad_response',
   /** The caller aborted the request. */
   'aborted',
+  /**
+   * sora.chatgpt.com answered with something that is not the Sora app (404 / 410 without Sora's error
+   * envelope, HTML where JSON is due, a redirect away) or could not be reached while the browser is online.
+   * `seen` says which. Not transient in the retry sense: callers pause and re-check (NOTES.md "Service status").
+   */
+  'service_unavailable',
 ] as const;
 
 export type SoraErrorCode = (typeof SORA_ERROR_CODES)[number];
+
+/** What was seen when Sora did not answer as the Sora app (no secrets, no bodies). */
+export interface ServiceSeen {
+  /**
+   * `status`: a 404 / 410 without Sora's error envelope; `html`: a web page (or other non-JSON) where JSON is
+   * due; `redirect`: sent to another address; `unreachable`: no answer at all (DNS, TLS, dropped connection).
+   */
+  kind: 'status' | 'html' | 'redirect' | 'unreachable';
+  status?: number;
+  /** The answer's content type, without parameters. */
+  contentType?: string;
+  /** The redirect target's host, when the browser lets us see it (it hides it from extensions). */
+  host?: string;
+  /** What the request was, e.g. "GET /nf/check". */
+  what?: string;
+}
 
 export interface SoraErrorInit {
   status?: number;
@@ -57,6 +79,8 @@ export interface SoraErrorInit {
   numTasks?: number;
   /** Refused by the extension's own checks: nothing was sent to Sora. */
   local?: boolean;
+  /** For service_unavailable: what was seen. */
+  seen?: ServiceSeen;
   cause?: unknown;
 }
 
@@ -68,6 +92,7 @@ export class SoraError extends Error {
   readonly retryAfterMs?: number;
   readonly numTasks?: number;
   readonly local?: boolean;
+  readonly seen?: ServiceSeen;
 
   constructor(code: SoraErrorCode, message: string, init: SoraErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -79,6 +104,7 @@ export class SoraError extends Error {
     this.retryAfterMs = init.retryAfterMs;
     this.numTasks = init.numTasks;
     if (init.local) this.local = true;
+    if (init.seen) this.seen = init.seen;
   }
 
   /** The plain `{code, message, …}` form that crosses the message layer and is stored on jobs. */
@@ -90,6 +116,7 @@ export class SoraError extends Error {
       ...(this.param === undefined ? {} : { param: this.param }),
       ...(this.retryAfterMs === undefined ? {} : { retryAfterMs: this.retryAfterMs }),
       ...(this.local ? { local: true } : {}),
+      ...(this.seen ? { seen: { ...this.seen } } : {}),
     };
   }
 }
@@ -102,6 +129,8 @@ export interface SerializedError {
   retryAfterMs?: number;
   /** Refused by the extension's own checks (bad input): nothing was sent to Sora. */
   local?: boolean;
+  /** For service_unavailable: what was seen. */
+  seen?: ServiceSeen;
 }
 
 /** Errors worth retrying later with backoff; everything else needs the user or is final. */

@@ -11,7 +11,7 @@
  */
 import * as v from 'valibot';
 import { BACKEND_BASE, DEFAULT_TIMEOUT_MS } from './config';
-import { classifyError, type RawAnswer, tryParseJson } from './error-map';
+import { classifyError, looksLikeHtml, type RawAnswer, serviceUnavailable, tryParseJson } from './error-map';
 import { SoraError } from './errors';
 import { SENTINEL_FLOWS, type SentinelFlow, type SentinelSource, SentinelUnavailableError } from './sentinel';
 
@@ -36,6 +36,53 @@ export interface SoraHttpDeps {
   timeoutMs?: number;
   /** Clock for `retry-after` dates. Default `Date.now`. */
   now?: () => number;
+  /** Shared with the session read so both see one run of failed connections. Default: its own. */
+  reachability?: Reachability;
+  /**
+   * Told about every finished call: `null` when Sora answered as the Sora app (any 2xx JSON or Sora's own
+   * error envelope), else the error. The background keeps the service status from it (lib/service-status).
+   */
+  onOutcome?: (error: SoraError | null) => void;
+}
+
+/**
+ * Tells a dropped connection from a Sora that does not answer at all. One failed connection is passing
+ * trouble (the job engine retries it as 'network', and a create that may have gone out is looked for). A
+ * connection OPENED AFTER a failed one that fails too, with no answer in between, while the browser says it
+ * is online, is "Sora is not answering". Requests that were already in flight when the line dropped count as
+ * one failure with it, so one glitch under parallel requests stays 'network'. Offline
+ * (`navigator.onLine === false`) is always 'network'; outside a browser (node) there is no online flag and
+ * nothing is claimed. In memory only: a stopped worker just counts again.
+ */
+export interface Reachability {
+  /** A request is about to connect: its ticket. */
+  begin(): number;
+  /** Records a failed connection; true when the request began after an earlier failure and we're online. */
+  failed(ticket: number): boolean;
+  /** Sora (or anything at that address) answered. */
+  answered(): void;
+}
+
+export function createReachability(
+  isOnline: () => boolean | undefined = () =>
+    (globalThis as { navigator?: { onLine?: boolean } }).navigator?.onLine,
+): Reachability {
+  let issued = 0;
+  /** Tickets issued when the current run of failures began (null: the last thing was an answer). */
+  let failedAt: number | null = null;
+  return {
+    begin: () => ++issued,
+    failed(ticket) {
+      if (failedAt === null) {
+        failedAt = issued;
+        return false;
+      }
+      return ticket > failedAt && isOnline() === true;
+    },
+    answered() {
+      failedAt = null;
+    },
+  };
 }
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -108,13 +155,19 @@ export interface TimedFetchOptions {
   signal?: AbortSignal;
   /** For messages only. */
   what: string;
+  /** Counts failed connections (see {@link Reachability}); without it a failure is always 'network'. */
+  reachability?: Reachability;
 }
 
 /**
  * One fetch with a timeout and an external abort signal, reading the whole body as text. The timeout
  * covers the body too. Works even when `fetchFn` ignores its signal.
  *
- * @throws SoraError 'timeout' | 'aborted' | 'network'
+ * Redirects are not followed: nothing Sora's API answers redirects, the Bearer token must not travel to
+ * wherever a closed site points, and a redirect is how a closed site may say it is gone. The browser hides
+ * the target from an extension (an opaque redirect); node shows the 3xx, which the error map reads.
+ *
+ * @throws SoraError 'timeout' | 'aborted' | 'network' | 'service_unavailable'
  */
 export async function timedFetch(
   fetchFn: FetchFn,
@@ -132,15 +185,30 @@ export async function timedFetch(
   }, opts.timeoutMs);
   const onExternalAbort = () => controller.abort();
   external?.addEventListener('abort', onExternalAbort, { once: true });
+  const ticket = opts.reachability?.begin() ?? 0;
   const abortedP = new Promise<never>((_, reject) => {
     controller.signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
   });
   abortedP.catch(() => {});
   try {
-    const res = await Promise.race([fetchFn(url, { ...init, signal: controller.signal }), abortedP]);
+    const res = await Promise.race([
+      fetchFn(url, { redirect: 'manual', ...init, signal: controller.signal }),
+      abortedP,
+    ]);
+    opts.reachability?.answered();
+    if (res.type === 'opaqueredirect' || (res.redirected && !sameHost(res.url, url))) {
+      let host: string | undefined;
+      try {
+        host = res.redirected ? new URL(res.url).host : undefined;
+      } catch {
+        host = undefined;
+      }
+      throw serviceUnavailable({ kind: 'redirect', what: opts.what, ...(host ? { host } : {}) });
+    }
     const text = await Promise.race([res.text(), abortedP]);
     return { status: res.status, headers: res.headers, text };
   } catch (cause) {
+    if (cause instanceof SoraError) throw cause;
     if (external?.aborted) throw new SoraError('aborted', 'Canceled.');
     if (timedOut) {
       throw new SoraError(
@@ -148,6 +216,7 @@ export async function timedFetch(
         `Sora did not answer within ${Math.round(opts.timeoutMs / 1000)} s (${opts.what}).`,
       );
     }
+    if (opts.reachability?.failed(ticket)) throw serviceUnavailable({ kind: 'unreachable', what: opts.what });
     throw new SoraError('network', `Could not reach Sora (${opts.what}). Check the connection.`, {
       cause: cause instanceof Error ? new Error(cause.message) : undefined,
     });
@@ -157,10 +226,19 @@ export async function timedFetch(
   }
 }
 
+function sameHost(a: string, b: string): boolean {
+  try {
+    return new URL(a).host === new URL(b).host;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Checks a 2xx body against a schema. An empty body is checked as `undefined`.
  *
- * @throws SoraError 'bad_response' | 'cloudflare_challenge'
+ * @throws SoraError 'bad_response' | 'cloudflare_challenge' | 'service_unavailable' (a web page where JSON is
+ *   due: Cloudflare's page is told apart first)
  */
 export function parseSuccess<TSchema extends v.GenericSchema>(
   answer: RawAnswer,
@@ -179,6 +257,15 @@ export function parseSuccess<TSchema extends v.GenericSchema>(
           'Sora asked for a browser check (Cloudflare). Open sora.chatgpt.com once, then try again.',
           { status: answer.status },
         );
+      }
+      if (looksLikeHtml(answer)) {
+        const contentType = answer.headers.get('content-type')?.split(';')[0]?.trim().toLowerCase();
+        throw serviceUnavailable({
+          kind: 'html',
+          status: answer.status,
+          what,
+          ...(contentType ? { contentType } : {}),
+        });
       }
       throw new SoraError('bad_response', `Sora answered ${what} with something that is not JSON.`, {
         status: answer.status,
@@ -204,6 +291,7 @@ export function createSoraHttp(deps: SoraHttpDeps): SoraHttp {
   const fetchFn: FetchFn = deps.fetch ?? globalThis.fetch.bind(globalThis);
   const now = deps.now ?? Date.now;
   const defaultTimeout = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const reachability = deps.reachability ?? createReachability();
 
   async function getToken(opts?: GetAccessTokenOptions): Promise<string> {
     try {
@@ -236,6 +324,19 @@ export function createSoraHttp(deps: SoraHttpDeps): SoraHttp {
   async function request<TSchema extends v.GenericSchema>(
     spec: RequestSpec<TSchema>,
   ): Promise<v.InferOutput<TSchema>> {
+    try {
+      const value = await send(spec);
+      deps.onOutcome?.(null);
+      return value;
+    } catch (e) {
+      if (e instanceof SoraError) deps.onOutcome?.(e);
+      throw e;
+    }
+  }
+
+  async function send<TSchema extends v.GenericSchema>(
+    spec: RequestSpec<TSchema>,
+  ): Promise<v.InferOutput<TSchema>> {
     const url = backendUrl(spec.path, spec.query);
     const what = describeCall(spec.method, url);
     const timeoutMs = spec.timeoutMs ?? defaultTimeout;
@@ -266,7 +367,12 @@ export function createSoraHttp(deps: SoraHttpDeps): SoraHttp {
       const init: RequestInit = { method: spec.method, headers, body };
       if (spec.credentials !== undefined) init.credentials = spec.credentials;
 
-      const answer = await timedFetch(fetchFn, url, init, { timeoutMs, signal: spec.signal, what });
+      const answer = await timedFetch(fetchFn, url, init, {
+        timeoutMs,
+        signal: spec.signal,
+        what,
+        reachability,
+      });
       if (answer.status >= 200 && answer.status < 300) return parseSuccess(answer, spec.schema, what);
 
       const usedToken = token;

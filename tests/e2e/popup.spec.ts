@@ -106,7 +106,6 @@ test.describe('popup: honest error states', () => {
   const cases = [
     { kind: 'unsupported_country' as const, text: /not available in your country or region \(XX\)/ },
     { kind: 'cloudflare' as const, text: /wants to check your browser/ },
-    { kind: 'drop' as const, text: /Can’t reach Sora/ },
   ];
   for (const { kind, text } of cases) {
     test(`${kind} becomes a readable message`, async ({ sim, extension }) => {
@@ -116,6 +115,20 @@ test.describe('popup: honest error states', () => {
       await expect(popup.getByRole('alert')).toContainText(text);
     });
   }
+
+  test('connections to Sora that keep dropping while the browser is online: Sora is not answering', async ({
+    sim,
+    extension,
+  }) => {
+    // Not "check your connection": the person's connection is fine (navigator.onLine), Sora's is not.
+    await extension.login('ada@example.com');
+    sim.control.addFault({ path: '/backend/*', kind: 'drop' });
+    const popup = await extension.openPopup();
+    const banner = popup.getByTestId('service-status');
+    await expect(banner).toContainText('Sora is not answering at sora.chatgpt.com');
+    await expect(banner).toContainText('no connection to sora.chatgpt.com');
+    await expect(popup.getByText('Can’t reach Sora')).toHaveCount(0);
+  });
 
   test('a Cloudflare check offers to open Sora, and refresh recovers', async ({ sim, extension }) => {
     await extension.login('ada@example.com');

@@ -52,6 +52,7 @@ export function defaultConfig(): SimConfig {
     variants: { ...DEFAULT_VARIANTS },
     randomVariants: null,
     randomFaults: null,
+    service: 'normal',
   };
 }
 

@@ -23,16 +23,18 @@ import { IdFactory, Rng } from './ids';
 import { bodyText, RequestLog } from './log';
 import { type FixtureName, MEDIA_HOST, signedMediaUrl } from './media';
 import { activeTaskCount, imageTaskView, videoTaskView } from './model/tasks';
+import { serviceAnswer } from './routes/service';
 import { classifySentinelToken, sentinelAccepted } from './sentinel';
 import { type AssetRec, type SessionRec, SimState, type UserRec, type VideoAssets } from './state';
-import type {
-  LogEntry,
-  LoginResult,
-  Plan,
-  SentinelSource,
-  SimConfig,
-  SimConfigPatch,
-  UserView,
+import {
+  type LogEntry,
+  type LoginResult,
+  type Plan,
+  SERVICE_MODES,
+  type SentinelSource,
+  type SimConfig,
+  type SimConfigPatch,
+  type UserView,
 } from './types';
 import { variant } from './variants';
 
@@ -103,6 +105,9 @@ export class SimCore {
 
   setConfig(patch: SimConfigPatch): SimConfig {
     validateRandomFaults(patch.randomFaults);
+    if (patch.service !== undefined && !(SERVICE_MODES as readonly string[]).includes(patch.service)) {
+      throw new TypeError(`service must be one of ${SERVICE_MODES.join(', ')}`);
+    }
     const next = mergeConfig(this.config, patch);
     if (patch.speed !== undefined) this.clock.setSpeed(next.speed);
     if (patch.logLimit !== undefined) this.log.setLimit(next.logLimit);
@@ -400,7 +405,7 @@ export class SimCore {
     const env = { entry };
     switch (url.hostname) {
       case SORA_HOST:
-        return this.apps.sora.fetch(req, env);
+        return serviceAnswer(this.config.service) ?? this.apps.sora.fetch(req, env);
       case MEDIA_HOST:
         return this.apps.media.fetch(req, env);
       case AUTH_HOST:

@@ -127,7 +127,16 @@ export interface SimConfig {
   randomVariants: { seed: number; fixed?: VariantKey[] } | null;
   /** When set, matching requests no injected fault claims fail at random (see `RandomFaults`). */
   randomFaults: RandomFaults | null;
+  /**
+   * How sora.chatgpt.com answers as a whole (NOTES.md "Service status": what the closed site answers today
+   * is unverified). `normal`: the Sora app. The others answer EVERY request to that host (pages, the session
+   * endpoint, /backend/*) the way a closed site might: see README "Service modes".
+   */
+  service: ServiceMode;
 }
+
+export const SERVICE_MODES = ['normal', 'gone_404', 'gone_410', 'html', 'redirect', 'unreachable'] as const;
+export type ServiceMode = (typeof SERVICE_MODES)[number];
 
 /** Fault kinds that stand for a real failure of the service ('status' and 'delay' are tools). */
 export type RealFaultKind = Exclude<FaultKind, 'status' | 'delay'>;

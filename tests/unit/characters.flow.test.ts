@@ -413,6 +413,28 @@ describe('character flow against the simulator', () => {
     expect(await s.runUntil(inState('waiting_for_user'), created.id)).toBe(true);
   });
 
+  it('sora.chatgpt.com not answering while processing (410): waits without counting attempts', async () => {
+    const s = await setup({ options: { waitMs: 60_000 } });
+    const fileId = await s.putVideo();
+    const created = await s.flow.create({ fileId, timestamps: RANGE });
+    await s.flow.tick();
+    s.sim.control.setConfig({ service: 'gone_410' });
+    for (let i = 0; i < 6; i++) {
+      const at = s.clock.nextAt() as number;
+      s.clock.takeDue(at);
+      s.clock.moveTo(at);
+      await s.flow.tick();
+    }
+    const waiting = (await s.record(created.id)) as CharacterRecord;
+    expect(waiting).toMatchObject({
+      state: 'processing',
+      attempts: 0,
+      lastError: { code: 'service_unavailable' },
+    });
+    s.sim.control.setConfig({ service: 'normal' });
+    expect(await s.runUntil(inState('waiting_for_user'), created.id)).toBe(true);
+  });
+
   it('finalize that reached Sora but lost its answer ends as already_finalized, without a retry', async () => {
     let lose = true;
     const s = await setup({

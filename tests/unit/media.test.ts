@@ -662,6 +662,24 @@ describe('publish-and-download worker', () => {
     expect(accepted).toHaveLength(1);
   });
 
+  it('waits while sora.chatgpt.com is not the Sora app (a 404 page), then finishes once it answers', async () => {
+    const s = await setup();
+    const [id] = await s.seed(1);
+    s.sim.control.setConfig({ service: 'gone_404' });
+    const [queued] = await s.worker.enqueue([id as string], 'clean');
+    for (let i = 0; i < MAX_STEP_ATTEMPTS + 2; i++) {
+      await s.worker.settle();
+      s.sim.control.setClock({ advanceMs: WAIT_MS });
+    }
+    const waiting = (await s.db.get('downloads', queued!.id))!;
+    expect(waiting).toMatchObject({ state: 'publishing', attempts: 0 });
+    expect(waiting.lastError?.code).toBe('service_unavailable');
+    s.sim.control.setConfig({ service: 'normal' });
+    s.sim.control.setClock({ advanceMs: WAIT_MS });
+    await s.worker.settle();
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({ state: 'done', source: 'post_source' });
+  });
+
   it('continues after a restart between publishing and reading the post, without publishing twice', async () => {
     const s = await setup();
     const [id] = await s.seed(1);

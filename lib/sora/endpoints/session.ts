@@ -9,9 +9,9 @@ import {
   OAUTH_TOKEN_URL,
   SESSION_URL,
 } from '../config';
-import { classifyError } from '../error-map';
+import { classifyError, serviceUnavailable } from '../error-map';
 import { SoraError } from '../errors';
-import { type CallOptions, type FetchFn, parseSuccess, timedFetch } from '../http';
+import { type CallOptions, type FetchFn, parseSuccess, type Reachability, timedFetch } from '../http';
 import { OAuthTokenResponseSchema, SessionResponseSchema } from '../schemas';
 
 export interface SessionInfo {
@@ -28,6 +28,8 @@ export interface FetchSessionOptions extends CallOptions {
    * cookies thanks to `credentials: 'include'`.
    */
   cookieHeader?: string;
+  /** The request core's, so a dropped session read and a dropped API call count as one run. */
+  reachability?: Reachability;
 }
 
 const defined = <T extends Record<string, unknown>>(o: T): T =>
@@ -37,9 +39,11 @@ const defined = <T extends Record<string, unknown>>(o: T): T =>
 
 /**
  * Reads the session: `GET https://sora.chatgpt.com/api/auth/session` with `credentials: 'include'`.
- * Resolves `{}` when logged out.
+ * Resolves `{}` when logged out. A page that is not next-auth's JSON (404, 410, HTML, a redirect) is NOT
+ * logged out: it is 'service_unavailable' (NOTES.md "Service status"), and the login state is kept.
  *
  * @throws SoraError 'cloudflare_challenge' | 'server_error' | 'network' | 'timeout' | 'aborted' | 'bad_response'
+ *   | 'service_unavailable'
  */
 export async function fetchSession(fetchFn: FetchFn, opts: FetchSessionOptions = {}): Promise<SessionInfo> {
   const headers = new Headers({ accept: 'application/json' });
@@ -49,11 +53,20 @@ export async function fetchSession(fetchFn: FetchFn, opts: FetchSessionOptions =
     fetchFn,
     SESSION_URL,
     { method: 'GET', headers, credentials: 'include' },
-    { timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: opts.signal, what },
+    {
+      timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      signal: opts.signal,
+      what,
+      ...(opts.reachability ? { reachability: opts.reachability } : {}),
+    },
   );
   if (answer.status < 200 || answer.status >= 300) {
     const { kind, error } = classifyError(answer, { now: Date.now(), redact: (s) => s, what });
     if (kind === 'auth') return {};
+    // The session endpoint has no items: any 404 here means the site no longer serves it.
+    if (error.code === 'not_found') {
+      throw serviceUnavailable({ kind: 'status', status: answer.status, what });
+    }
     throw error;
   }
   const body = parseSuccess(answer, SessionResponseSchema, what);

@@ -1,7 +1,7 @@
 /** `/__sim/*`: the JSON control API, on every host (including the bare 127.0.0.1:PORT). Not logged. */
 import { type Context, Hono } from 'hono';
 import type { SimControl } from '../control';
-import type { FaultSpec, LogFilter } from '../types';
+import type { FaultSpec, LogFilter, ServiceMode } from '../types';
 
 export const CONTROL_ROUTES = [
   'GET    /__sim/state',
@@ -21,6 +21,7 @@ export const CONTROL_ROUTES = [
   'GET    /__sim/clock | POST /__sim/clock {speed?, advanceMs?}',
   'POST   /__sim/drafts/seed {count, promptPrefix?, email?, orientation?, nFrames?} → {ids}',
   'POST   /__sim/cameos {id?, outcome: normal|fail|stall}',
+  'GET    /__sim/service | POST /__sim/service {mode: normal|gone_404|gone_410|html|redirect|unreachable}',
 ];
 
 export function createControlApp(control: SimControl): Hono {
@@ -89,6 +90,11 @@ export function createControlApp(control: SimControl): Hono {
   app.get('/clock', (c) => c.json(control.clock()));
   app.post('/clock', async (c) => c.json(control.setClock(await body(c))));
   app.post('/drafts/seed', async (c) => c.json({ ids: control.seedDrafts(await body(c)) }));
+  app.get('/service', (c) => c.json({ mode: control.config().service }));
+  app.post('/service', async (c) => {
+    const b = await body<{ mode?: ServiceMode }>(c);
+    return c.json({ mode: control.setConfig({ service: b.mode ?? 'normal' }).service });
+  });
   app.post('/cameos', async (c) => {
     control.setCameoOutcome(await body(c));
     return c.json({ ok: true });
