@@ -71,9 +71,11 @@ async function logIn(page: Page): Promise<void> {
 }
 
 /** Asks the MAIN-world content script for a token the way the isolated script does, from the page. */
+const SMOKE_DEVICE = '5b0f3c1e-8f2a-4d3b-9c61-2f7e4a9d0b13';
+
 function askMainWorld(page: Page): Promise<unknown> {
   return page.evaluate(
-    () =>
+    (DEVICE) =>
       new Promise((resolve) => {
         const nonce = 'SmokeTestNonce0123456789';
         const timer = setTimeout(() => resolve('no answer'), 5000);
@@ -84,10 +86,17 @@ function askMainWorld(page: Page): Promise<unknown> {
           resolve(d);
         });
         window.postMessage(
-          { channel: 'companion.sentinel', kind: 'request', flow: 'sora_2_create_task', nonce },
+          {
+            channel: 'companion.sentinel',
+            kind: 'request',
+            flow: 'sora_2_create_task',
+            deviceId: DEVICE,
+            nonce,
+          },
           location.origin,
         );
       }),
+    SMOKE_DEVICE,
   );
 }
 
@@ -114,13 +123,14 @@ const checks: Check[] = [
     },
   ],
   [
-    'the MAIN-world content script hands out the page SDK token',
+    'the MAIN-world content script hands out the page SDK token, made with the device id',
     async ({ sim, page }) => {
       sim.control.setConfig({ pageSentinel: true });
       await page.goto(`${ORIGIN}/`);
       const answer = (await askMainWorld(page)) as { token?: string };
-      const token = typeof answer?.token === 'string' ? (JSON.parse(answer.token) as { c?: string }) : null;
-      if (!token?.c || !sim.state.pageKeys.has(token.c)) {
+      const token =
+        typeof answer?.token === 'string' ? (JSON.parse(answer.token) as { c?: string; id?: string }) : null;
+      if (!token?.c || !sim.state.pageKeys.has(token.c) || token.id !== SMOKE_DEVICE) {
         throw new Error(`unexpected answer: ${JSON.stringify(answer)}`);
       }
     },
