@@ -9,6 +9,7 @@ import {
   useCharacters,
 } from '../../lib/stores/characters';
 import { ErrorNotice } from '../ErrorNotice';
+import { CreateActions } from './CreateActions';
 import { RangePicker } from './RangePicker';
 import { seconds } from './text';
 
@@ -200,17 +201,13 @@ export function FromVideo({
         />
       )}
 
-      {error && <ErrorNotice error={error} onRetry={() => void submit()} />}
-      <div class="ch-actions">
-        <button type="submit" class="btn btn-primary" disabled={!chosen || busy}>
-          {busy ? t('characters.creating') : t('characters.create')}
-        </button>
-        {onCancel && (
-          <button type="button" class="btn" onClick={onCancel}>
-            {t('characters.cancel')}
-          </button>
-        )}
-      </div>
+      <CreateActions
+        error={error}
+        ready={!!chosen}
+        busy={busy}
+        onRetry={() => void submit()}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

@@ -14,8 +14,8 @@ import { getDb } from '../../lib/db/schema';
 import { t } from '../../lib/i18n';
 import type { SerializedError } from '../../lib/sora/errors';
 import { useCharacters } from '../../lib/stores/characters';
-import { ErrorNotice } from '../ErrorNotice';
 import { FileChooser, useFileDrop } from '../FileDrop';
+import { CreateActions } from './CreateActions';
 import { RangePicker } from './RangePicker';
 import { formatSize, seconds } from './text';
 import { readVideoDuration } from './videoMeta';
@@ -233,17 +233,13 @@ export function NewCharacter({ onCreated, onCancel }: { onCreated(id: string): v
         </>
       )}
 
-      {error && <ErrorNotice error={error} onRetry={() => void submit()} />}
-      <div class="ch-actions">
-        <button type="submit" class="btn btn-primary" disabled={!ready || busy}>
-          {busy ? t('characters.creating') : t('characters.create')}
-        </button>
-        {onCancel && (
-          <button type="button" class="btn" onClick={onCancel}>
-            {t('characters.cancel')}
-          </button>
-        )}
-      </div>
+      <CreateActions
+        error={error}
+        ready={ready}
+        busy={busy}
+        onRetry={() => void submit()}
+        onCancel={onCancel}
+      />
     </form>
   );
 }

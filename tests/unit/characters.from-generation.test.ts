@@ -12,11 +12,11 @@ import {
   getCameoStatus,
   uploadProfileImage,
 } from '../../lib/sora/endpoints';
-import { SoraError } from '../../lib/sora/errors';
 import { createSoraHttp } from '../../lib/sora/http';
 import { isCameoId, isCharacterId } from '../../lib/sora/ids';
 import { findSourceVideos, getSourceVideo } from '../../lib/stores/characters';
 import { createSim } from '../sim/app';
+import { failure } from './harness/failure';
 import { randomSentinel } from './harness/random-sentinel';
 
 const EMAIL = 'ada@example.com';
@@ -33,16 +33,6 @@ function setup() {
     now: () => sim.clock.now(),
   });
   return { sim, http };
-}
-
-async function failure(p: Promise<unknown>): Promise<SoraError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(SoraError);
-    return e as SoraError;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('character from a video made on Sora (endpoint)', () => {

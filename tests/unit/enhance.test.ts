@@ -11,6 +11,7 @@ import { enhancePrompt, fetchSession } from '../../lib/sora/endpoints';
 import { SoraError } from '../../lib/sora/errors';
 import { createSoraHttp, type FetchFn } from '../../lib/sora/http';
 import { createSim } from '../sim/app';
+import { failure } from './harness/failure';
 import { randomSentinel } from './harness/random-sentinel';
 
 const EMAIL = 'ada@example.com';
@@ -37,16 +38,6 @@ function setup() {
   ) => Promise<{ enhancedPrompt: string; unchanged: boolean }>;
   const ask = (req: unknown) => handler(req, { sender: {} } as HandlerContext);
   return { sim, http, fetchFn, calls, ask };
-}
-
-async function failure(p: Promise<unknown>): Promise<SoraError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(SoraError);
-    return e as SoraError;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('enhancePrompt (lib/sora/endpoints/editor.ts)', () => {

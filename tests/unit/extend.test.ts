@@ -16,6 +16,7 @@ import { extendVideo, getDrafts, getPendingTasks } from '../../lib/sora/endpoint
 import { SoraError } from '../../lib/sora/errors';
 import { createSoraHttp, type FetchFn } from '../../lib/sora/http';
 import { createSim, type Sim, type SimConfigPatch } from '../sim/app';
+import { failure } from './harness/failure';
 import { randomSentinel } from './harness/random-sentinel';
 
 const EMAIL = 'ada@example.com';
@@ -41,16 +42,6 @@ function client(config: SimConfigPatch = {}, wrapFetch?: (f: FetchFn) => FetchFn
 }
 
 const extendCalls = (sim: Sim) => sim.control.log({ method: 'POST' }).filter((e) => EXTEND_PATH.test(e.path));
-
-async function failure(p: Promise<unknown>): Promise<SoraError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof SoraError) return e;
-    throw e;
-  }
-  throw new Error('expected a SoraError');
-}
 
 describe('extendVideo against the simulator', () => {
   it('starts a task that ends as a longer draft with Sora’s rewrite of the prompt, linked by task id', async () => {

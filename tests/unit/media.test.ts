@@ -677,7 +677,10 @@ describe('publish-and-download worker', () => {
     s.sim.control.setConfig({ service: 'normal' });
     s.sim.control.setClock({ advanceMs: WAIT_MS });
     await s.worker.settle();
-    expect(await s.db.get('downloads', queued!.id)).toMatchObject({ state: 'done', source: 'post_attachment' });
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({
+      state: 'done',
+      source: 'post_attachment',
+    });
   });
 
   it('continues after a restart between publishing and reading the post, without publishing twice', async () => {

@@ -6,9 +6,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { pageSentinel } from '../../lib/sentinel-page/source';
 import { createVideo } from '../../lib/sora/endpoints/video';
-import { SoraError } from '../../lib/sora/errors';
 import { createSoraHttp, type FetchFn } from '../../lib/sora/http';
-import { cachedSentinel, chainSentinel } from '../../lib/sora/sentinel';
+import { cachedSentinel, chainSentinel, type SentinelSource } from '../../lib/sora/sentinel';
 import {
   encodeFingerprint,
   fingerprint,
@@ -19,6 +18,7 @@ import {
 } from '../../lib/sora/sentinel-pow';
 import { createSim, type SimConfigPatch } from '../sim/app';
 import { decodeFingerprint } from '../sim/sentinel';
+import { failure } from './harness/failure';
 
 const EMAIL = 'pow@example.com';
 
@@ -27,23 +27,15 @@ function setup(patch: SimConfigPatch = {}, access = true) {
   const login = sim.control.login(EMAIL);
   const fetchFn: FetchFn = async (input, init) => sim.app.fetch(new Request(input, init));
   const source = powSentinel({ hasAccess: async () => access, fetch: fetchFn });
-  const http = createSoraHttp({
-    fetch: fetchFn,
-    getAccessToken: async () => sim.control.accessToken(EMAIL),
-    getDeviceId: async () => login.deviceId.value,
-    sentinel: source,
-  });
-  return { sim, login, http, source };
-}
-
-async function failure(p: Promise<unknown>): Promise<SoraError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof SoraError) return e;
-    throw e;
-  }
-  throw new Error('expected a failure');
+  /** A request core for the same user with the given sentinel source. */
+  const httpWith = (sentinel: SentinelSource) =>
+    createSoraHttp({
+      fetch: fetchFn,
+      getAccessToken: async () => sim.control.accessToken(EMAIL),
+      getDeviceId: async () => login.deviceId.value,
+      sentinel,
+    });
+  return { sim, login, http: httpWith(source), source, httpWith };
 }
 
 describe('hand-made sentinel tokens in strict mode', () => {
@@ -68,25 +60,17 @@ describe('hand-made sentinel tokens in strict mode', () => {
 
   it('strict mode refuses random, forged and expired tokens with sentinel_block', async () => {
     const t = setup({ sentinelTokenLifeSec: 60 });
-    const forged = createSoraHttp({
-      fetch: async (input, init) => t.sim.app.fetch(new Request(input, init)),
-      getAccessToken: async () => t.sim.control.accessToken(EMAIL),
-      sentinel: {
-        token: async (flow) => {
-          const real = JSON.parse(await t.source.token(flow)) as Record<string, string>;
-          return JSON.stringify({ ...real, p: 'gAAAAABAAAA~S' });
-        },
+    const forged = t.httpWith({
+      token: async (flow) => {
+        const real = JSON.parse(await t.source.token(flow)) as Record<string, string>;
+        return JSON.stringify({ ...real, p: 'gAAAAABAAAA~S' });
       },
     });
     expect((await failure(createVideo(forged, { prompt: 'x' }))).code).toBe('sentinel_rejected');
     const kinds = t.sim.control.log({ path: '/backend/nf/create' }).map((e) => e.sentinelSource);
     expect(kinds).toEqual(['bad_proof', 'bad_proof']);
 
-    const random = createSoraHttp({
-      fetch: async (input, init) => t.sim.app.fetch(new Request(input, init)),
-      getAccessToken: async () => t.sim.control.accessToken(EMAIL),
-      sentinel: { token: async () => 'abcdefghij12345' },
-    });
+    const random = t.httpWith({ token: async () => 'abcdefghij12345' });
     expect((await failure(createVideo(random, { prompt: 'x' }))).code).toBe('sentinel_rejected');
     expect(t.sim.control.log({ path: '/backend/nf/create' }).at(-1)?.sentinelSource).toBe('random');
 
@@ -94,11 +78,7 @@ describe('hand-made sentinel tokens in strict mode', () => {
     try {
       const stale = await t.source.token('sora_2_create_task');
       vi.setSystemTime(Date.now() + 61_000);
-      const replaying = createSoraHttp({
-        fetch: async (input, init) => t.sim.app.fetch(new Request(input, init)),
-        getAccessToken: async () => t.sim.control.accessToken(EMAIL),
-        sentinel: { token: async () => stale },
-      });
+      const replaying = t.httpWith({ token: async () => stale });
       expect((await failure(createVideo(replaying, { prompt: 'x' }))).code).toBe('sentinel_rejected');
       expect(t.sim.control.log({ path: '/backend/nf/create' }).at(-1)?.sentinelSource).toBe('expired');
     } finally {
@@ -108,12 +88,7 @@ describe('hand-made sentinel tokens in strict mode', () => {
 
   it('single-use challenges: a cached token is refused once on reuse, then every create gets a fresh one', async () => {
     const t = setup({ sentinelSingleUse: true, ceiling: 10 });
-    const cached = createSoraHttp({
-      fetch: async (input, init) => t.sim.app.fetch(new Request(input, init)),
-      getAccessToken: async () => t.sim.control.accessToken(EMAIL),
-      getDeviceId: async () => t.login.deviceId.value,
-      sentinel: cachedSentinel(t.source, { lifeMs: 60_000 }),
-    });
+    const cached = t.httpWith(cachedSentinel(t.source, { lifeMs: 60_000 }));
     for (const prompt of ['one', 'two', 'three', 'four']) await createVideo(cached, { prompt });
     const kinds = t.sim.control.log({ path: '/backend/nf/create' }).map((e) => e.sentinelSource);
     expect(kinds).toEqual(['pow', 'replayed', 'pow', 'pow', 'pow']);
@@ -121,11 +96,7 @@ describe('hand-made sentinel tokens in strict mode', () => {
 
   it('reusable tokens: a batch asks chatgpt.com once', async () => {
     const t = setup();
-    const cached = createSoraHttp({
-      fetch: async (input, init) => t.sim.app.fetch(new Request(input, init)),
-      getAccessToken: async () => t.sim.control.accessToken(EMAIL),
-      sentinel: cachedSentinel(t.source, { lifeMs: 60_000 }),
-    });
+    const cached = t.httpWith(cachedSentinel(t.source, { lifeMs: 60_000 }));
     for (const prompt of ['one', 'two', 'three']) await createVideo(cached, { prompt });
     expect(t.sim.control.log({ path: '/backend-api/sentinel/req' })).toHaveLength(1);
     expect(t.sim.control.log({ path: '/backend/nf/create' }).map((e) => e.sentinelSource)).toEqual([
@@ -139,11 +110,9 @@ describe('hand-made sentinel tokens in strict mode', () => {
 describe('when no token can be made, nothing is sent', () => {
   it('no Sora tab and no site access to chatgpt.com → sentinel_unavailable (no_access), no create, no exchange', async () => {
     const t = setup({}, false);
-    const http = createSoraHttp({
-      fetch: async (input, init) => t.sim.app.fetch(new Request(input, init)),
-      getAccessToken: async () => t.sim.control.accessToken(EMAIL),
-      sentinel: chainSentinel([pageSentinel({ findTabs: async () => [], sendToTab: vi.fn() }), t.source]),
-    });
+    const http = t.httpWith(
+      chainSentinel([pageSentinel({ findTabs: async () => [], sendToTab: vi.fn() }), t.source]),
+    );
     const e = await failure(createVideo(http, { prompt: 'x' }));
     expect(e.code).toBe('sentinel_unavailable');
     expect(e.param).toBe('no_access');

@@ -22,6 +22,7 @@ import { createReachability, createSoraHttp, type FetchFn } from '../../lib/sora
 import { AnyBodySchema } from '../../lib/sora/schemas';
 import { createSim } from '../sim/app';
 import type { ServiceMode } from '../sim/types';
+import { failure } from './harness/failure';
 
 const Obj = v.looseObject({ ok: v.boolean() });
 
@@ -53,17 +54,6 @@ function core(reply: () => Response | Promise<Response>, online?: () => boolean 
     onOutcome: (e) => outcomes.push(e),
   });
   return { http, inits, outcomes };
-}
-
-async function failure(p: Promise<unknown>): Promise<SoraError> {
-  const e = await p.then(
-    () => {
-      throw new Error('expected a refusal');
-    },
-    (x: unknown) => x,
-  );
-  expect(e).toBeInstanceOf(SoraError);
-  return e as SoraError;
 }
 
 const get = (http: ReturnType<typeof core>['http'], path = '/nf/pending/v2') =>

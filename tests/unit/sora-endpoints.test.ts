@@ -47,6 +47,7 @@ import {
 import { bestMediaUrl, classifyDraft, findAttachment } from '../../lib/sora/media';
 import { toQuotaSnapshot } from '../../lib/sora/quota';
 import { createSim, loadFixture, type SimConfigPatch } from '../sim/app';
+import { failure } from './harness/failure';
 import { randomSentinel } from './harness/random-sentinel';
 
 const EMAIL = 'ada@example.com';
@@ -76,16 +77,6 @@ function setup(patch: SimConfigPatch = {}, opts: { timeoutMs?: number } = {}) {
 
 const blob = (name: Parameters<typeof loadFixture>[0], type: string) =>
   new Blob([loadFixture(name)], { type });
-
-async function failure(p: Promise<unknown>): Promise<SoraError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(SoraError);
-    return e as SoraError;
-  }
-  throw new Error('expected a failure');
-}
 
 describe('session and tokens', () => {
   it('reads the session from the cookie, and {} without one or after logout', async () => {

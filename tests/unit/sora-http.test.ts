@@ -6,6 +6,7 @@ import { SoraError } from '../../lib/sora/errors';
 import { createSoraHttp, type FetchFn, type GetAccessTokenOptions } from '../../lib/sora/http';
 import { AnyBodySchema } from '../../lib/sora/schemas';
 import type { SentinelFlow } from '../../lib/sora/sentinel';
+import { failure } from './harness/failure';
 
 const TOKEN = 'eyJhbGciOiJSUzI1NiJ9.first-SECRET-token.sig';
 const TOKEN2 = 'eyJhbGciOiJSUzI1NiJ9.second-SECRET-token.sig';
@@ -58,16 +59,6 @@ function setup(replies: Reply[], options: SetupOptions = {}) {
 }
 
 const Obj = v.looseObject({ ok: v.boolean() });
-
-async function failure(p: Promise<unknown>): Promise<SoraError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(SoraError);
-    return e as SoraError;
-  }
-  throw new Error('expected the request to fail');
-}
 
 afterEach(() => {
   vi.useRealTimers();
