@@ -143,12 +143,16 @@ test.describe('sentinel token from the page', () => {
     expect(createCalls(sim)[0]?.status).toBe(200);
   });
 
-  test('without a Sora tab, the random token is used', async ({ sim, extension }) => {
+  test('without a Sora tab, a hand-made token (a verified proof of work) is used, never a random one', async ({
+    sim,
+    extension,
+  }) => {
     sim.control.setConfig({ pageSentinel: true });
     await extension.login('ada@example.com');
     const panel = await extension.openSidePanel();
     await queueFromPanel(panel, 'a paper boat on a puddle');
     await expect.poll(() => createCalls(sim).length).toBe(1);
-    expect(createCalls(sim)[0]?.sentinelSource).toBe('random');
+    expect(createCalls(sim)[0]?.sentinelSource).toBe('pow');
+    expect(createCalls(sim)[0]?.status).toBe(200);
   });
 });

@@ -277,15 +277,18 @@ test('the access token is nowhere but storage.session and the Bearer header of b
     () => (window as unknown as { __companionMessages: WindowMessage[] }).__companionMessages,
   );
   // The hook saw the sentinel traffic between the content script and the page: requests carry exactly
-  // {channel, kind, flow, nonce}.
+  // {channel, kind, flow, deviceId, nonce} — the device id is Sora's own oai-did cookie, which the page has anyway.
   const ours = windowMessages
     .map((m) => JSON.parse(m.data) as Record<string, unknown> | null)
     .filter((d) => d?.channel === 'companion.sentinel');
   const requests = ours.filter((d) => d?.kind === 'request');
   expect(requests.length).toBeGreaterThan(0);
-  for (const d of requests) expect(Object.keys(d ?? {}).sort()).toEqual(['channel', 'flow', 'kind', 'nonce']);
+  for (const d of requests) {
+    expect(Object.keys(d ?? {}).sort()).toEqual(['channel', 'deviceId', 'flow', 'kind', 'nonce']);
+    expect(d?.deviceId).toMatch(/^[0-9a-f-]{36}$/);
+  }
   expect(ours.some((d) => d?.kind === 'answer')).toBe(true);
-  // What the content script received: only the background's sentinel questions, exactly {type, flow, nonce}.
+  // What the content script received: only the background's sentinel questions, exactly {type, flow, deviceId, nonce}.
   const received = (await contentScript.evaluate('globalThis.__received')) as string[];
   await contentScript.detach();
   expect(received.length).toBeGreaterThan(0);
@@ -295,7 +298,7 @@ test('the access token is nowhere but storage.session and the Bearer header of b
       sender: { id: string };
     };
     expect(sender.id).toBe(extension.id);
-    expect(Object.keys(message).sort()).toEqual(['flow', 'nonce', 'type']);
+    expect(Object.keys(message).sort()).toEqual(['deviceId', 'flow', 'nonce', 'type']);
     expect(message.type).toBe('companion.sentinelToken');
   }
   // The console capture works for the worker and the pages.
@@ -508,8 +511,17 @@ const BUILDS = ['chrome-mv3', 'firefox-mv3']
  * (never reached, or a feature test) would be listed here with its reason.
  */
 const KNOWN_SAFE_EVAL: RegExp[] = [];
-/** Absolute URLs the built code may contain: Sora's hosts, a JWT claim name and the SVG namespace. */
-const ALLOWED_URL_HOSTS = ['sora.chatgpt.com', 'videos.openai.com', 'api.openai.com', 'www.w3.org'];
+/**
+ * Absolute URLs the built code may contain: Sora's hosts, OpenAI's sentinel service (the requirements exchange,
+ * and the SDK's URL that hand-made fingerprints name), a JWT claim name and the SVG namespace.
+ */
+const ALLOWED_URL_HOSTS = [
+  'sora.chatgpt.com',
+  'videos.openai.com',
+  'chatgpt.com',
+  'api.openai.com',
+  'www.w3.org',
+];
 
 test('the built extension loads only its own script and evaluates no strings', () => {
   expect(BUILDS.map((b) => path.basename(b))).toContain('chrome-mv3');
