@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
-import { SENTINEL_ORIGIN } from '../lib/sora/config';
+import { SENTINEL_HOST_PATTERN } from '../lib/sora/config';
 
-const ORIGINS = [`${SENTINEL_ORIGIN}/*`];
+const ORIGINS = [SENTINEL_HOST_PATTERN];
 
 /** Whether the user has left the extension's site access to chatgpt.com on (browsers let them withhold it). */
 export async function hasSentinelAccess(): Promise<boolean> {

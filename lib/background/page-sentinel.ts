@@ -12,7 +12,7 @@
  */
 import { browser } from 'wxt/browser';
 import { pageSentinel } from '../sentinel-page/source';
-import { SENTINEL_ORIGIN, SORA_ORIGIN } from '../sora/config';
+import { SENTINEL_HOST_PATTERN, SENTINEL_ORIGIN, SORA_ORIGIN } from '../sora/config';
 import { cachedSentinel, chainSentinel, type SentinelSource } from '../sora/sentinel';
 import { powSentinel } from '../sora/sentinel-pow';
 
@@ -23,8 +23,6 @@ const PAGE_TIMEOUT_MS = 4000;
  * Short enough that a refusal is rare, long enough that a batch does not solve a proof per create.
  */
 export const SENTINEL_TOKEN_LIFE_MS = 3 * 60_000;
-
-export const SENTINEL_HOST_PATTERN = `${SENTINEL_ORIGIN}/*`;
 
 /** Whether the browser lets the extension reach chatgpt.com (granted at install; the user may withhold it). */
 export async function hasSentinelAccess(): Promise<boolean> {

@@ -24,6 +24,8 @@ export const OAUTH_REDIRECT_URI = 'com.openai.chat://auth0.openai.com/ios/com.op
 
 /** OpenAI's sentinel service (NOTES.md, *Sentinel token*): the requirements exchange of hand-made tokens. */
 export const SENTINEL_ORIGIN = 'https://chatgpt.com';
+/** The host permission (wxt.config.ts) the hand-made tokens need; the user may withhold it. */
+export const SENTINEL_HOST_PATTERN = `${SENTINEL_ORIGIN}/*`;
 export const SENTINEL_REQUIREMENTS_URL = `${SENTINEL_ORIGIN}/backend-api/sentinel/req`;
 /** The SDK the sora.chatgpt.com page loads; hand-made fingerprints name it as their script. */
 export const SENTINEL_SDK_URL = `${SENTINEL_ORIGIN}/backend-api/sentinel/sdk.js`;
