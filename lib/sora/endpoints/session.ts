@@ -13,6 +13,7 @@ import { classifyError } from '../error-map';
 import { SoraError } from '../errors';
 import { type CallOptions, type FetchFn, parseSuccess, timedFetch } from '../http';
 import { OAuthTokenResponseSchema, SessionResponseSchema } from '../schemas';
+import { redactSecrets } from '../redact';
 
 export interface SessionInfo {
   /** Absent when the browser is logged out (Sora answers `{}`). */
@@ -103,7 +104,7 @@ export async function exchangeRefreshToken(
     { timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: opts.signal, what },
   );
   if (answer.status < 200 || answer.status >= 300) {
-    const redact = (s: string) => s.split(refreshToken).join('[redacted]');
+    const redact = (s: string) => redactSecrets(s, [refreshToken]);
     const { error } = classifyError(answer, { now: Date.now(), redact, what });
     // OAuth refuses a dead refresh token with 400 invalid_grant (sometimes 401 / 403).
     const refused =
