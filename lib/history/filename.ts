@@ -243,7 +243,10 @@ export function fitFolders(levels: readonly string[], budget: number): string[] 
     }
     if (pick < 0) break;
     const bytes = utf8Length(out[pick] as string);
-    const shorter = sanitizeComponent(out[pick] as string, Math.max(MIN_LEVEL_BYTES, bytes - (size() - budget)));
+    const shorter = sanitizeComponent(
+      out[pick] as string,
+      Math.max(MIN_LEVEL_BYTES, bytes - (size() - budget)),
+    );
     if (shorter === '' || utf8Length(shorter) >= bytes) out.splice(pick, 1);
     else out[pick] = shorter;
   }

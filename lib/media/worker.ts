@@ -274,11 +274,7 @@ export function createMediaWorker(deps: MediaDeps) {
     let url = pick(it);
     // A URL past its signature (or answering 403 / 404) is read again from Sora first. Only Sora's media
     // host is ever HEAD-checked; a URL elsewhere is refused below without a request.
-    if (
-      !url ||
-      isUrlExpired(url, now()) ||
-      (isSoraMediaUrl(url) && (await deps.checkUrl(url)) === 'dead')
-    ) {
+    if (!url || isUrlExpired(url, now()) || (isSoraMediaUrl(url) && (await deps.checkUrl(url)) === 'dead')) {
       const fresh = await deps.resolveItem(it.id);
       if (!fresh) {
         return {

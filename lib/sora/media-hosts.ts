@@ -37,10 +37,14 @@ export type MediaUrlVerdict =
  * The check every fetch, HEAD, preview and download of a media URL passes. `confirmed` are the hosts the
  * user accepted for their parse service (settings); Sora's own answers get no such leeway (pass none).
  */
-export function checkMediaUrl(url: string | null | undefined, confirmed: readonly string[] = []): MediaUrlVerdict {
+export function checkMediaUrl(
+  url: string | null | undefined,
+  confirmed: readonly string[] = [],
+): MediaUrlVerdict {
   const host = httpsHostOf(url);
   if (host === null) return { ok: false, reason: 'not_https' };
-  if (MEDIA_HOSTS.includes(host) || confirmed.map((h) => h.toLowerCase()).includes(host)) return { ok: true, host };
+  if (MEDIA_HOSTS.includes(host) || confirmed.map((h) => h.toLowerCase()).includes(host))
+    return { ok: true, host };
   return { ok: false, reason: 'foreign_host', host };
 }
 

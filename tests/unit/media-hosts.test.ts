@@ -76,7 +76,8 @@ describe('media host allow-list', () => {
 });
 
 describe('redaction of echoed secrets', () => {
-  const SECRET = 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMzQ1Njc4OTAiLCJleHAiOjE3OTk5OTk5OTl9.c2lnbmF0dXJlLXNlZ21lbnQtaGVyZQ';
+  const SECRET =
+    'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ1c2VyLTEyMzQ1Njc4OTAiLCJleHAiOjE3OTk5OTk5OTl9.c2lnbmF0dXJlLXNlZ21lbnQtaGVyZQ';
 
   it('replaces the whole token', () => {
     expect(redactSecrets(`Bearer ${SECRET}`, [SECRET])).toBe(`Bearer ${REDACTED}`);

@@ -708,7 +708,9 @@ describe('downloads only from where Sora keeps media', () => {
     const woken = await worker.hostConfirmed(FOREIGN);
     expect(woken.map((j) => j.id)).toEqual([queued!.id]);
     // The browser is handed the link on the confirmed host, as the parse service's file.
-    await expect.poll(() => s.downloads.all.map((d) => d.url)).toEqual([`https://${FOREIGN}/clean/video.mp4`]);
+    await expect
+      .poll(() => s.downloads.all.map((d) => d.url))
+      .toEqual([`https://${FOREIGN}/clean/video.mp4`]);
     expect(asked).toBe(2);
     expect(await s.db.get('downloads', queued!.id)).toMatchObject({
       state: 'downloading',

@@ -12,8 +12,8 @@ import {
 import { classifyError } from '../error-map';
 import { SoraError } from '../errors';
 import { type CallOptions, type FetchFn, parseSuccess, timedFetch } from '../http';
-import { OAuthTokenResponseSchema, SessionResponseSchema } from '../schemas';
 import { redactSecrets } from '../redact';
+import { OAuthTokenResponseSchema, SessionResponseSchema } from '../schemas';
 
 export interface SessionInfo {
   /** Absent when the browser is logged out (Sora answers `{}`). */
