@@ -206,3 +206,32 @@ test('downloads continue after the service worker is stopped mid-batch', async (
   expect(created - deleted).toBeLessThanOrEqual(1);
   expect(deleted).toBeGreaterThanOrEqual(4);
 });
+
+test('a draft whose media is on a foreign host draws no request there: no preview, no download, a readable state', async ({
+  extension,
+  sim,
+}) => {
+  const FOREIGN = 'media.elsewhere.example';
+  await extension.login(EMAIL);
+  // Sora's answers point the draft's file, source and thumbnail at a host that is not Sora's.
+  sim.control.setConfig({ variants: { mediaHost: 'foreign' } });
+  sim.control.seedDrafts({ count: 1, email: EMAIL, promptPrefix: 'Far away' });
+  const page = await extension.openSidePanel();
+  await browserDownloads(extension.context, page);
+  await openHistory(page);
+  await importFromSora(page, 1);
+
+  const row = page.getByTestId('history-row').first();
+  await expect(row).toContainText('Far away 1');
+  await expect(row.locator('img')).toHaveCount(0);
+  await row.click();
+  await expect(page.getByTestId('history-preview-hidden')).toContainText(FOREIGN);
+  await page.getByRole('button', { name: 'Download normal file' }).click();
+  await expect(page.getByTestId('history-dl-row').first()).toContainText(
+    `the file is on ${FOREIGN}, not on Sora’s media host`,
+  );
+  await expect(page.getByTestId('history-dl-count')).toHaveText('1 of 1 finished');
+  // Chromium reaches that host only through the simulator: its log is every attempt there.
+  expect(sim.control.log({ host: FOREIGN })).toEqual([]);
+  expect(filesIn(extension.downloadsDir)).toEqual([]);
+});

@@ -16,6 +16,7 @@ export const DEFAULT_VARIANTS: Variants = {
   postPermalink: true,
   cameoDone: 'finalized',
   errorStatusField: false,
+  mediaHost: 'sora',
 };
 
 export function defaultConfig(): SimConfig {

@@ -36,6 +36,11 @@ export interface Variants {
   cameoDone: 'finalized' | 'completed_message' | 'asset_url_only';
   /** Error envelopes also carry a top-level `status` (the HTTP status). */
   errorStatusField: boolean;
+  /**
+   * Where drafts' and posts' media URLs point: Sora's media host, or `foreign` — a host that is not Sora's
+   * (`FOREIGN_MEDIA_HOST`), which a client must not fetch from. Never drawn by random variants.
+   */
+  mediaHost: 'sora' | 'foreign';
 }
 
 export type VariantKey = keyof Variants;

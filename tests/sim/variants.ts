@@ -18,6 +18,8 @@ const CHOICES: Choices = {
   postPermalink: [true, false],
   cameoDone: ['finalized', 'completed_message', 'asset_url_only'],
   errorStatusField: [false, true],
+  // A hostile answer, not an unverified shape: only on request.
+  mediaHost: ['sora'],
 };
 
 /**

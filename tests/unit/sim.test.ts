@@ -341,6 +341,19 @@ describe('video tasks', () => {
     expect((await json<{ items: Draft[] }>('/project_y/profile/drafts/v2')).items[0]?.url).toBeTruthy();
   });
 
+  it('points drafts at a foreign media host when the variant says so, and logs requests made there', async () => {
+    const { sim, json, create } = setup({ variants: { mediaHost: 'foreign' } });
+    await create();
+    sim.clock.advance(120_000);
+    const [item] = (await json<{ items: Draft[] }>('/project_y/profile/drafts/v2')).items;
+    for (const url of [item?.url, item?.downloadable_url]) {
+      expect(new URL(String(url)).host).toBe('media.elsewhere.example');
+    }
+    const res = await sim.fetch(String(item?.url));
+    expect(res.status).toBe(404);
+    expect(sim.control.log({ host: 'media.elsewhere.example' })).toHaveLength(1);
+  });
+
   it('enforces the concurrency ceiling and records the maximum seen', async () => {
     const { sim, create } = setup();
     for (let i = 0; i < 3; i++) expect((await create()).status).toBe(200);
