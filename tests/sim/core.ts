@@ -23,6 +23,7 @@ import { IdFactory, Rng } from './ids';
 import { bodyText, RequestLog } from './log';
 import { type FixtureName, FOREIGN_MEDIA_HOST, MEDIA_HOST, signedMediaUrl } from './media';
 import { activeTaskCount, imageTaskView, videoTaskView } from './model/tasks';
+import { PARSE_HOST } from './routes/parse';
 import { classifySentinelToken, sentinelAccepted } from './sentinel';
 import { type AssetRec, type SessionRec, SimState, type UserRec, type VideoAssets } from './state';
 import type {
@@ -40,7 +41,7 @@ export const SORA_HOST = 'sora.chatgpt.com';
 export const AUTH_HOST = 'auth.openai.com';
 /** OpenAI's sentinel service (requirements exchange of hand-made tokens). */
 export const SENTINEL_HOST = 'chatgpt.com';
-export { FOREIGN_MEDIA_HOST, MEDIA_HOST };
+export { FOREIGN_MEDIA_HOST, MEDIA_HOST, PARSE_HOST };
 
 const DAY_MS = 86_400_000;
 /** The session endpoint hands out the cached AT until it is this close to expiry. */
@@ -57,6 +58,8 @@ export interface SubApps {
   auth: Hono<SimEnv>;
   sentinel: Hono<SimEnv>;
   control: Hono;
+  /** A third-party parse service (routes/parse.ts). */
+  parse: Hono<SimEnv>;
 }
 
 export class SimCore {
@@ -414,6 +417,11 @@ export class SimCore {
         return this.apps.auth.fetch(req, env);
       case SENTINEL_HOST:
         return this.apps.sentinel.fetch(req, env);
+      // A parse service's mirror serves the same signed files; requests there are logged like any other.
+      case FOREIGN_MEDIA_HOST:
+        return this.apps.media.fetch(req, env);
+      case PARSE_HOST:
+        return this.apps.parse.fetch(req, env);
       default:
         return this.errorResponse(
           errors.notFound(`Host ${url.hostname} (the simulator serves only /__sim/ here)`),
