@@ -25,6 +25,11 @@ const SettingsSchema = v.object({
   parseServiceUrl: v.optional(v.string(), ''),
   keepPublished: v.optional(v.boolean(), false),
   sidecar: v.optional(v.picklist(['none', 'txt', 'json']), 'none'),
+  /**
+   * Hosts the user confirmed for their parse service's download links (besides Sora's own media host):
+   * a link on any other host waits for the user. Revocable in Settings.
+   */
+  trustedMediaHosts: v.optional(v.array(v.string()), []),
 });
 
 export type Settings = v.InferOutput<typeof SettingsSchema>;

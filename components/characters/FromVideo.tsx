@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { defaultRange, type RangeProblem, rangeProblem } from '../../lib/characters/validate';
 import { formatDate, t } from '../../lib/i18n';
 import { type SerializedError, toSerializedError } from '../../lib/sora/errors';
+import { safePreviewSrc } from '../../lib/sora/media-hosts';
 import {
   findSourceVideos,
   getSourceVideo,
@@ -14,8 +15,10 @@ import { RangePicker } from './RangePicker';
 import { seconds } from './text';
 
 /** A thumbnail that steps aside when its signed link has expired (the title still names the video). */
-function Thumb({ url }: { url: string | null }) {
+function Thumb({ url: stored }: { url: string | null }) {
   const [broken, setBroken] = useState(false);
+  // Off Sora's media host: not loaded (the title beside it still names the video).
+  const url = safePreviewSrc(stored);
   if (!url || broken) return <span class="ch-gen-thumb ch-gen-thumb-none" aria-hidden="true" />;
   return <img class="ch-gen-thumb" src={url} alt="" loading="lazy" onError={() => setBroken(true)} />;
 }

@@ -1,6 +1,7 @@
 import { t } from '../../lib/i18n';
 import { postUrl } from '../../lib/sora/config';
 import { parsePostId } from '../../lib/sora/ids';
+import { safePreviewSrc } from '../../lib/sora/media-hosts';
 import { useIntent } from '../../lib/stores/intent';
 import './remix-preview.css';
 
@@ -11,16 +12,13 @@ import './remix-preview.css';
 export function RemixPreview({ target }: { target: string }) {
   const applied = useIntent((s) => s.applied);
   if (!applied || parsePostId(target) !== applied.remixTarget) return null;
-  if (!applied.thumbnail && !applied.prompt) return null;
+  // A thumbnail off Sora's media host is not loaded; the prompt alone still shows which video it is.
+  const thumbnail = safePreviewSrc(applied.thumbnail);
+  if (!thumbnail && !applied.prompt) return null;
   return (
     <figure class="remix-preview" data-testid="remix-preview" aria-label={t('remix.original')}>
-      {applied.thumbnail && (
-        <img
-          src={applied.thumbnail}
-          alt={t('remix.thumbnailAlt')}
-          loading="lazy"
-          referrerpolicy="no-referrer"
-        />
+      {thumbnail && (
+        <img src={thumbnail} alt={t('remix.thumbnailAlt')} loading="lazy" referrerpolicy="no-referrer" />
       )}
       <figcaption>
         {applied.prompt && (

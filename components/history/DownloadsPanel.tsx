@@ -1,3 +1,4 @@
+import { useState } from 'preact/hooks';
 import { errorText, type MessageKey, t } from '../../lib/i18n';
 import {
   type DownloadJob,
@@ -8,6 +9,7 @@ import {
 } from '../../lib/media/model';
 import { postUrl } from '../../lib/sora/config';
 import { useHistory } from '../../lib/stores/history';
+import { ConfirmDialog } from '../storyboard/ConfirmDialog';
 import { fileSourceKey } from './fileSource';
 
 const STATE_LABEL: Record<DownloadState, MessageKey> = {
@@ -27,13 +29,15 @@ const OWN_ERRORS: Partial<Record<string, MessageKey>> = {
   download_failed: 'history.err.download',
   item_missing: 'history.err.itemMissing',
   parse_service: 'history.err.parseService',
+  foreign_host: 'history.err.foreignHost',
+  host_unconfirmed: 'history.err.hostUnconfirmed',
 };
 
 /** Our own codes in the user's language (with the detail), Sora's through the shared error texts. */
-export function downloadErrorText(error: { code: string; message: string }): string {
+export function downloadErrorText(error: { code: string; message: string; host?: string }): string {
   const key = OWN_ERRORS[error.code];
   return key
-    ? t(key, { message: error.message })
+    ? t(key, { message: error.message, host: error.host ?? '' })
     : errorText({ code: error.code as never, message: error.message });
 }
 
@@ -55,7 +59,9 @@ function jobLine(job: DownloadJob): string {
 export function DownloadsPanel() {
   const downloads = useHistory((s) => s.downloads);
   const items = useHistory((s) => s.items);
-  const { download, cancelDownloads, clearDownloads } = useHistory.getState();
+  const { download, cancelDownloads, clearDownloads, confirmHost } = useHistory.getState();
+  /** The host whose confirmation dialog is open. */
+  const [asking, setAsking] = useState<string | null>(null);
   const jobs = Object.values(downloads).sort((a, b) => b.createdAt - a.createdAt || a.index - b.index);
   if (jobs.length === 0) return null;
   const finished = jobs.filter((j) => isFinalDownload(j.state)).length;
@@ -135,6 +141,18 @@ export function DownloadsPanel() {
                   {t('history.dl.takeOriginal')}
                 </button>
               )}
+              {job.lastError?.code === 'host_unconfirmed' &&
+                job.lastError.host &&
+                !isFinalDownload(job.state) && (
+                  <button
+                    type="button"
+                    class="btn btn-primary"
+                    data-testid="history-dl-confirm-host"
+                    onClick={() => setAsking(job.lastError?.host ?? null)}
+                  >
+                    {t('history.dl.confirmHost', { host: job.lastError.host })}
+                  </button>
+                )}
               {job.state === 'failed' && (
                 <button type="button" class="btn" onClick={() => void download([job.itemId], job.mode)}>
                   {t('common.retry')}
@@ -157,6 +175,19 @@ export function DownloadsPanel() {
         <button type="button" class="btn" onClick={() => void clearDownloads()}>
           {t('queue.clearFinished')}
         </button>
+      )}
+      {asking !== null && (
+        <ConfirmDialog
+          title={t('history.dl.confirmHostTitle', { host: asking })}
+          body={t('history.dl.confirmHostBody', { host: asking })}
+          confirm={t('history.dl.confirmHostYes')}
+          onCancel={() => setAsking(null)}
+          onConfirm={() => {
+            const host = asking;
+            setAsking(null);
+            void confirmHost(host);
+          }}
+        />
       )}
     </section>
   );

@@ -4,6 +4,7 @@ import type { HistoryItem } from '../../lib/db/history';
 import { previewImageOf } from '../../lib/history/fields';
 import type { IndexEntry } from '../../lib/history/search';
 import { getLocale, type MessageKey, t } from '../../lib/i18n';
+import { httpsHostOf, safePreviewSrc } from '../../lib/sora/media-hosts';
 import { fileSourceKey } from './fileSource';
 
 export const ROW_HEIGHT = 64;
@@ -78,7 +79,10 @@ interface RowProps {
 export const HistoryRow = memo(function HistoryRow(props: RowProps) {
   const { index, top, entry, item, selected, active } = props;
   const id = entry.id;
-  const thumb = item ? previewImageOf(item) : undefined;
+  const stored = item ? previewImageOf(item) : undefined;
+  // A picture off Sora's media host is never loaded; the glyph says why on hover.
+  const thumb = safePreviewSrc(stored);
+  const hidden = stored !== undefined && thumb === undefined;
   // The picture comes a frame after the text: a screen of new rows (a search, a jump) paints at once, and
   // rows scrolled past quickly never start a picture at all.
   const [showThumb, setShowThumb] = useState(false);
@@ -132,7 +136,12 @@ export const HistoryRow = memo(function HistoryRow(props: RowProps) {
             onError={() => props.onBrokenMedia(id)}
           />
         ) : (
-          <span class="hrow-glyph">{entry.kind === 'image' ? '▣' : '▶'}</span>
+          <span
+            class="hrow-glyph"
+            title={hidden ? t('history.previewHidden', { host: httpsHostOf(stored) ?? '?' }) : undefined}
+          >
+            {entry.kind === 'image' ? '▣' : '▶'}
+          </span>
         )}
       </span>
       <span class="hrow-text">

@@ -7,6 +7,7 @@ import { framesOf, isPublishable, previewImageOf } from '../../lib/history/field
 import { toEntry } from '../../lib/history/search';
 import { t } from '../../lib/i18n';
 import { postUrl } from '../../lib/sora/config';
+import { httpsHostOf, isSoraMediaUrl, safePreviewSrc } from '../../lib/sora/media-hosts';
 import { useCharacters } from '../../lib/stores/characters';
 import { useHistory } from '../../lib/stores/history';
 import { openInStoryboard } from '../../lib/stores/storyboard';
@@ -38,7 +39,17 @@ function useCopied(): [string | null, (text: string, what: string) => void] {
 function Preview({ item }: { item: HistoryItem }) {
   const [playing, setPlaying] = useState(false);
   const requestResolve = useHistory((s) => s.requestResolve);
-  const still = previewImageOf(item);
+  const stored = previewImageOf(item);
+  const still = safePreviewSrc(stored);
+  // Media off Sora's media host is not loaded at all: say so instead of showing an empty box.
+  const offHost = [stored, item.url].find((u) => u && !safePreviewSrc(u));
+  if (offHost && (item.kind === 'image' || !item.url || !isSoraMediaUrl(item.url))) {
+    return (
+      <p class="muted small" data-testid="history-preview-hidden">
+        {t('history.previewHidden', { host: httpsHostOf(offHost) ?? offHost.slice(0, 40) })}
+      </p>
+    );
+  }
   if (item.kind === 'image' || !item.url) {
     return still ? (
       <img

@@ -1,5 +1,6 @@
 import { t } from '../../lib/i18n';
 import type { Job } from '../../lib/jobs/model';
+import { httpsHostOf, isSoraMediaUrl, safePreviewSrc } from '../../lib/sora/media-hosts';
 
 /** Thumbnails of a finished job, each a link to the full result (opened by the browser, never buffered). */
 export function JobResult({ job, prompt }: { job: Job; prompt: string }) {
@@ -8,7 +9,15 @@ export function JobResult({ job, prompt }: { job: Job; prompt: string }) {
   return (
     <div class="job-results">
       {generations.map((g) => {
-        const thumb = g.thumbnailUrl ?? (job.kind === 'image' ? g.url : undefined);
+        const thumb = safePreviewSrc(g.thumbnailUrl ?? (job.kind === 'image' ? g.url : undefined));
+        // A result off Sora's media host is neither linked nor previewed.
+        if (!isSoraMediaUrl(g.url)) {
+          return (
+            <span key={g.generationId} class="muted small" data-testid="job-result-hidden">
+              {t('history.previewHidden', { host: httpsHostOf(g.url) ?? '?' })}
+            </span>
+          );
+        }
         return (
           <a
             key={g.generationId}

@@ -5,7 +5,14 @@ import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
 import { useSettings } from '../../lib/stores/settings';
 import { ErrorNotice } from '../ErrorNotice';
 import { templateProblemText } from '../history/FilenameTemplateField';
-import { KeepPublishedSetting, SelectSetting, SidecarSetting, TextSetting, ToggleSetting } from './fields';
+import {
+  KeepPublishedSetting,
+  SelectSetting,
+  SidecarSetting,
+  TextSetting,
+  ToggleSetting,
+  TrustedHostsSetting,
+} from './fields';
 import './forms.css';
 import { isValidDownloadFolder, isValidParseServiceUrl, parseConcurrency } from './validate';
 
@@ -117,6 +124,10 @@ function SettingsFields({
         isValid={isValidParseServiceUrl}
         invalidText={t('settings.parseServiceUrlInvalid')}
         onSave={(parseServiceUrl) => update({ parseServiceUrl })}
+      />
+      <TrustedHostsSetting
+        hosts={settings.trustedMediaHosts}
+        onSave={(trustedMediaHosts) => update({ trustedMediaHosts })}
       />
       <p class="help">{t('settings.shortcuts')}</p>
     </div>

@@ -201,3 +201,37 @@ export function KeepPublishedSetting({
     />
   );
 }
+
+/** The parse-service download hosts the user allowed (from the Downloads panel), each removable. */
+export function TrustedHostsSetting({
+  hosts,
+  onSave,
+}: {
+  hosts: readonly string[];
+  onSave(hosts: string[]): void;
+}) {
+  return (
+    <div class="field" data-testid="setting-trusted-hosts">
+      <span id="setting-trusted-hosts-label">{t('settings.trustedHosts')}</span>
+      {hosts.length === 0 ? (
+        <p class="help">{t('settings.trustedHostsNone')}</p>
+      ) : (
+        <ul class="stack" aria-labelledby="setting-trusted-hosts-label">
+          {hosts.map((host) => (
+            <li key={host} class="sb-row">
+              <code>{host}</code>
+              <button
+                type="button"
+                class="btn"
+                aria-label={t('settings.trustedHostsRemove', { host })}
+                onClick={() => onSave(hosts.filter((h) => h !== host))}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -8,7 +8,10 @@ import { importFromSora } from '../history/import';
 import { createResolver } from '../history/resolve';
 import { createHistorySoraPort } from '../history/sora-port';
 import { emit, type Handlers } from '../messaging/transport';
+import { loadSettings, saveSettings } from '../settings';
+import { SoraError } from '../sora/errors';
 import type { SoraHttp } from '../sora/http';
+import { normalizeHost } from '../sora/media-hosts';
 import { createMediaBackground } from './media';
 
 export function createHistoryBackground(http: SoraHttp) {
@@ -42,6 +45,14 @@ export function createHistoryBackground(http: SoraHttp) {
     'media.clearFinished': async () => ({ removed: await media.worker.clearFinished() }),
     'media.share': ({ id }) => media.worker.share(id),
     'media.unpublish': async ({ id }) => ({ item: await media.worker.unpublishItem(id) }),
+    'media.confirmHost': async ({ host }) => {
+      const clean = normalizeHost(host);
+      if (clean === null) throw new SoraError('bad_request', 'Not a host name.', { local: true });
+      const { trustedMediaHosts } = await loadSettings();
+      if (!trustedMediaHosts.includes(clean))
+        await saveSettings({ trustedMediaHosts: [...trustedMediaHosts, clean] });
+      return { jobs: await media.worker.hostConfirmed(clean) };
+    },
   };
 
   return { handlers, register: media.register, wake: media.wake };

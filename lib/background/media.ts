@@ -13,6 +13,7 @@ import { askParseService } from '../media/parse-service';
 import { createMediaWorker, type DownloadItemLike, type DownloadsApi, type UrlCheck } from '../media/worker';
 import { emit } from '../messaging/transport';
 import { loadSettings } from '../settings';
+import { isSoraMediaUrl } from '../sora/media-hosts';
 
 export const MEDIA_ALARM = 'media.downloads';
 const ALARM_PERIOD_MIN = 0.5;
@@ -20,6 +21,8 @@ const HEAD_TIMEOUT_MS = 15_000;
 
 /** One HEAD request: enough to learn that a signed URL expired, without reading the file. */
 export async function checkMediaUrl(url: string): Promise<UrlCheck> {
+  // Never a request to a host that is not Sora's media host (the worker checks too; this is the fetch).
+  if (!isSoraMediaUrl(url)) return 'unknown';
   try {
     const res = await fetch(url, {
       method: 'HEAD',

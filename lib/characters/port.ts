@@ -14,6 +14,7 @@ import {
 } from '../sora/endpoints/characters';
 import { SoraError } from '../sora/errors';
 import type { FetchFn, SoraHttp } from '../sora/http';
+import { httpsHostOf, isSoraMediaUrl } from '../sora/media-hosts';
 import type { Visibility } from './model';
 
 export interface FinalizeInput {
@@ -57,6 +58,11 @@ export async function fetchMedia(
   }
   if (parsed.protocol !== 'https:')
     throw new SoraError('bad_response', 'Sora gave a picture address that is not https.');
+  if (!isSoraMediaUrl(url))
+    throw new SoraError(
+      'bad_response',
+      `Sora gave a picture address on ${httpsHostOf(url)}, not on its media host; it was not fetched.`,
+    );
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), timeoutMs);
   try {

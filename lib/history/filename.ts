@@ -224,26 +224,56 @@ export interface BuildFilenameOptions {
   extension: string;
 }
 
+/** A folder level is not shortened below this many bytes before levels are dropped instead. */
+const MIN_LEVEL_BYTES = 16;
+
+/**
+ * Folder levels that fit `budget` bytes joined with `/`. The path limit is kept by the folders, never by
+ * the file name: first the longest level (the deepest of equals) is shortened, down to
+ * {@link MIN_LEVEL_BYTES}; when that is not enough, the deepest levels are dropped.
+ */
+export function fitFolders(levels: readonly string[], budget: number): string[] {
+  const out = [...levels];
+  const size = () => (out.length === 0 ? 0 : utf8Length(out.join('/')));
+  while (size() > budget) {
+    let pick = -1;
+    for (let i = 0; i < out.length; i++) {
+      const bytes = utf8Length(out[i] as string);
+      if (bytes > MIN_LEVEL_BYTES && (pick < 0 || bytes >= utf8Length(out[pick] as string))) pick = i;
+    }
+    if (pick < 0) break;
+    const bytes = utf8Length(out[pick] as string);
+    const shorter = sanitizeComponent(
+      out[pick] as string,
+      Math.max(MIN_LEVEL_BYTES, bytes - (size() - budget)),
+    );
+    if (shorter === '' || utf8Length(shorter) >= bytes) out.splice(pick, 1);
+    else out[pick] = shorter;
+  }
+  while (size() > budget) out.pop();
+  return out;
+}
+
 /**
  * The relative path handed to `downloads.download`: `<folder>/<template parts…>.<ext>`, every component
- * cleaned, the whole within {@link MAX_PATH_BYTES}. Never empty, never absolute, never with `..`.
+ * cleaned, the whole within {@link MAX_PATH_BYTES} (UTF-8 bytes, so at most as many UTF-16 units as
+ * Windows counts). The file name and its extension are kept whole; folders give way ({@link fitFolders}).
+ * Never empty, never absolute, never with `..`.
  */
 export function buildFilename(f: FilenameFields, opts: BuildFilenameOptions): string {
   const ext = `.${sanitizeComponent(opts.extension.replace(/^\.+/, ''), 10) || 'bin'}`;
-  const folder = sanitizeFolder(opts.folder);
   const expanded = expand(opts.template.trim() === '' ? '{id}' : opts.template, f);
-  const dirs = expanded
-    .slice(0, -1)
-    .map((p) => sanitizeComponent(p, 60))
-    .filter((p) => p !== '');
-  const prefix = [folder, ...dirs].filter((p) => p !== '').join('/');
-  const prefixBytes = prefix === '' ? 0 : utf8Length(prefix) + 1;
-  const room = Math.max(20, Math.min(MAX_COMPONENT_BYTES, MAX_PATH_BYTES - prefixBytes) - utf8Length(ext));
+  const dirs = [
+    ...sanitizeFolder(opts.folder).split('/'),
+    ...expanded.slice(0, -1).map((p) => sanitizeComponent(p, 60)),
+  ].filter((p) => p !== '');
+  const room = MAX_COMPONENT_BYTES - utf8Length(ext);
   const base =
     sanitizeComponent(expanded.at(-1) ?? '', room) || sanitizeComponent(f.id, room) || FALLBACK_NAME;
   // A name like "con" only becomes reserved-safe with its prefix; re-check with the extension on.
-  const file = sanitizeComponent(`${base}${ext}`, room + utf8Length(ext)) || `${FALLBACK_NAME}${ext}`;
-  return prefix === '' ? file : `${prefix}/${file}`;
+  const file = sanitizeComponent(`${base}${ext}`, MAX_COMPONENT_BYTES) || `${FALLBACK_NAME}${ext}`;
+  const folders = fitFolders(dirs, MAX_PATH_BYTES - utf8Length(file) - 1);
+  return folders.length === 0 ? file : `${folders.join('/')}/${file}`;
 }
 
 /** The same path with another extension (sidecar `.txt` / `.json` next to the media file). */

@@ -684,6 +684,20 @@ export const sidePanelEn = {
     'The queue waits for Sora to answer: nothing is sent or counted as a try. It looks again in {time}.',
   'queue.paused.service_unavailableSoon':
     'The queue waits for Sora to answer: nothing is sent or counted as a try. It looks again any moment now.',
+  'history.err.foreignHost':
+    'Not downloaded: the file is on {host}, not on Sora’s media host. Nothing was requested from it.',
+  'history.err.hostUnconfirmed':
+    'Waiting for you: your parse service’s file is on {host}, a host you have not allowed yet.',
+  'history.dl.confirmHost': 'Allow {host}…',
+  'history.dl.confirmHostTitle': 'Download from {host}?',
+  'history.dl.confirmHostBody':
+    'Your parse service sent a download link on {host}. If you allow it, the browser fetches this file and later ones from that host. Allow only a host you trust; you can remove it in Settings.',
+  'history.dl.confirmHostYes': 'Allow this host',
+  'history.previewHidden': 'Preview not loaded: it is on {host}, not on Sora’s media host.',
+  'settings.trustedHosts': 'Download hosts you allowed for the parse service',
+  'settings.trustedHostsNone':
+    'None. A parse service link on a new host waits in Downloads until you allow it.',
+  'settings.trustedHostsRemove': 'Remove {host}',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

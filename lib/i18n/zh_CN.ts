@@ -660,4 +660,15 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
     '队列正在等待 Sora 响应：不会发送任何内容，也不计入重试次数。将在 {time} 后再次检查。',
   'queue.paused.service_unavailableSoon':
     '队列正在等待 Sora 响应：不会发送任何内容，也不计入重试次数。即将再次检查。',
+  'history.err.foreignHost': '未下载：文件位于 {host}，不在 Sora 的媒体服务器上。没有向它发出任何请求。',
+  'history.err.hostUnconfirmed': '等待你的确认：解析服务给出的文件位于 {host}，你尚未允许这个主机。',
+  'history.dl.confirmHost': '允许 {host}…',
+  'history.dl.confirmHostTitle': '从 {host} 下载？',
+  'history.dl.confirmHostBody':
+    '你的解析服务给出了位于 {host} 的下载链接。允许后，浏览器会从该主机下载这个文件以及以后的文件。只允许你信任的主机；可以在“设置”中移除。',
+  'history.dl.confirmHostYes': '允许这个主机',
+  'history.previewHidden': '未加载预览：它位于 {host}，不在 Sora 的媒体服务器上。',
+  'settings.trustedHosts': '你为解析服务允许的下载主机',
+  'settings.trustedHostsNone': '无。解析服务给出新主机上的链接时，下载会在“下载”中等待你允许。',
+  'settings.trustedHostsRemove': '移除 {host}',
 };

@@ -82,12 +82,18 @@ export type DownloadErrorCode =
   | 'download_failed'
   /** The history item (or its media) is gone. */
   | 'item_missing'
-  | 'parse_service';
+  | 'parse_service'
+  /** The file URL is not on Sora's media host (lib/sora/config.ts `MEDIA_HOSTS`): never requested. */
+  | 'foreign_host'
+  /** The parse service's link is on a host the user has not confirmed yet: waits for the user. */
+  | 'host_unconfirmed';
 
 export interface DownloadError {
   code: DownloadErrorCode;
   message: string;
   at: number;
+  /** For `foreign_host` / `host_unconfirmed`: the host the URL pointed at, shown to the user. */
+  host?: string;
 }
 
 export interface DownloadJob {

@@ -16,6 +16,7 @@ import type { Settings } from '../settings';
 import { postUrl } from '../sora/config';
 import { SoraError, type SoraErrorCode } from '../sora/errors';
 import { choosePostFile, fileIdentity, findAttachment } from '../sora/media';
+import { checkMediaUrl, httpsHostOf, isSoraMediaUrl } from '../sora/media-hosts';
 import {
   ACTIVE_DOWNLOAD_STATES,
   DOWNLOAD_WAIT_CODES,
@@ -94,6 +95,22 @@ const TRANSIENT: readonly SoraErrorCode[] = [
 
 /** How long a step waits on a DOWNLOAD_WAIT_CODES refusal before looking again. */
 export const WAIT_MS = 60_000;
+
+/** How long a parse-service link on an unconfirmed host waits before asking again (confirming wakes it). */
+export const HOST_CONFIRM_WAIT_MS = 10 * 60_000;
+
+/** A file URL off Sora's media host: refused before any request, with the host for the user to see. */
+function foreignHost(url: string): DownloadEvent {
+  const host = httpsHostOf(url) ?? '';
+  return {
+    type: 'fail',
+    error: {
+      code: 'foreign_host',
+      message: host ? `The file is on ${host}, not on Sora's media host.` : 'The file URL is not https.',
+      host,
+    },
+  };
+}
 
 /** Interruptions that mean the URL no longer works (expired signature, gone). */
 const URL_ERRORS = ['SERVER_FORBIDDEN', 'SERVER_BAD_CONTENT', 'SERVER_UNAUTHORIZED', 'SERVER_FAILED'];
@@ -224,12 +241,32 @@ export function createMediaWorker(deps: MediaDeps) {
     const settings = await deps.settings();
     let serviceProblem = '';
     if (settings.parseServiceUrl.trim() !== '') {
+      let link: string | null = null;
       try {
-        const link = await deps.askParseService(settings.parseServiceUrl, postUrl(postId));
-        if (namesOtherFile(link, own)) return { type: 'resolved', url: link, source: 'parse_service' };
-        serviceProblem = 'The parse service named the video’s own watermarked file.';
+        link = await deps.askParseService(settings.parseServiceUrl, postUrl(postId));
+        if (!namesOtherFile(link, own)) {
+          serviceProblem = 'The parse service named the video’s own watermarked file.';
+          link = null;
+        }
       } catch (e) {
         serviceProblem = errorOf(e).message;
+      }
+      if (link !== null) {
+        const verdict = checkMediaUrl(link, settings.trustedMediaHosts);
+        if (verdict.ok) return { type: 'resolved', url: link, source: 'parse_service' };
+        if (verdict.reason === 'foreign_host') {
+          // A host seen for the first time: nothing is fetched from it until the user says so.
+          return {
+            type: 'wait',
+            delayMs: HOST_CONFIRM_WAIT_MS,
+            error: {
+              code: 'host_unconfirmed',
+              message: `The parse service's file is on ${verdict.host}: confirm that host first.`,
+              host: verdict.host,
+            },
+          };
+        }
+        serviceProblem = 'The parse service answered a link that is not https.';
       }
     }
     let post: Awaited<ReturnType<HistorySoraPort['getPost']>>;
@@ -244,6 +281,11 @@ export function createMediaWorker(deps: MediaDeps) {
     }
     const att = findAttachment(post, job.itemId);
     const choice = att ? choosePostFile(att, own) : ({ kind: 'none' } as const);
+    // A post file off Sora's media host is not taken: say so rather than skip it silently.
+    if (choice.kind !== 'none' && !isSoraMediaUrl(choice.url)) {
+      const offHost = `Sora's post pointed at a file on ${httpsHostOf(choice.url) ?? 'a non-https address'}, not on its media host; it was not fetched.`;
+      return { type: 'noClean', message: serviceProblem ? `${offHost} ${serviceProblem}` : offHost };
+    }
     if (choice.kind === 'other') return { type: 'resolved', url: choice.url, source: 'post_attachment' };
     // The post hands back the draft's own file: save it, as what it is (the user is told it fell back).
     if (choice.kind === 'draft_file') return { type: 'resolved', url: choice.url, source: 'original' };
@@ -257,8 +299,9 @@ export function createMediaWorker(deps: MediaDeps) {
       return { type: 'fail', error: { code: 'item_missing', message: 'The item is no longer in history.' } };
     const pick = (i: HistoryItem) => i.downloadUrl || i.url;
     let url = pick(it);
-    // A URL past its signature (or answering 403 / 404) is read again from Sora first.
-    if (!url || isUrlExpired(url, now()) || (await deps.checkUrl(url)) === 'dead') {
+    // A URL past its signature (or answering 403 / 404) is read again from Sora first. Only Sora's media
+    // host is ever HEAD-checked; a URL elsewhere is refused below without a request.
+    if (!url || isUrlExpired(url, now()) || (isSoraMediaUrl(url) && (await deps.checkUrl(url)) === 'dead')) {
       const fresh = await deps.resolveItem(it.id);
       if (!fresh) {
         return {
@@ -271,6 +314,7 @@ export function createMediaWorker(deps: MediaDeps) {
     }
     if (!url)
       return { type: 'fail', error: { code: 'item_missing', message: 'Sora has no file for this item.' } };
+    if (!isSoraMediaUrl(url)) return foreignHost(url);
     return { type: 'resolved', url, source: 'original' };
   }
 
@@ -345,6 +389,9 @@ export function createMediaWorker(deps: MediaDeps) {
       }
     }
     if (downloadId === null) {
+      // The last gate before the browser requests the file (a job stored by an older build included).
+      const confirmed = job.source === 'parse_service' ? (await deps.settings()).trustedMediaHosts : [];
+      if (!checkMediaUrl(url, confirmed).ok) return foreignHost(url);
       const it = await item(job.itemId);
       if (!it)
         return {
@@ -567,6 +614,22 @@ export function createMediaWorker(deps: MediaDeps) {
     return removed.length;
   }
 
+  /**
+   * The user confirmed a parse-service host (already saved in settings): the jobs waiting on it go on now
+   * instead of at their next look.
+   */
+  async function hostConfirmed(host: string): Promise<DownloadJob[]> {
+    const woken: DownloadJob[] = [];
+    for (const job of await openJobs()) {
+      if (job.lastError?.code !== 'host_unconfirmed' || job.lastError.host !== host) continue;
+      const { at: _at, ...error } = job.lastError;
+      const next = await apply(job.id, { type: 'wait', delayMs: 0, error });
+      if (next) woken.push(next);
+    }
+    kick();
+    return woken;
+  }
+
   /** Publishes an item as an unlisted share link and keeps it (remix, "copy share link"). */
   async function share(itemId: string): Promise<{ postId: string; url: string }> {
     const it = await item(itemId);
@@ -601,7 +664,18 @@ export function createMediaWorker(deps: MediaDeps) {
     return next ?? null;
   }
 
-  return { enqueue, list, cancel, clearFinished, share, unpublishItem, tick, settle, openJobs };
+  return {
+    enqueue,
+    list,
+    cancel,
+    clearFinished,
+    share,
+    unpublishItem,
+    tick,
+    settle,
+    openJobs,
+    hostConfirmed,
+  };
 }
 
 export type MediaWorker = ReturnType<typeof createMediaWorker>;

@@ -135,6 +135,11 @@ export interface Protocol {
    * (`bad_request`, `local`) before anything is sent.
    */
   'prompt.enhance': { req: EnhanceRequest; res: EnhanceResult };
+  /**
+   * The user confirmed a parse service's download host: it is remembered in settings and the downloads
+   * waiting on it go on (`jobs` are the woken ones). A malformed host is refused (`bad_request`, `local`).
+   */
+  'media.confirmHost': { req: { host: string }; res: { jobs: DownloadJob[] } };
 }
 
 export type RequestName = keyof Protocol;

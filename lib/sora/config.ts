@@ -31,3 +31,12 @@ export const SENTINEL_REQUIREMENTS_URL = `${SENTINEL_ORIGIN}/backend-api/sentine
 export const SENTINEL_SDK_URL = `${SENTINEL_ORIGIN}/backend-api/sentinel/sdk.js`;
 /** The flow of the requirements exchange itself. */
 export const SENTINEL_INIT_FLOW = 'sora_init';
+
+/**
+ * Where Sora's media lives (NOTES.md "Video generation": "Media URLs live on videos.openai.com"): the only
+ * hosts an original, a post attachment or a preview is fetched, HEAD-checked or downloaded from without
+ * asking. Exact host names over `https:` only; no subdomain rule, because NOTES.md names no other host and a
+ * wildcard would let any `*.openai.com` page through. A parse service's link on any other host waits until
+ * the user confirms that host (lib/sora/media-hosts.ts).
+ */
+export const MEDIA_HOSTS: readonly string[] = [new URL(MEDIA_ORIGIN).hostname];

@@ -4,6 +4,7 @@
  * from {@link ErrorKind}).
  */
 import { type ServiceSeen, SoraError } from './errors';
+import { redactSecrets } from './redact';
 
 /** What the error body said, from `{"error":{message,type,param,code,details}}` or looser shapes. */
 export interface ErrorEnvelope {
@@ -162,11 +163,16 @@ export function classifyError(answer: RawAnswer, ctx: ClassifyContext): Classifi
   const { status, headers } = answer;
   const isJson = tryParseJson(answer.text).ok;
   const env = parseEnvelope(answer.text);
-  const serverMessage = env?.message ? ctx.redact(env.message).slice(0, 500) : undefined;
+  // Every field of the answer that can end up in the error is cleaned, not only the message: a service may
+  // echo a token into `param`, `code` or `type` as well. JWT-looking runs go even when the caller knows no
+  // secret (the session read).
+  const clean = (s: string | undefined) => (s === undefined ? undefined : redactSecrets(ctx.redact(s)));
+  const serverMessage = env?.message ? clean(env.message)?.slice(0, 500) : undefined;
+  const param = clean(env?.param)?.slice(0, 200);
   const base = {
     status,
-    serverCode: env?.code ?? env?.type,
-    param: env?.param,
+    serverCode: clean(env?.code ?? env?.type)?.slice(0, 200),
+    param,
   };
   const final = (error: SoraError): ClassifiedError => ({ kind: 'final', error });
   const withServer = (fallback: string) => (serverMessage ? `${fallback}: ${serverMessage}` : fallback);
@@ -186,7 +192,7 @@ export function classifyError(answer: RawAnswer, ctx: ClassifyContext): Classifi
     return final(
       new SoraError(
         'unsupported_country',
-        env?.param ? `Sora is not available in this country (${env.param}).` : 'Sora is not available here.',
+        param ? `Sora is not available in this country (${param}).` : 'Sora is not available here.',
         base,
       ),
     );

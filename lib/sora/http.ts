@@ -13,6 +13,7 @@ import * as v from 'valibot';
 import { BACKEND_BASE, DEFAULT_TIMEOUT_MS } from './config';
 import { classifyError, looksLikeHtml, type RawAnswer, serviceUnavailable, tryParseJson } from './error-map';
 import { SoraError } from './errors';
+import { redactSecrets } from './redact';
 import { SENTINEL_FLOWS, type SentinelFlow, type SentinelSource, SentinelUnavailableError } from './sentinel';
 
 export type FetchFn = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -376,7 +377,7 @@ export function createSoraHttp(deps: SoraHttpDeps): SoraHttp {
       if (answer.status >= 200 && answer.status < 300) return parseSuccess(answer, spec.schema, what);
 
       const usedToken = token;
-      const redact = (s: string) => (usedToken ? s.split(usedToken).join('[redacted]') : s);
+      const redact = (s: string) => redactSecrets(s, [usedToken]);
       const classified = classifyError(answer, { now: now(), redact, what });
       if (classified.kind === 'auth' && !authRetried) {
         authRetried = true;

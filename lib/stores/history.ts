@@ -81,6 +81,8 @@ export interface HistoryState {
   importFromSora(full?: boolean): Promise<void>;
   download(ids: readonly string[], mode: DownloadMode): Promise<void>;
   cancelDownloads(ids: readonly string[]): Promise<void>;
+  /** Allows a parse service's download host (remembered in settings); downloads waiting on it go on. */
+  confirmHost(host: string): Promise<void>;
   clearDownloads(): Promise<void>;
   remove(ids: readonly string[]): Promise<void>;
   /** Asks the background for fresh URLs (once per item and page life). */
@@ -305,6 +307,9 @@ export const useHistory = create<HistoryState>((set, get) => {
     },
     async cancelDownloads(ids) {
       await act(() => send('media.cancel', { ids: [...ids] }));
+    },
+    async confirmHost(host) {
+      await act(() => send('media.confirmHost', { host }));
     },
     async clearDownloads() {
       await act(async () => {

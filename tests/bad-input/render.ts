@@ -30,6 +30,7 @@ function cell(s: string): string {
 
 function outcomeCell(outcome: string): string {
   if (outcome.startsWith('refused: ')) return `refused: ${cell(outcome.slice('refused: '.length))}`;
+  if (outcome.startsWith('guarded: ')) return `guarded: ${cell(outcome.slice('guarded: '.length))}`;
   return `**${cell(outcome)}**`;
 }
 
@@ -50,7 +51,8 @@ function main(): void {
   const b = text.indexOf(END);
   if (a < 0 || b < a) throw new Error(`docs/BAD-INPUT.md lacks the ${START} … ${END} markers`);
   const refused = rows.filter((r) => r.outcome.startsWith('refused')).length;
-  const summary = `${rows.length} rows: ${refused} refused before any request, ${rows.length - refused} accepted and kept intact.`;
+  const guarded = rows.filter((r) => r.outcome.startsWith('guarded')).length;
+  const summary = `${rows.length} rows: ${refused} refused before any request, ${guarded} guarded (a request was made, but what the answer pointed at or echoed was held back and the user told why), ${rows.length - refused - guarded} accepted and kept intact.`;
   writeFileSync(
     doc,
     `${text.slice(0, a + START.length)}\n\n${summary}\n\n${renderTable(rows)}\n\n${text.slice(b)}`,

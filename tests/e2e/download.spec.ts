@@ -307,3 +307,91 @@ test('downloads continue after the service worker is stopped mid-batch', async (
   expect(created - deleted).toBeLessThanOrEqual(1);
   expect(deleted).toBeGreaterThanOrEqual(4);
 });
+
+test('a draft whose media is on a foreign host draws no request there: no preview, no download, a readable state', async ({
+  extension,
+  sim,
+}) => {
+  const FOREIGN = 'media.elsewhere.example';
+  await extension.login(EMAIL);
+  // Sora's answers point the draft's file, source and thumbnail at a host that is not Sora's.
+  sim.control.setConfig({ variants: { mediaHost: 'foreign' } });
+  sim.control.seedDrafts({ count: 1, email: EMAIL, promptPrefix: 'Far away' });
+  const page = await extension.openSidePanel();
+  await browserDownloads(extension.context, page);
+  await openHistory(page);
+  await importFromSora(page, 1);
+
+  const row = page.getByTestId('history-row').first();
+  await expect(row).toContainText('Far away 1');
+  await expect(row.locator('img')).toHaveCount(0);
+  await row.click();
+  await expect(page.getByTestId('history-preview-hidden')).toContainText(FOREIGN);
+  await page.getByRole('button', { name: 'Download normal file' }).click();
+  await expect(page.getByTestId('history-dl-row').first()).toContainText(
+    `the file is on ${FOREIGN}, not on Sora’s media host`,
+  );
+  await expect(page.getByTestId('history-dl-count')).toHaveText('1 of 1 finished');
+  // Chromium reaches that host only through the simulator: its log is every attempt there.
+  expect(sim.control.log({ host: FOREIGN })).toEqual([]);
+  expect(filesIn(extension.downloadsDir)).toEqual([]);
+});
+
+test('a parse-service link on a new host waits until the user allows that host; Settings can take it back', async ({
+  extension,
+  sim,
+}) => {
+  const MIRROR = 'media.elsewhere.example';
+  await extension.login(EMAIL);
+  const [genId] = sim.control.seedDrafts({ count: 1, email: EMAIL, promptPrefix: 'Mirror' });
+  const page = await extension.openSidePanel();
+  await browserDownloads(extension.context, page);
+  // The simulator's parse service answers clean links on its own mirror, not on Sora's media host.
+  await setSettings(page, {
+    filenameTemplate: '{id}',
+    downloadFolder: 'Sora',
+    parseServiceUrl: 'https://parse.sim.example',
+  });
+  await openHistory(page);
+  await importFromSora(page, 1);
+  await page.getByTestId('history-row').first().click();
+  await page.getByTestId('history-download-clean').click();
+  await page.keyboard.press('Escape');
+
+  const row = page.getByTestId('history-dl-row').first();
+  await expect(row).toContainText(`your parse service’s file is on ${MIRROR}`);
+  // Waiting: nothing was requested from the mirror, nothing saved.
+  expect(sim.control.log({ host: MIRROR })).toEqual([]);
+  expect(filesIn(extension.downloadsDir)).toEqual([]);
+
+  await row.getByTestId('history-dl-confirm-host').click();
+  const dialog = page.getByRole('alertdialog');
+  await expect(dialog).toContainText(`Download from ${MIRROR}?`);
+  await dialog.getByRole('button', { name: 'Allow this host' }).click();
+  const expected = path.join('Sora', `${genId}.mp4`);
+  await expect.poll(() => filesIn(extension.downloadsDir), { timeout: 20_000 }).toEqual([expected]);
+  const bytes = readFileSync(path.join(extension.downloadsDir, expected));
+  expect(Buffer.compare(bytes, Buffer.from(loadFixture('video-clean-landscape.mp4')))).toBe(0);
+  expect(sim.control.log({ host: MIRROR }).length).toBeGreaterThan(0);
+  // The post made for the parse service is deleted again.
+  await expect
+    .poll(() => backendCalls(sim, '/backend/project_y/post*').map((e) => e.method))
+    .toEqual(['POST', 'DELETE']);
+
+  // Remembered in Settings, and removable there.
+  await page.getByRole('tab', { name: 'Account' }).click();
+  const hosts = page.getByTestId('setting-trusted-hosts');
+  await expect(hosts).toContainText(MIRROR);
+  await hosts.getByRole('button', { name: `Remove ${MIRROR}` }).click();
+  await expect(hosts).not.toContainText(MIRROR);
+  await expect
+    .poll(() =>
+      page.evaluate(async () => {
+        type Local = { get(k: string): Promise<Record<string, { trustedMediaHosts?: string[] }>> };
+        const local = (globalThis as unknown as { chrome: { storage: { local: Local } } }).chrome.storage
+          .local;
+        return (await local.get('settings')).settings?.trustedMediaHosts;
+      }),
+    )
+    .toEqual([]);
+});

@@ -17,6 +17,7 @@ import { registerExtend } from './routes/extend';
 import { registerImages } from './routes/images';
 import { registerMedia } from './routes/media';
 import { registerOAuth } from './routes/oauth';
+import { registerParse } from './routes/parse';
 import { registerPosts } from './routes/posts';
 import { registerSentinel } from './routes/sentinel';
 import { registerVideo } from './routes/video';
@@ -96,7 +97,12 @@ export function createSim(options: SimConfigPatch = {}): Sim {
   sentinel.notFound((c) => c.json({ detail: 'Not Found' }, 404));
   registerSentinel(sentinel, core);
 
-  core.apps = { sora, media, auth, sentinel, control: createControlApp(control) };
+  const parse = new Hono<SimEnv>();
+  parse.onError(onError);
+  parse.notFound((c) => c.json({ error: 'Not found' }, 404));
+  registerParse(parse, core);
+
+  core.apps = { sora, media, auth, sentinel, control: createControlApp(control), parse };
 
   const app = new Hono();
   app.all('*', (c) => core.handle(c.req.raw));

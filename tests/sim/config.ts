@@ -17,6 +17,7 @@ export const DEFAULT_VARIANTS: Variants = {
   cameoDone: 'finalized',
   errorStatusField: false,
   postAttachmentFile: 'clean',
+  mediaHost: 'sora',
 };
 
 export function defaultConfig(): SimConfig {

@@ -21,8 +21,9 @@ import { errors, SimDropError, type SimHttpError } from './errors';
 import { FaultRegistry, faultAction, RandomFaultSource, validateRandomFaults } from './faults';
 import { IdFactory, Rng } from './ids';
 import { bodyText, RequestLog } from './log';
-import { type FixtureName, MEDIA_HOST, signedMediaUrl } from './media';
+import { type FixtureName, FOREIGN_MEDIA_HOST, MEDIA_HOST, signedMediaUrl } from './media';
 import { activeTaskCount, imageTaskView, videoTaskView } from './model/tasks';
+import { PARSE_HOST } from './routes/parse';
 import { serviceAnswer } from './routes/service';
 import { classifySentinelToken, sentinelAccepted } from './sentinel';
 import { type AssetRec, type SessionRec, SimState, type UserRec, type VideoAssets } from './state';
@@ -42,7 +43,7 @@ export const SORA_HOST = 'sora.chatgpt.com';
 export const AUTH_HOST = 'auth.openai.com';
 /** OpenAI's sentinel service (requirements exchange of hand-made tokens). */
 export const SENTINEL_HOST = 'chatgpt.com';
-export { MEDIA_HOST };
+export { FOREIGN_MEDIA_HOST, MEDIA_HOST, PARSE_HOST };
 
 const DAY_MS = 86_400_000;
 /** The session endpoint hands out the cached AT until it is this close to expiry. */
@@ -59,6 +60,8 @@ export interface SubApps {
   auth: Hono<SimEnv>;
   sentinel: Hono<SimEnv>;
   control: Hono;
+  /** A third-party parse service (routes/parse.ts). */
+  parse: Hono<SimEnv>;
 }
 
 export class SimCore {
@@ -299,8 +302,15 @@ export class SimCore {
     return path;
   }
 
-  mediaUrl(path: string): string {
-    return signedMediaUrl(this.secret, path, this.now() + this.config.mediaUrlLifetimeSec * 1000);
+  /** A signed media URL; `entity` (a draft or post id) lets the `mediaHost` variant point it elsewhere. */
+  mediaUrl(path: string, entity?: string): string {
+    const foreign = entity !== undefined && variant(this.config, 'mediaHost', entity) === 'foreign';
+    return signedMediaUrl(
+      this.secret,
+      path,
+      this.now() + this.config.mediaUrlLifetimeSec * 1000,
+      foreign ? FOREIGN_MEDIA_HOST : MEDIA_HOST,
+    );
   }
 
   newVideoAssets(prefix: string, orientation: 'landscape' | 'portrait'): VideoAssets {
@@ -412,6 +422,11 @@ export class SimCore {
         return this.apps.auth.fetch(req, env);
       case SENTINEL_HOST:
         return this.apps.sentinel.fetch(req, env);
+      // A parse service's mirror serves the same signed files; requests there are logged like any other.
+      case FOREIGN_MEDIA_HOST:
+        return this.apps.media.fetch(req, env);
+      case PARSE_HOST:
+        return this.apps.parse.fetch(req, env);
       default:
         return this.errorResponse(
           errors.notFound(`Host ${url.hostname} (the simulator serves only /__sim/ here)`),

@@ -7,6 +7,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const MEDIA_HOST = 'videos.openai.com';
+/**
+ * A host that is not Sora's, for the `mediaHost: 'foreign'` variant. Chromium is pointed at the simulator
+ * for it too, so every request a client makes there shows in the log (the simulator answers 404).
+ */
+export const FOREIGN_MEDIA_HOST = 'media.elsewhere.example';
 
 export const FIXTURES = {
   'video-clean-landscape.mp4': 'video/mp4',
@@ -46,10 +51,15 @@ export function signature(secret: string, path: string, se: string): string {
   return createHmac('sha256', secret).update(`${path}\n${se}`).digest('base64url');
 }
 
-export function signedMediaUrl(secret: string, path: string, expiresAtMs: number): string {
+export function signedMediaUrl(
+  secret: string,
+  path: string,
+  expiresAtMs: number,
+  host: string = MEDIA_HOST,
+): string {
   const se = new Date(Math.floor(expiresAtMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
   const q = new URLSearchParams({ se, sp: 'r', sv: '2024-08-04', sr: 'b', sig: signature(secret, path, se) });
-  return `https://${MEDIA_HOST}${path}?${q.toString()}`;
+  return `https://${host}${path}?${q.toString()}`;
 }
 
 export type UrlCheck = 'ok' | 'bad_signature' | 'expired';

@@ -9,9 +9,18 @@ import { getRequestListener, type HttpBindings } from '@hono/node-server';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { generate } from 'selfsigned';
 import { createSim, isSimDrop, type Sim } from './app';
-import { AUTH_HOST, MEDIA_HOST, SENTINEL_HOST, SORA_HOST } from './core';
+import { AUTH_HOST, FOREIGN_MEDIA_HOST, MEDIA_HOST, PARSE_HOST, SENTINEL_HOST, SORA_HOST } from './core';
 
-export const SIM_HOSTS = [SORA_HOST, MEDIA_HOST, AUTH_HOST, SENTINEL_HOST] as const;
+// The foreign media host and the parse service are mapped too, so a request there reaches the simulator's
+// log instead of vanishing.
+export const SIM_HOSTS = [
+  SORA_HOST,
+  MEDIA_HOST,
+  AUTH_HOST,
+  SENTINEL_HOST,
+  FOREIGN_MEDIA_HOST,
+  PARSE_HOST,
+] as const;
 
 export interface SimServerOptions {
   /** 0 (default) picks a free port. */

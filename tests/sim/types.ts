@@ -42,6 +42,11 @@ export interface Variants {
    * `downloadable_url`; `draft`, the draft's own files again (freshly signed, so only the path is the same).
    */
   postAttachmentFile: 'clean' | 'draft';
+  /**
+   * Where drafts' and posts' media URLs point: Sora's media host, or `foreign` — a host that is not Sora's
+   * (`FOREIGN_MEDIA_HOST`), which a client must not fetch from. Never drawn by random variants.
+   */
+  mediaHost: 'sora' | 'foreign';
 }
 
 export type VariantKey = keyof Variants;

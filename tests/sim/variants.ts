@@ -19,6 +19,8 @@ const CHOICES: Choices = {
   cameoDone: ['finalized', 'completed_message', 'asset_url_only'],
   errorStatusField: [false, true],
   postAttachmentFile: ['clean', 'draft'],
+  // A hostile answer, not an unverified shape: only on request.
+  mediaHost: ['sora'],
 };
 
 /**

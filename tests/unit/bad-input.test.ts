@@ -21,13 +21,14 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { INVITE_PROBLEM_TEXT } from '../../components/account/RedeemInviteForm';
 import { USERNAME_PROBLEM_TEXT } from '../../components/account/UsernameCard';
 import { finishIssueText } from '../../components/characters/FinishForm';
 import { videoIssue } from '../../components/characters/NewCharacter';
 import { enhanceProblemText } from '../../components/enhance/EnhancePrompt';
+import { downloadErrorText } from '../../components/history/DownloadsPanel';
 import { extendPromptProblem } from '../../components/history/ExtendForm';
 import { templateProblemText } from '../../components/history/FilenameTemplateField';
 import {
@@ -50,12 +51,13 @@ import { putFile } from '../../lib/db/files';
 import { getHistoryItem, putHistoryItems } from '../../lib/db/history';
 import { DB_NAME, getDb } from '../../lib/db/schema';
 import { checkEnhanceRequest, type ExpansionLevel } from '../../lib/enhance/validate';
-import { buildFilename, templateProblem } from '../../lib/history/filename';
+import { buildFilename, MAX_PATH_BYTES, templateProblem, utf8Length } from '../../lib/history/filename';
 import { buildIndex, DEFAULT_FILTER, searchEntries } from '../../lib/history/search';
 import { errorText, t } from '../../lib/i18n';
 import { sidePanelEn } from '../../lib/i18n/en';
 import { popupEn } from '../../lib/i18n/popup.en';
 import type { Job } from '../../lib/jobs/model';
+import type { DownloadJob } from '../../lib/media/model';
 import { loadSettings, type Settings, saveSettings } from '../../lib/settings';
 import { type SerializedError, SORA_ERROR_CODES } from '../../lib/sora/errors';
 import { useHistory } from '../../lib/stores/history';
@@ -70,7 +72,14 @@ import {
 import { typeOfContent } from '../../lib/util/file-type';
 import { loadFixture } from '../sim/app';
 import type { LogEntry } from '../sim/types';
-import { jobsOf, setUpWorld, tearDownWorld, type World } from './harness/background';
+import {
+  EMAIL,
+  jobsOf,
+  setUpWorld,
+  tearDownWorld,
+  type World,
+  type WorldOptions,
+} from './harness/background';
 
 const WAIT = { timeout: 20_000, interval: 50 };
 
@@ -115,13 +124,13 @@ async function flush(rounds = 6): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
 }
 
-async function boot(): Promise<World> {
+async function boot(options: WorldOptions = {}): Promise<World> {
   fakeBrowser.reset();
   await new Promise<void>((resolve) => {
     const r = indexedDB.deleteDatabase(DB_NAME);
     r.onsuccess = r.onerror = r.onblocked = () => resolve();
   });
-  const w = setUpWorld();
+  const w = setUpWorld(options);
   const ask = w.ask.bind(w);
   asked.length = 0;
   w.ask = (name, req, sender) => {
@@ -739,6 +748,34 @@ const ROWS: Row[] = [
     expect: { refused: 'Only lowercase letters, digits, “.” and “_” are allowed.' },
     run: (w) => usernameForm(w, 'ada🚀'),
   },
+  {
+    form: 'History · download',
+    input: 'a draft whose file is on a foreign host',
+    expect: { refused: 'not on Sora’s media host' },
+    sends: true,
+    async run(w) {
+      const started = vi.spyOn(fakeBrowser.downloads, 'download');
+      await putHistoryItems(await getDb(), [
+        {
+          id: 'gen_foreign',
+          taskId: 'task_foreign',
+          jobId: null,
+          kind: 'video',
+          prompt: 'a lighthouse',
+          params: {},
+          url: `https://${FOREIGN_HOST}/v/gen_foreign.mp4`,
+          thumbnailUrl: `https://${FOREIGN_HOST}/v/gen_foreign.jpg`,
+          createdAt: 1,
+          status: 'ready',
+        },
+      ]);
+      const sent = await w.ask('media.download', { ids: ['gen_foreign'], mode: 'original' });
+      expect(sent.ok).toBe(true);
+      const job = await downloadSettled(w, (j) => j.state === 'failed');
+      expect(started).not.toHaveBeenCalled();
+      return refused(downloadErrorText(job.lastError as NonNullable<DownloadJob['lastError']>));
+    },
+  },
   // Settings: the file-name template
   ...(
     [
@@ -1252,6 +1289,27 @@ const INTACT_ROWS: (Row & { check(w: World, seq: number): Promise<void> })[] = [
     },
   },
   {
+    form: 'Settings · file-name template',
+    input: 'many folder levels of long CJK / emoji prompts: {kind}/{prompt:120}/… ×6/{id}_{prompt:120}',
+    expect: 'intact',
+    run: () => template(MANY_LEVELS),
+    async check() {
+      expect((await loadSettings()).filenameTemplate).toBe(MANY_LEVELS);
+      const prompt = `${'夜晚的城市灯火🌃'.repeat(20)}👩🏽‍🚀`;
+      const path = buildFilename(
+        { id: 'gen_1', kind: 'video', prompt, createdAt: 0 },
+        { template: MANY_LEVELS, folder: `下载/${'视频'.repeat(20)}`, extension: '.mp4' },
+      );
+      // The whole path within the limit, counted in UTF-8 bytes; the file name and extension whole.
+      expect(utf8Length(path)).toBeLessThanOrEqual(MAX_PATH_BYTES);
+      const file = path.split('/').at(-1) as string;
+      expect(file.startsWith('gen_1_夜晚的城市灯火🌃')).toBe(true);
+      expect(file.endsWith('.mp4')).toBe(true);
+      expect(path.startsWith('下载/')).toBe(true);
+      expect(path).not.toMatch(/\p{Cs}/u);
+    },
+  },
+  {
     form: 'History · import file',
     input: 'JSON export with emoji, Arabic and combining marks',
     expect: 'intact',
@@ -1321,6 +1379,121 @@ const INTACT_ROWS: (Row & { check(w: World, seq: number): Promise<void> })[] = [
 ];
 
 // ---------------------------------------------------------------------------------------------------------
+// Guarded: a request was made, but what the answer pointed at or echoed is held back
+
+const FOREIGN_HOST = 'cdn.elsewhere.example';
+const MIRROR_HOST = 'dl.parse-mirror.example';
+const MANY_LEVELS =
+  '{kind}/{prompt:120}/{prompt:120}/{prompt:120}/{prompt:120}/{prompt:120}/{prompt:120}/{id}_{prompt:120}';
+
+/** Polls the download jobs until one matches. */
+async function downloadSettled(w: World, done: (j: DownloadJob) => boolean): Promise<DownloadJob> {
+  let found: DownloadJob | undefined;
+  await expect
+    .poll(async () => {
+      const answer = await w.ask('media.list', {});
+      found = (answer.value as { jobs: DownloadJob[] } | undefined)?.jobs.find(done);
+      return found !== undefined;
+    }, WAIT)
+    .toBe(true);
+  return found as DownloadJob;
+}
+
+const jsonAnswer = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+interface GuardedRow {
+  form: string;
+  input: string;
+  /** Part of the sentence the user reads. */
+  expect: string;
+  options?: WorldOptions;
+  run(w: World): Promise<string>;
+}
+
+/** Set by the partial-echo row's interceptor: the slices of the token Sora echoed. */
+const echoed: string[] = [];
+
+const GUARDED_ROWS: GuardedRow[] = [
+  {
+    form: 'History · download (parse service)',
+    input: `the parse service answers a link on a host never allowed (${MIRROR_HOST})`,
+    expect: `your parse service’s file is on ${MIRROR_HOST}`,
+    options: {
+      intercept: async (request) =>
+        new URL(request.url).hostname === 'parse.example'
+          ? jsonAnswer({ download_link: `https://${MIRROR_HOST}/clean/v.mp4` })
+          : undefined,
+    },
+    async run(w) {
+      await saveSettings({ parseServiceUrl: 'https://parse.example' });
+      const started = vi.spyOn(fakeBrowser.downloads, 'download');
+      const [id] = w.sim.control.seedDrafts({ count: 1, email: EMAIL, promptPrefix: 'A harbor' });
+      expect((await w.ask('history.importFromSora', {})).ok).toBe(true);
+      expect((await w.ask('media.download', { ids: [id as string], mode: 'clean' })).ok).toBe(true);
+      const waiting = await downloadSettled(w, (j) => j.lastError?.code === 'host_unconfirmed');
+      // Held: nothing requested from that host, nothing handed to the browser, nothing remembered.
+      expect(waiting.state).toBe('resolving');
+      expect(w.sim.control.log({ host: MIRROR_HOST })).toEqual([]);
+      expect(started).not.toHaveBeenCalled();
+      expect((await loadSettings()).trustedMediaHosts).toEqual([]);
+      const shown = downloadErrorText(waiting.lastError as NonNullable<DownloadJob['lastError']>);
+      // Once the user allows the host, the same download goes on from it.
+      expect((await w.ask('media.confirmHost', { host: MIRROR_HOST })).ok).toBe(true);
+      expect((await loadSettings()).trustedMediaHosts).toEqual([MIRROR_HOST]);
+      await expect.poll(() => started.mock.calls.length, WAIT).toBeGreaterThan(0);
+      expect(new Set(started.mock.calls.map(([o]) => new URL(o.url).host))).toEqual(new Set([MIRROR_HOST]));
+      return shown;
+    },
+  },
+  {
+    form: 'Create · Sora’s error',
+    input: 'Sora echoes a slice of the access token in `message` and its end in `param`',
+    expect: 'Sora refused the request',
+    options: {
+      intercept: async (request, auth) => {
+        if (!request.url.endsWith('/backend/nf/create') || auth === null) return undefined;
+        const token = auth.slice('Bearer '.length);
+        const middle = token.slice(40, 72);
+        const tail = token.slice(-24);
+        echoed.push(middle, tail);
+        return jsonAnswer(
+          {
+            error: {
+              message: `Invalid authorization header …${middle}… (truncated)`,
+              type: 'invalid_request_error',
+              param: `authorization=${tail}`,
+              code: null,
+            },
+          },
+          400,
+        );
+      },
+    },
+    async run(w) {
+      echoed.length = 0;
+      expect(await createForm(w, { text: 'a lighthouse at dusk' })).toEqual(ACCEPTED);
+      let failed: Job | undefined;
+      await expect
+        .poll(async () => {
+          failed = (await jobsOf(w)).find((j) => j.state === 'failed' && j.lastError);
+          return failed !== undefined;
+        }, WAIT)
+        .toBe(true);
+      expect(echoed.length).toBeGreaterThan(0);
+      // Nowhere a page, a log, the stored job or an export could carry it.
+      const everywhere = JSON.stringify([
+        await jobsOf(w),
+        w.events,
+        w.answers,
+        w.console.map((c) => c.map(String)),
+        await (await getDb()).getAll('history'),
+      ]);
+      for (const slice of echoed) expect(everywhere).not.toContain(slice);
+      return errorText(failed?.lastError as SerializedError);
+    },
+  },
+];
 
 interface Recorded {
   form: string;
@@ -1363,7 +1536,9 @@ describe('bad input: every form and import (real background, simulator in proces
     const key = (r: { form: string; input: string }) => `${r.form}\u0000${r.input}`;
     const fresh = new Map(recorded.map((r) => [key(r), r]));
     const old = new Map(previous.map((r) => [key(r), r]));
-    const rows = [...ROWS, ...INTACT_ROWS].flatMap((r) => fresh.get(key(r)) ?? old.get(key(r)) ?? []);
+    const rows = [...ROWS, ...INTACT_ROWS, ...GUARDED_ROWS].flatMap(
+      (r) => fresh.get(key(r)) ?? old.get(key(r)) ?? [],
+    );
     writeFileSync(path, `${JSON.stringify({ rows }, null, 2)}\n`);
   });
 
@@ -1398,6 +1573,18 @@ describe('bad input: every form and import (real background, simulator in proces
       expect(outcome).toEqual(ACCEPTED);
       await row.check(w, seq);
       recorded.push({ form: row.form, input: row.input, outcome: 'accepted, kept intact' });
+    },
+    30_000,
+  );
+
+  it.each(GUARDED_ROWS.map((r) => [r.form, r.input, r] as const))(
+    '%s × %s',
+    async (_form, _input, row) => {
+      world = await boot(row.options);
+      const shown = await row.run(world);
+      expect(shown).toContain(row.expect);
+      expectSentence(shown);
+      recorded.push({ form: row.form, input: row.input, outcome: `guarded: ${shown}` });
     },
     30_000,
   );

@@ -207,6 +207,13 @@ describe('media', () => {
     await expect(fetchMedia(fetchFn, 'http://videos.openai.com/p')).rejects.toMatchObject({
       code: 'bad_response',
     });
+    // A picture off Sora's media host is never requested.
+    fetchFn.mockClear();
+    await expect(fetchMedia(fetchFn, 'https://pics.elsewhere.example/p.webp')).rejects.toMatchObject({
+      code: 'bad_response',
+      message: expect.stringContaining('pics.elsewhere.example'),
+    });
+    expect(fetchFn).not.toHaveBeenCalled();
     const offline = vi.fn(async () => {
       throw new TypeError('fetch failed');
     });

@@ -176,3 +176,59 @@ describe('sanitising', () => {
     expect(extensionFromUrl('not a url', '.png')).toBe('.png');
   });
 });
+
+describe('the whole path stays within the limit', () => {
+  const segments = (path: string) => path.split('/');
+
+  it('shortens the longest folder levels first and keeps the file name whole', () => {
+    const levels = Array.from({ length: 8 }, (_, i) => `level-${i}-${'x'.repeat(i === 5 ? 55 : 10)}`);
+    const path = build(`${levels.join('/')}/{id}`);
+    expectSafe(path);
+    expect(segments(path).at(-1)).toBe('gen_01abc.mp4');
+    expect(segments(path)[0]).toBe('Sora');
+    // Only one level was long; it gave way, the short ones are untouched.
+    expect(path).toContain('level-0-xxxxxxxxxx/level-1-xxxxxxxxxx');
+    expect(path).not.toContain('x'.repeat(55));
+  });
+
+  it('drops the deepest levels when shortening is not enough', () => {
+    const template = `${Array.from({ length: 40 }, (_, i) => `folder${String(i).padStart(2, '0')}`).join('/')}/{prompt}_{id}`;
+    const path = build(template);
+    expectSafe(path);
+    expect(segments(path).at(-1)).toBe('A lighthouse at dusk_gen_01abc.mp4');
+    // Levels go from the deep end: what is left is the top of the tree, in order.
+    const kept = segments(path).slice(1, -1);
+    expect(kept.length).toBeGreaterThan(0);
+    expect(kept.length).toBeLessThan(40);
+    expect(kept).toEqual(kept.map((_, i) => `folder${String(i).padStart(2, '0')}`));
+  });
+
+  it('counts bytes, not characters: long CJK and emoji folders and names', () => {
+    const cjk = '灯塔在黄昏时分闪烁着光芒海浪拍打着岩石'.repeat(3);
+    const emoji = '🌊🏝️🌅'.repeat(10);
+    const prompt = `${'夜晚的城市'.repeat(8)}🌃`;
+    const path = build(`${cjk}/${emoji}/{date}/${cjk}/{prompt:120}`, { prompt }, `下载/${'视频'.repeat(20)}`);
+    expectSafe(path);
+    // More characters than bytes would allow if CJK counted one each.
+    expect(path.length).toBeLessThan(MAX_PATH_BYTES);
+    expect(utf8Length(path)).toBeLessThanOrEqual(MAX_PATH_BYTES);
+    // The file name is the whole prompt value (within its own component limit), with its extension.
+    const file = segments(path).at(-1) as string;
+    expect(file.endsWith('.mp4')).toBe(true);
+    expect(file.startsWith('夜晚的城市')).toBe(true);
+    // No emoji was cut in half along the way.
+    expect(path).not.toMatch(/\p{Cs}/u);
+    expect(path.normalize('NFC')).toBe(path);
+  });
+
+  it('keeps the extension when the file name alone is as long as allowed', () => {
+    const path = build(`${'deep/'.repeat(30)}{prompt:120}`, { prompt: '山'.repeat(200) });
+    expectSafe(path);
+    expect(path.endsWith('.mp4')).toBe(true);
+    expect(utf8Length(segments(path).at(-1) as string)).toBeLessThanOrEqual(MAX_COMPONENT_BYTES);
+  });
+
+  it('leaves a path that fits exactly as it was', () => {
+    expect(build('{kind}/{orientation}/{id}')).toBe('Sora/video/landscape/gen_01abc.mp4');
+  });
+});

@@ -842,3 +842,123 @@ describe('publish-and-download worker', () => {
     expect((await s.db.get('history', id as string))?.postId).toBeUndefined();
   });
 });
+
+describe('downloads only from where Sora keeps media', () => {
+  const FOREIGN = 'cdn.elsewhere.example';
+  const foreignLog = (s: { sim: Sim }) => s.sim.control.log({ host: FOREIGN });
+
+  it('refuses a draft whose file is on a foreign host: no HEAD, no download, a readable failure', async () => {
+    const s = await setup();
+    const headed: string[] = [];
+    const realCheck = s.deps.checkUrl;
+    s.deps.checkUrl = async (url) => {
+      headed.push(url);
+      return realCheck(url);
+    };
+    const worker = createMediaWorker(s.deps);
+    const [id] = await s.seed(1);
+    // What Sora's answer said, as history stored it.
+    const stored = (await s.db.get('history', id as string))!;
+    await s.db.put('history', {
+      ...stored,
+      url: `https://${FOREIGN}/v/${id}.mp4`,
+      downloadUrl: `https://${FOREIGN}/v/${id}.mp4`,
+    });
+    const [queued] = await worker.enqueue([id as string], 'original');
+    await worker.settle();
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({
+      state: 'failed',
+      lastError: { code: 'foreign_host', host: FOREIGN },
+    });
+    expect(headed).toEqual([]);
+    expect(s.downloads.all).toEqual([]);
+    expect(foreignLog(s)).toEqual([]);
+  });
+
+  it("does not take a post attachment off Sora's media host, says so and deletes the post", async () => {
+    const s = await setup({
+      sora: (p) => ({
+        ...p,
+        getPost: async (postId) => {
+          const post = await p.getPost(postId);
+          return {
+            ...post,
+            attachments: post.attachments?.map((a) => ({
+              ...a,
+              encodings: { source: { path: `https://${FOREIGN}/clean.mp4` } },
+              downloadable_url: `https://${FOREIGN}/dl.mp4`,
+            })),
+          };
+        },
+      }),
+    });
+    const [id] = await s.seed(1);
+    const [queued] = await s.worker.enqueue([id as string], 'clean');
+    await s.worker.settle();
+    const done = (await s.db.get('downloads', queued!.id))!;
+    expect(done.state).toBe('no_clean');
+    expect(done.lastError?.message).toContain(FOREIGN);
+    expect(s.posts().map((e) => e.method)).toEqual(['POST', 'GET', 'DELETE']);
+    expect(s.downloads.all).toEqual([]);
+    expect(foreignLog(s)).toEqual([]);
+  });
+
+  it('holds a parse-service link on a new host until the user confirms that host, then downloads it', async () => {
+    // The foreign host does not exist for the simulator: the browser's download is left hanging.
+    const s = await setup({ settings: { parseServiceUrl: 'https://parse.example' }, hangDownloads: true });
+    let asked = 0;
+    s.deps.askParseService = async () => {
+      asked++;
+      return `https://${FOREIGN}/clean/video.mp4`;
+    };
+    const worker = createMediaWorker(s.deps);
+    const [id] = await s.seed(1);
+    const [queued] = await worker.enqueue([id as string], 'clean');
+    await worker.settle();
+    const waiting = (await s.db.get('downloads', queued!.id))!;
+    expect(waiting).toMatchObject({
+      state: 'resolving',
+      lastError: { code: 'host_unconfirmed', host: FOREIGN },
+    });
+    expect(waiting.nextAttemptAt).toBeGreaterThan(s.sim.clock.now());
+    expect(s.downloads.all).toEqual([]);
+    expect(foreignLog(s)).toEqual([]);
+    expect(asked).toBe(1);
+
+    // Another host confirmed changes nothing.
+    expect(await worker.hostConfirmed('other.example')).toEqual([]);
+
+    s.settings.trustedMediaHosts = [FOREIGN];
+    const woken = await worker.hostConfirmed(FOREIGN);
+    expect(woken.map((j) => j.id)).toEqual([queued!.id]);
+    // The browser is handed the link on the confirmed host, as the parse service's file.
+    await expect
+      .poll(() => s.downloads.all.map((d) => d.url))
+      .toEqual([`https://${FOREIGN}/clean/video.mp4`]);
+    expect(asked).toBe(2);
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({
+      state: 'downloading',
+      source: 'parse_service',
+    });
+  });
+
+  it('never hands the browser a foreign URL a job stored before this check existed', async () => {
+    const s = await setup();
+    const [id] = await s.seed(1);
+    const [queued] = await s.worker.enqueue([id as string], 'original');
+    // A stored job from an older build, already past resolving with a foreign URL.
+    const stored = (await s.db.get('downloads', queued!.id))!;
+    await s.db.put('downloads', {
+      ...stored,
+      state: 'downloading',
+      sourceUrl: `https://${FOREIGN}/old.mp4`,
+      source: 'original',
+    });
+    await s.worker.settle();
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({
+      state: 'failed',
+      lastError: { code: 'foreign_host', host: FOREIGN },
+    });
+    expect(s.downloads.all).toEqual([]);
+  });
+});

@@ -341,6 +341,50 @@ describe('video tasks', () => {
     expect((await json<{ items: Draft[] }>('/project_y/profile/drafts/v2')).items[0]?.url).toBeTruthy();
   });
 
+  it('points drafts at a foreign media host when the variant says so, and logs requests made there', async () => {
+    const { sim, json, create } = setup({ variants: { mediaHost: 'foreign' } });
+    await create();
+    sim.clock.advance(120_000);
+    const [item] = (await json<{ items: Draft[] }>('/project_y/profile/drafts/v2')).items;
+    for (const url of [item?.url, item?.downloadable_url]) {
+      expect(new URL(String(url)).host).toBe('media.elsewhere.example');
+    }
+    // It serves the file, as a careless client would find out: every request there is logged.
+    const res = await sim.fetch(String(item?.url));
+    expect(res.status).toBe(200);
+    expect(sim.control.log({ host: 'media.elsewhere.example' })).toHaveLength(1);
+  });
+
+  it('runs a parse service that answers clean links on its own mirror', async () => {
+    const { sim, api } = setup();
+    const posted = await api('/project_y/post', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...SENTINEL },
+      body: JSON.stringify({
+        attachments_to_create: [
+          { generation_id: sim.control.seedDrafts({ count: 1, email: EMAIL })[0], kind: 'sora' },
+        ],
+        post_text: '',
+      }),
+    });
+    const { post } = (await posted.json()) as { post: { id: string } };
+    const ask = (url: unknown) =>
+      sim.fetch('https://parse.sim.example/get-sora-link', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ url }),
+      });
+    const answer = (await (await ask(`https://sora.chatgpt.com/p/${post.id}`)).json()) as {
+      download_link: string;
+    };
+    expect(new URL(answer.download_link).host).toBe('media.elsewhere.example');
+    const file = await sim.fetch(answer.download_link);
+    expect(file.headers.get('x-sim-watermark')).toBe('none');
+    expect((await ask('https://example.com/x')).status).toBe(400);
+    expect((await ask(`https://sora.chatgpt.com/p/s_${'0'.repeat(32)}`)).status).toBe(404);
+    expect(sim.control.log({ host: 'parse.sim.example' })).toHaveLength(3);
+  });
+
   it('enforces the concurrency ceiling and records the maximum seen', async () => {
     const { sim, create } = setup();
     for (let i = 0; i < 3; i++) expect((await create()).status).toBe(200);

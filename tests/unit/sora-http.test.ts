@@ -587,3 +587,55 @@ describe('the token never leaks', () => {
     }
   });
 });
+
+describe('a partly echoed token', () => {
+  // A realistic access token: a JWT whose payload is long enough that Sora's echo of a slice of it is not
+  // the whole thing and does not start at `eyJ`.
+  const AT = `eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.${'eyJzdWIiOiJ1c2VyLXNlY3JldC1wYXlsb2FkIn0'.repeat(4)}.Zm9vYmFyYmF6cXV4c2lnbmF0dXJlLXBhcnQ`;
+  const middle = AT.slice(60, 60 + 24);
+  const tail = AT.slice(-20);
+
+  async function errorFor(error: Record<string, unknown>, status = 400): Promise<SoraError> {
+    const t = setup([envelope(status, error), envelope(status, error)], { getAccessToken: async () => AT });
+    return failure(t.http.request({ method: 'GET', path: '/me', schema: Obj }));
+  }
+
+  /** Everything of the error that could reach a page, a log, a stored job or an export. */
+  const everything = (e: SoraError) =>
+    [e.message, e.param ?? '', e.serverCode ?? '', JSON.stringify(e.toJSON()), String(e.stack)].join('\n');
+
+  it('is redacted when Sora echoes a slice of it in `message`', async () => {
+    const e = await errorFor({ message: `Invalid header: Bearer …${middle}… (truncated)` });
+    expect(everything(e)).not.toContain(middle);
+    expect(e.message).toContain('[redacted]');
+    // The readable part of Sora's message is kept.
+    expect(e.message).toContain('Invalid header');
+  });
+
+  it('is redacted when Sora echoes the token’s end in `param`', async () => {
+    const e = await errorFor({ message: 'bad auth', param: `authorization=${tail}` });
+    expect(everything(e)).not.toContain(tail);
+    expect(e.param).toBe('authorization=[redacted]');
+    expect(e.toJSON().param).toBe('authorization=[redacted]');
+  });
+
+  it('is redacted from `code` and `type` too', async () => {
+    const e = await errorFor({ code: `bad_token_${middle}`, type: middle, message: 'no' });
+    expect(everything(e)).not.toContain(middle);
+  });
+
+  it('redacts a JWT-looking run even when it is not the token of the call', async () => {
+    const other = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJzb21lb25lLWVsc2UifQ.c2lnbmF0dXJl';
+    const e = await errorFor({ message: `stale token ${other}`, param: other.slice(0, 30) });
+    expect(everything(e)).not.toContain('eyJhbGciOiJIUzI1NiJ9');
+    expect(e.message).toContain('stale token [redacted]');
+  });
+
+  it('leaves short runs and ordinary text alone', async () => {
+    // 15 characters of the token are not an echo: they could be any word.
+    const short = AT.slice(100, 115);
+    const e = await errorFor({ message: `prompt too long near ${short}`, param: 'prompt' });
+    expect(e.message).toContain(short);
+    expect(e.param).toBe('prompt');
+  });
+});

@@ -12,6 +12,7 @@ import {
 import { classifyError, serviceUnavailable } from '../error-map';
 import { SoraError } from '../errors';
 import { type CallOptions, type FetchFn, parseSuccess, type Reachability, timedFetch } from '../http';
+import { redactSecrets } from '../redact';
 import { OAuthTokenResponseSchema, SessionResponseSchema } from '../schemas';
 
 export interface SessionInfo {
@@ -116,7 +117,7 @@ export async function exchangeRefreshToken(
     { timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal: opts.signal, what },
   );
   if (answer.status < 200 || answer.status >= 300) {
-    const redact = (s: string) => s.split(refreshToken).join('[redacted]');
+    const redact = (s: string) => redactSecrets(s, [refreshToken]);
     const { error } = classifyError(answer, { now: Date.now(), redact, what });
     // OAuth refuses a dead refresh token with 400 invalid_grant (sometimes 401 / 403).
     const refused =

@@ -14,14 +14,14 @@ export function draftJson(core: SimCore, d: DraftData) {
     id: d.id,
     task_id: d.taskId,
     kind: d.kind,
-    url: assets ? core.mediaUrl(assets.wm) : null,
-    downloadable_url: assets ? core.mediaUrl(clean ? assets.cleanDownload : assets.wm) : null,
+    url: assets ? core.mediaUrl(assets.wm, d.id) : null,
+    downloadable_url: assets ? core.mediaUrl(clean ? assets.cleanDownload : assets.wm, d.id) : null,
     encodings: assets
       ? {
-          source: { path: core.mediaUrl(assets.wm) },
-          thumbnail: { path: core.mediaUrl(assets.thumb) },
+          source: { path: core.mediaUrl(assets.wm, d.id) },
+          thumbnail: { path: core.mediaUrl(assets.thumb, d.id) },
           ...(full
-            ? { md: { path: core.mediaUrl(assets.md) }, gif: { path: core.mediaUrl(assets.gif) } }
+            ? { md: { path: core.mediaUrl(assets.md, d.id) }, gif: { path: core.mediaUrl(assets.gif, d.id) } }
             : {}),
         }
       : {},
@@ -45,7 +45,7 @@ export function postJson(core: SimCore, post: PostRec) {
     text: post.text,
     posted_at: post.postedAt / 1000,
     ...(variant(core.config, 'postPermalink', post.id) ? { permalink: permalink(post.id) } : {}),
-    preview_image_url: d?.assets ? core.mediaUrl(d.assets.thumb) : null,
+    preview_image_url: d?.assets ? core.mediaUrl(d.assets.thumb, post.id) : null,
     shared_by: core.state.users.get(post.userId)?.id ?? null,
     visibility: post.unlisted ? 'unlisted' : 'public',
     attachments,
@@ -67,17 +67,22 @@ function attachmentJson(
     id: `${post.id}-attachment-0`,
     generation_id: d.id,
     kind: 'sora',
-    url: core.mediaUrl(assets.wm),
-    downloadable_url: core.mediaUrl(own ? draftDownload : post.cleanPath),
+    url: core.mediaUrl(assets.wm, post.id),
+    downloadable_url: core.mediaUrl(own ? draftDownload : post.cleanPath, post.id),
     width,
     height,
     n_frames: d.nFrames,
     prompt: d.prompt,
     task_id: d.taskId,
     encodings: {
-      source: { path: core.mediaUrl(own ? assets.wm : post.cleanPath) },
-      thumbnail: { path: core.mediaUrl(assets.thumb) },
-      ...(full ? { md: { path: core.mediaUrl(assets.md) }, gif: { path: core.mediaUrl(assets.gif) } } : {}),
+      source: { path: core.mediaUrl(own ? assets.wm : post.cleanPath, post.id) },
+      thumbnail: { path: core.mediaUrl(assets.thumb, post.id) },
+      ...(full
+        ? {
+            md: { path: core.mediaUrl(assets.md, post.id) },
+            gif: { path: core.mediaUrl(assets.gif, post.id) },
+          }
+        : {}),
     },
   };
 }
