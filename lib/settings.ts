@@ -25,6 +25,8 @@ const SettingsSchema = v.object({
   parseServiceUrl: v.optional(v.string(), ''),
   keepPublished: v.optional(v.boolean(), false),
   sidecar: v.optional(v.picklist(['none', 'txt', 'json']), 'none'),
+  /** A JSON export of History into the download folder once a week (lib/background/history-export.ts). */
+  autoExport: v.optional(v.boolean(), false),
 });
 
 export type Settings = v.InferOutput<typeof SettingsSchema>;

@@ -4,6 +4,7 @@ import { CharactersView } from '../../components/characters/CharactersView';
 import { CreateView } from '../../components/create/CreateView';
 import { HistoryView } from '../../components/history/HistoryView';
 import { QueueView } from '../../components/queue/QueueView';
+import { StorageNotice } from '../../components/StorageNotice';
 import { StoryboardView } from '../../components/storyboard/StoryboardView';
 import { type MessageKey, t } from '../../lib/i18n';
 import { OPEN_STATES } from '../../lib/jobs/model';
@@ -88,6 +89,7 @@ export function App() {
         ))}
       </div>
       <main class="panel-main">
+        <StorageNotice />
         {VIEWS.filter((v) => visited.has(v.id)).map((v) => (
           <div
             key={v.id}

@@ -18,11 +18,22 @@ import type { SoraHttp } from '../sora/http';
 export const ENGINE_ALARM = 'jobs.engine';
 const ALARM_PERIOD_MIN = 0.5;
 
-export function createJobsBackground(http: SoraHttp) {
+export interface JobsBackgroundHooks {
+  /** A tick failed (quota refusals are shown to the user from here). */
+  onTickError?: (e: unknown) => void;
+  onTickOk?: () => void;
+}
+
+export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks = {}) {
   const engine: Engine = createEngine({
     db: getDb,
     port: createSoraPort(http),
     ceiling: async () => (await loadSettings()).concurrency,
+    onError: (e) => {
+      console.warn('[jobs] tick failed', e);
+      hooks.onTickError?.(e);
+    },
+    onTickOk: hooks.onTickOk,
   });
 
   async function refreshStatus(): Promise<void> {

@@ -650,6 +650,14 @@ export const sidePanelEn = {
   'characters.fromVideo.facts': '{sec} s · {date}',
   'characters.step.fromGeneration': 'Sending the part to Sora',
   'history.makeCharacter': 'Make a character from this video',
+  'storage.use': 'Stored by Companion: {used}.',
+  'storage.persisted': 'The browser keeps it when the disk runs low.',
+  'storage.notPersisted':
+    'The browser may clear it when the disk runs low: export your history now and then.',
+  'storage.unknown': 'The browser does not say how much is stored.',
+  'settings.autoExport': 'Save a copy of History every week',
+  'settings.autoExportHelp':
+    'A JSON export (the same file as “Export JSON”) goes to your download folder once a week, so your history survives the browser clearing its data.',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

@@ -77,6 +77,10 @@ export const popupEn = {
   'popup.quick.hint': '10 s · landscape',
   'popup.quick.generate': 'Generate',
   'popup.quick.queued': 'Added to the queue.',
+  'error.storage_full':
+    'Your browser refused to store more: free space on the disk (or clear other sites’ data). Nothing was lost; Companion carries on once there is room.',
+  'error.storage_read_only':
+    'This history was written by a newer version of Companion; update the extension. You can still read and export it.',
 } as const;
 
 export type PopupKey = keyof typeof popupEn;

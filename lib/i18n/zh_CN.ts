@@ -628,4 +628,11 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'characters.fromVideo.facts': '{sec} 秒 · {date}',
   'characters.step.fromGeneration': '正在把片段发送给 Sora',
   'history.makeCharacter': '用这个视频创建角色',
+  'storage.use': 'Companion 已存储：{used}。',
+  'storage.persisted': '磁盘空间不足时浏览器会保留这些数据。',
+  'storage.notPersisted': '磁盘空间不足时浏览器可能会清除这些数据：请不时导出历史记录。',
+  'storage.unknown': '浏览器未提供已存储的数据量。',
+  'settings.autoExport': '每周保存一份历史记录副本',
+  'settings.autoExportHelp':
+    '每周把一份 JSON 导出（与“导出 JSON”相同的文件）保存到你的下载文件夹，即使浏览器清除了数据，历史记录也能保留。',
 };
