@@ -22,14 +22,17 @@ const MB = 1024 * 1024;
 const formatBytes = (n: number) =>
   n >= 1024 * MB ? `${(n / 1024 / MB).toFixed(1)} GB` : `${(n / MB).toFixed(n < 10 * MB ? 1 : 0)} MB`;
 
-/** How much the extension stores and whether the browser promised to keep it. */
+/**
+ * How much the extension stores. Not whether `persist()` was granted: Chrome may refuse it to an extension page,
+ * yet never evicts an origin with `unlimitedStorage` (Firefox grants it with that permission).
+ */
 function StorageUse() {
   const use = useStorage((s) => s.use);
   if (!use) return null;
   return (
     <p class="muted" data-testid="storage-use">
       {use.usage === null ? t('storage.unknown') : t('storage.use', { used: formatBytes(use.usage) })}{' '}
-      {use.persisted === null ? '' : use.persisted ? t('storage.persisted') : t('storage.notPersisted')}
+      {t('storage.kept')}
     </p>
   );
 }

@@ -651,9 +651,8 @@ export const sidePanelEn = {
   'characters.step.fromGeneration': 'Sending the part to Sora',
   'history.makeCharacter': 'Make a character from this video',
   'storage.use': 'Stored by Companion: {used}.',
-  'storage.persisted': 'The browser keeps it when the disk runs low.',
-  'storage.notPersisted':
-    'The browser may clear it when the disk runs low: export your history now and then.',
+  'storage.kept':
+    'The browser keeps it when the disk runs low (the extension has unlimited storage); it can still refuse new writes when the disk is full.',
   'storage.unknown': 'The browser does not say how much is stored.',
   'settings.autoExport': 'Save a copy of History every week',
   'settings.autoExportHelp':

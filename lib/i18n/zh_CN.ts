@@ -629,8 +629,7 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'characters.step.fromGeneration': '正在把片段发送给 Sora',
   'history.makeCharacter': '用这个视频创建角色',
   'storage.use': 'Companion 已存储：{used}。',
-  'storage.persisted': '磁盘空间不足时浏览器会保留这些数据。',
-  'storage.notPersisted': '磁盘空间不足时浏览器可能会清除这些数据：请不时导出历史记录。',
+  'storage.kept': '磁盘空间不足时浏览器会保留这些数据（扩展拥有无限存储）；磁盘写满时仍可能拒绝新的写入。',
   'storage.unknown': '浏览器未提供已存储的数据量。',
   'settings.autoExport': '每周保存一份历史记录副本',
   'settings.autoExportHelp':
