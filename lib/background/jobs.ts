@@ -5,7 +5,7 @@
  */
 import { browser } from 'wxt/browser';
 import { getFile } from '../db/files';
-import { getDb } from '../db/schema';
+import { getDb, isReadOnlyDb } from '../db/schema';
 import { createEngine, type Engine } from '../jobs/engine';
 import { checkStartImageBytes, checkStates } from '../jobs/input';
 import type { Job } from '../jobs/model';
@@ -115,9 +115,9 @@ export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks 
     handlers,
     /** Called on every wake-up: install, startup, any message, the alarm. Cheap when there is nothing to do. */
     wake: () =>
-      void engine
-        .tick()
-        .then(refreshStatus)
+      void getDb()
+        // A newer version's database (read-only): the engine could record nothing, so it does not poll Sora.
+        .then((db) => (isReadOnlyDb(db) ? undefined : engine.tick().then(refreshStatus)))
         .catch(() => {}),
   };
 }
