@@ -25,7 +25,7 @@ export default defineBackground({
     // — storage —: quota refusals shown to pages, orphaned files, persistence.
     const storage = createStorageBackground();
     const jobs = createJobsBackground(http, { onTickError: storage.onError, onTickOk: storage.onOk });
-    const characters = createCharactersBackground(http);
+    const characters = createCharactersBackground(http, storage.onError);
     // — history & downloads —
     const history = createHistoryBackground(http);
 
