@@ -143,6 +143,8 @@ test.describe('storage', () => {
     await page.getByRole('tab', { name: 'History' }).click();
     await expect(page.getByTestId('history-row')).toHaveCount(2);
     await page.getByText('Export, import and file names').click();
+    // How much is stored, from the browser's own estimate.
+    await expect(page.getByTestId('storage-use')).toContainText(/Stored by Companion: \d+(\.\d)? MB\./);
     const download = page.waitForEvent('download');
     await page.getByTestId('history-export-json').click();
     const file = await download;
