@@ -116,8 +116,10 @@ export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks 
     /** Called on every wake-up: install, startup, any message, the alarm. Cheap when there is nothing to do. */
     wake: () =>
       void getDb()
+        .then(isReadOnlyDb, () => false)
         // A newer version's database (read-only): the engine could record nothing, so it does not poll Sora.
-        .then((db) => (isReadOnlyDb(db) ? undefined : engine.tick().then(refreshStatus)))
+        // Any other failure to open is the tick's to meet (it re-arms itself).
+        .then((readOnly) => (readOnly ? undefined : engine.tick().then(refreshStatus)))
         .catch(() => {}),
   };
 }
