@@ -40,6 +40,9 @@ export default defineConfig({
       'downloads',
       // "Remix this" on Sora posts (Firefox accepts the name as an alias of `menus`).
       'contextMenus',
+      // History lives only in IndexedDB: no eviction under storage pressure, no per-origin quota
+      // (docs/PERMISSIONS.md, lib/db/storage.ts).
+      'unlimitedStorage',
       ...(browser === 'firefox' ? [] : ['sidePanel']),
     ],
     host_permissions: SORA_HOSTS,

@@ -30,6 +30,8 @@ const SettingsSchema = v.object({
    * a link on any other host waits for the user. Revocable in Settings.
    */
   trustedMediaHosts: v.optional(v.array(v.string()), []),
+  /** A JSON export of History into the download folder once a week (lib/background/history-export.ts). */
+  autoExport: v.optional(v.boolean(), false),
 });
 
 export type Settings = v.InferOutput<typeof SettingsSchema>;

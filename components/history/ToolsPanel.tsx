@@ -2,7 +2,8 @@ import { useEffect } from 'preact/hooks';
 import { t } from '../../lib/i18n';
 import { useHistory } from '../../lib/stores/history';
 import { useSettings } from '../../lib/stores/settings';
-import { KeepPublishedSetting, SidecarSetting, TextSetting } from '../settings/fields';
+import { useStorage } from '../../lib/stores/storage';
+import { KeepPublishedSetting, SidecarSetting, TextSetting, ToggleSetting } from '../settings/fields';
 import '../settings/forms.css';
 import { isValidDownloadFolder } from '../settings/validate';
 import { FilenameTemplateField } from './FilenameTemplateField';
@@ -15,6 +16,25 @@ function saveText(name: string, text: string, type: string): void {
   a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+const MB = 1024 * 1024;
+const formatBytes = (n: number) =>
+  n >= 1024 * MB ? `${(n / 1024 / MB).toFixed(1)} GB` : `${(n / MB).toFixed(n < 10 * MB ? 1 : 0)} MB`;
+
+/**
+ * How much the extension stores. Not whether `persist()` was granted: Chrome may refuse it to an extension page,
+ * yet never evicts an origin with `unlimitedStorage` (Firefox grants it with that permission).
+ */
+function StorageUse() {
+  const use = useStorage((s) => s.use);
+  if (!use) return null;
+  return (
+    <p class="muted" data-testid="storage-use">
+      {use.usage === null ? t('storage.unknown') : t('storage.use', { used: formatBytes(use.usage) })}{' '}
+      {t('storage.kept')}
+    </p>
+  );
 }
 
 /** Export / import of history, and the download settings (folder, names, sidecar, keep published). */
@@ -30,7 +50,12 @@ export function ToolsPanel() {
     saveText(file.name, file.text, file.type);
   };
   return (
-    <details class="card htools">
+    <details
+      class="card htools"
+      onToggle={(e) => {
+        if (e.currentTarget.open) void useStorage.getState().refreshUse();
+      }}
+    >
       <summary>{t('history.tools')}</summary>
       <div class="stack">
         <div class="row">
@@ -64,8 +89,16 @@ export function ToolsPanel() {
             />
           </label>
         </div>
+        <StorageUse />
         {settings && (
           <>
+            <ToggleSetting
+              id="history-auto-export"
+              label={t('settings.autoExport')}
+              help={t('settings.autoExportHelp')}
+              checked={settings.autoExport}
+              onSave={(autoExport) => void save({ autoExport })}
+            />
             <TextSetting
               id="history-folder"
               label={t('settings.downloadFolder')}

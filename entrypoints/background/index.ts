@@ -7,6 +7,7 @@ import { createJobsBackground, ENGINE_ALARM } from '../../lib/background/jobs';
 import { onSentinelPossible } from '../../lib/background/page-sentinel';
 import { createRemixMenu } from '../../lib/background/remix';
 import { createServices, openSidePanelForCommand } from '../../lib/background/services';
+import { createStorageBackground } from '../../lib/background/storage';
 import { serve } from '../../lib/messaging/transport';
 import { SORA_ORIGIN } from '../../lib/sora/config';
 
@@ -27,8 +28,10 @@ export default defineBackground({
         characters.wake();
       },
     });
-    const jobs = createJobsBackground(http);
-    const characters = createCharactersBackground(http);
+    // — storage —: quota refusals shown to pages, orphaned files, persistence.
+    const storage = createStorageBackground();
+    const jobs = createJobsBackground(http, { onTickError: storage.onError, onTickOk: storage.onOk });
+    const characters = createCharactersBackground(http, storage.onError);
     // — history & downloads —
     const history = createHistoryBackground(http);
 
@@ -53,6 +56,7 @@ export default defineBackground({
         onAnyMessage: () => {
           jobs.wake();
           characters.wake();
+          storage.wake();
         },
       },
     );
@@ -85,6 +89,7 @@ export default defineBackground({
     browser.runtime.onInstalled.addListener(characters.wake);
     jobs.wake();
     characters.wake();
+    storage.wake();
 
     // Chrome opens the side panel from our popup button; the toolbar click keeps opening the popup.
     const sidePanel = (

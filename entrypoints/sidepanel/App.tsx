@@ -5,6 +5,7 @@ import { CreateView } from '../../components/create/CreateView';
 import { HistoryView } from '../../components/history/HistoryView';
 import { QueueView } from '../../components/queue/QueueView';
 import { ServiceBanner } from '../../components/ServiceBanner';
+import { StorageNotice } from '../../components/StorageNotice';
 import { StoryboardView } from '../../components/storyboard/StoryboardView';
 import { type MessageKey, t } from '../../lib/i18n';
 import { OPEN_STATES } from '../../lib/jobs/model';
@@ -90,6 +91,7 @@ export function App() {
       </div>
       <main class="panel-main">
         <ServiceBanner />
+        <StorageNotice />
         {VIEWS.filter((v) => visited.has(v.id)).map((v) => (
           <div
             key={v.id}

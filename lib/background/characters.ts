@@ -14,9 +14,13 @@ import type { SoraHttp } from '../sora/http';
 export const CHARACTERS_ALARM = 'characters.flow';
 const ALARM_PERIOD_MIN = 0.5;
 
-export function createCharactersBackground(http: SoraHttp) {
+export function createCharactersBackground(http: SoraHttp, onTickError?: (e: unknown) => void) {
   const flow: CharacterFlow = createCharacterFlow({
     db: getDb,
+    onError: (e) => {
+      console.warn('[characters] tick failed', e);
+      onTickError?.(e);
+    },
     // The picture download is a plain fetch (never the access token): see port.ts fetchMedia.
     port: createCharacterPort(http, (input, init) => fetch(input, init)),
   });

@@ -2,13 +2,22 @@
  * History and downloads in the background: "Import from Sora", fresh media URLs, and the publish-and-
  * download jobs (./media.ts). Pages read history straight from IndexedDB; what needs Sora comes here.
  */
+import { browser } from 'wxt/browser';
 import type { HistoryItem } from '../db/history';
 import { getDb } from '../db/schema';
+import {
+  AUTO_EXPORT_ALARM,
+  AUTO_EXPORT_CHECK_MINUTES,
+  AUTO_EXPORT_LAST_KEY,
+  autoExportDue,
+  runAutoExport,
+} from '../history/auto-export';
 import { importFromSora } from '../history/import';
 import { createResolver } from '../history/resolve';
 import { createHistorySoraPort } from '../history/sora-port';
+import { textFileUrl } from '../media/sidecar';
 import { emit, type Handlers } from '../messaging/transport';
-import { loadSettings, saveSettings } from '../settings';
+import { loadSettings, onSettingsChanged, saveSettings } from '../settings';
 import { SoraError } from '../sora/errors';
 import type { SoraHttp } from '../sora/http';
 import { normalizeHost } from '../sora/media-hosts';
@@ -55,5 +64,59 @@ export function createHistoryBackground(http: SoraHttp) {
     },
   };
 
-  return { handlers, register: media.register, wake: media.wake };
+  return {
+    handlers,
+    register() {
+      media.register();
+      registerAutoExport();
+    },
+    wake: media.wake,
+  };
+}
+
+/** The weekly History copy: its alarm exists while the setting is on. */
+function registerAutoExport(): void {
+  const sync = async () => {
+    const { autoExport } = await loadSettings();
+    if (!autoExport) {
+      await browser.alarms.clear(AUTO_EXPORT_ALARM);
+      return;
+    }
+    if (!(await browser.alarms.get(AUTO_EXPORT_ALARM)))
+      await browser.alarms.create(AUTO_EXPORT_ALARM, {
+        periodInMinutes: AUTO_EXPORT_CHECK_MINUTES,
+        delayInMinutes: 1,
+      });
+  };
+  const exportIfDue = async () => {
+    const settings = await loadSettings();
+    if (!settings.autoExport) return;
+    const stored = await browser.storage.local.get(AUTO_EXPORT_LAST_KEY);
+    const last = stored[AUTO_EXPORT_LAST_KEY];
+    if (!autoExportDue(typeof last === 'number' ? last : null, Date.now())) return;
+    await runAutoExport(
+      {
+        db: getDb,
+        now: Date.now,
+        save: async (filename, text) => {
+          await browser.downloads.download({
+            url: textFileUrl(text, 'application/json'),
+            filename,
+            conflictAction: 'uniquify',
+            saveAs: false,
+          });
+        },
+      },
+      settings.downloadFolder,
+    );
+    await browser.storage.local.set({ [AUTO_EXPORT_LAST_KEY]: Date.now() });
+  };
+  browser.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === AUTO_EXPORT_ALARM)
+      void exportIfDue().catch((e: unknown) =>
+        console.warn('history export', e instanceof Error ? e.message : e),
+      );
+  });
+  onSettingsChanged(() => void sync().catch(() => {}));
+  void sync().catch(() => {});
 }

@@ -5,7 +5,7 @@
  */
 import { browser } from 'wxt/browser';
 import { getFile } from '../db/files';
-import { getDb } from '../db/schema';
+import { getDb, isReadOnlyDb } from '../db/schema';
 import { createEngine, type Engine } from '../jobs/engine';
 import { checkStartImageBytes, checkStates } from '../jobs/input';
 import type { Job } from '../jobs/model';
@@ -18,11 +18,22 @@ import type { SoraHttp } from '../sora/http';
 export const ENGINE_ALARM = 'jobs.engine';
 const ALARM_PERIOD_MIN = 0.5;
 
-export function createJobsBackground(http: SoraHttp) {
+export interface JobsBackgroundHooks {
+  /** A tick failed (quota refusals are shown to the user from here). */
+  onTickError?: (e: unknown) => void;
+  onTickOk?: () => void;
+}
+
+export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks = {}) {
   const engine: Engine = createEngine({
     db: getDb,
     port: createSoraPort(http),
     ceiling: async () => (await loadSettings()).concurrency,
+    onError: (e) => {
+      console.warn('[jobs] tick failed', e);
+      hooks.onTickError?.(e);
+    },
+    onTickOk: hooks.onTickOk,
   });
 
   async function refreshStatus(): Promise<void> {
@@ -104,9 +115,11 @@ export function createJobsBackground(http: SoraHttp) {
     handlers,
     /** Called on every wake-up: install, startup, any message, the alarm. Cheap when there is nothing to do. */
     wake: () =>
-      void engine
-        .tick()
-        .then(refreshStatus)
+      void getDb()
+        .then(isReadOnlyDb, () => false)
+        // A newer version's database (read-only): the engine could record nothing, so it does not poll Sora.
+        // Any other failure to open is the tick's to meet (it re-arms itself).
+        .then((readOnly) => (readOnly ? undefined : engine.tick().then(refreshStatus)))
         .catch(() => {}),
   };
 }

@@ -10,6 +10,7 @@ import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type St
 import type { SnapshotRecord } from '../history/snapshot';
 import type { Job, JobState } from '../jobs/model';
 import type { DownloadJob, DownloadState } from '../media/model';
+import { SoraError } from '../sora/errors';
 import type { HistoryItem } from './history';
 
 export const DB_NAME = 'companion';
@@ -134,8 +135,66 @@ export interface OpenOptions {
   onClosed?: () => void;
 }
 
-/** Opens (creating or upgrading) the database. */
-export function openCompanionDb(options: OpenOptions = {}): Promise<CompanionDb> {
+/** The refusal every write to a database from a newer version meets. */
+export const READ_ONLY_MESSAGE =
+  'This history was written by a newer version of Companion; update the extension. You can still read and export it.';
+
+const readOnlyDbs = new WeakSet<object>();
+
+/** The database is one a newer build wrote: it is open for reading only. */
+export const isReadOnlyDb = (db: CompanionDb): boolean => readOnlyDbs.has(db);
+
+const refusal = () => new SoraError('storage_read_only', READ_ONLY_MESSAGE);
+const WRITES = new Set(['put', 'add', 'delete', 'clear']);
+
+/**
+ * A connection that refuses every write before it starts: an older build must not write records a newer
+ * schema may read differently (or stores it renamed). Reads, searches and exports work as usual.
+ */
+function readOnly(db: CompanionDb): CompanionDb {
+  const proxy = new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'transaction') {
+        return (stores: never, mode?: IDBTransactionMode, ...rest: never[]) => {
+          if (mode === 'readwrite' || mode === 'versionchange') throw refusal();
+          return target.transaction(stores, mode, ...rest);
+        };
+      }
+      if (typeof prop === 'string' && WRITES.has(prop)) return () => Promise.reject(refusal());
+      const value = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  readOnlyDbs.add(proxy);
+  return proxy;
+}
+
+const isVersionError = (e: unknown) => (e as { name?: unknown } | null)?.name === 'VersionError';
+
+/**
+ * Opens (creating or upgrading) the database. A database a newer build upgraded (the extension was
+ * downgraded) cannot be opened at our version: it is opened at its own version, read-only, instead of every
+ * call failing.
+ */
+export async function openCompanionDb(options: OpenOptions = {}): Promise<CompanionDb> {
+  try {
+    return await openAtVersion(options);
+  } catch (e) {
+    if (!isVersionError(e)) throw e;
+    const db = await openDB<CompanionSchema>(options.name ?? DB_NAME, undefined, {
+      blocking() {
+        void db.close();
+        options.onClosed?.();
+      },
+      terminated() {
+        options.onClosed?.();
+      },
+    });
+    return readOnly(db);
+  }
+}
+
+function openAtVersion(options: OpenOptions): Promise<CompanionDb> {
   const steps = options.steps ?? UPGRADE_STEPS;
   const version = options.version ?? steps.length;
   const opening: Promise<CompanionDb> = openDB<CompanionSchema>(options.name ?? DB_NAME, version, {

@@ -698,6 +698,13 @@ export const sidePanelEn = {
   'settings.trustedHostsNone':
     'None. A parse service link on a new host waits in Downloads until you allow it.',
   'settings.trustedHostsRemove': 'Remove {host}',
+  'storage.use': 'Stored by Companion: {used}.',
+  'storage.kept':
+    'The browser keeps it when the disk runs low (the extension has unlimited storage); it can still refuse new writes when the disk is full.',
+  'storage.unknown': 'The browser does not say how much is stored.',
+  'settings.autoExport': 'Save a copy of History every week',
+  'settings.autoExportHelp':
+    'A JSON export (the same file as “Export JSON”) goes to your download folder once a week, so your history survives the browser clearing its data.',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

@@ -92,6 +92,10 @@ export const popupEn = {
   'service.context':
     'Sora’s web app closed in April 2026. Queued work waits and is sent when Sora answers again; history, storyboards, exports and settings keep working.',
   'service.checkAgain': 'Check again',
+  'error.storage_full':
+    'Your browser refused to store more: free space on the disk (or clear other sites’ data). Nothing was lost; Companion carries on once there is room.',
+  'error.storage_read_only':
+    'This history was written by a newer version of Companion; update the extension. You can still read and export it.',
 } as const;
 
 export type PopupKey = keyof typeof popupEn;

@@ -87,4 +87,7 @@ export const popupZhCN: Record<PopupKey, string> = {
   'service.context':
     'Sora 网页版已于 2026 年 4 月关闭。排队的任务会等待，待 Sora 再次响应时发送；历史、故事板、导出和设置照常可用。',
   'service.checkAgain': '再检查一次',
+  'error.storage_full':
+    '浏览器拒绝存储更多数据：请释放磁盘空间（或清除其他网站的数据）。没有丢失任何内容；有空间后 Companion 会继续。',
+  'error.storage_read_only': '此历史记录由更新版本的 Companion 写入；请更新扩展。你仍可以查看和导出它。',
 };

@@ -671,4 +671,10 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'settings.trustedHosts': '你为解析服务允许的下载主机',
   'settings.trustedHostsNone': '无。解析服务给出新主机上的链接时，下载会在“下载”中等待你允许。',
   'settings.trustedHostsRemove': '移除 {host}',
+  'storage.use': 'Companion 已存储：{used}。',
+  'storage.kept': '磁盘空间不足时浏览器会保留这些数据（扩展拥有无限存储）；磁盘写满时仍可能拒绝新的写入。',
+  'storage.unknown': '浏览器未提供已存储的数据量。',
+  'settings.autoExport': '每周保存一份历史记录副本',
+  'settings.autoExportHelp':
+    '每周把一份 JSON 导出（与“导出 JSON”相同的文件）保存到你的下载文件夹，即使浏览器清除了数据，历史记录也能保留。',
 };

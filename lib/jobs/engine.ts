@@ -79,6 +79,8 @@ export interface EngineDeps {
   autoTick?: boolean;
   /** Unexpected failures of a tick (IndexedDB errors…). Default console.warn. */
   onError?: (error: unknown) => void;
+  /** A tick went through (the background lifts a "storage refused" state with it). */
+  onTickOk?: () => void;
 }
 
 export interface JobsChanged {
@@ -164,7 +166,14 @@ export function createEngine(deps: EngineDeps): Engine {
   const inflight = new Set<string>();
   /** Every change of the running tick, so it need not read the open jobs again after each step. */
   let tickChanges: ChangeSet[] | null = null;
-  const ticker = createTicker({ run: runOnce, now, setTimer, onError, retryMs: options.pollIntervalMs });
+  const ticker = createTicker({
+    run: runOnce,
+    now,
+    setTimer,
+    onError,
+    onOk: deps.onTickOk,
+    retryMs: options.pollIntervalMs,
+  });
   const { tick, arm } = ticker;
 
   function emit(cs: ChangeSet | null): void {

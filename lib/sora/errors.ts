@@ -48,6 +48,10 @@ export const SORA_ERROR_CODES = [
    * `seen` says which. Not transient in the retry sense: callers pause and re-check (NOTES.md "Service status").
    */
   'service_unavailable',
+  /** Not Sora: the browser refused to store more (QuotaExceededError). Nothing was written; retried later. */
+  'storage_full',
+  /** Not Sora: the database was written by a newer version of the extension; it is open read-only. */
+  'storage_read_only',
 ] as const;
 
 export type SoraErrorCode = (typeof SORA_ERROR_CODES)[number];
@@ -149,9 +153,19 @@ export function isSoraError(e: unknown): e is SoraError {
   return e instanceof SoraError;
 }
 
+export const STORAGE_FULL_MESSAGE =
+  'Your browser refused to store more: free space on the disk (or clear other sites’ data), and Companion carries on where it stopped.';
+
+/** A refused write for quota, however the browser names it (lib/db/storage.ts has the fuller check). */
+const isQuotaName = (e: unknown): boolean => {
+  const name = (e as { name?: unknown } | null)?.name;
+  return name === 'QuotaExceededError' || name === 'NS_ERROR_DOM_QUOTA_REACHED';
+};
+
 /** Turns anything thrown into the serializable form, without ever including request headers. */
 export function toSerializedError(e: unknown): SerializedError {
   if (e instanceof SoraError) return e.toJSON();
+  if (isQuotaName(e)) return { code: 'storage_full', message: STORAGE_FULL_MESSAGE };
   if (e instanceof Error && e.name === 'AbortError') return { code: 'aborted', message: 'Canceled.' };
   return { code: 'bad_response', message: e instanceof Error ? e.message : String(e) };
 }

@@ -18,6 +18,8 @@ export interface TickerDeps {
   now(): number;
   setTimer: SetTimer;
   onError(error: unknown): void;
+  /** A pass went through (e.g. storage took writes again after refusing them). */
+  onOk?(): void;
   /** After a failed pass, try again this soon rather than stalling until an outside wake-up. */
   retryMs: number;
 }
@@ -60,6 +62,7 @@ export function createTicker(deps: TickerDeps): Ticker {
         rerun = false;
         try {
           await deps.run();
+          deps.onOk?.();
         } catch (e) {
           deps.onError(e);
           arm(deps.now() + deps.retryMs);

@@ -13,7 +13,15 @@ import config from '../../wxt.config';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 // Sora, its media host, and OpenAI's sentinel service (hand-made security tokens when no Sora tab is open).
 const SORA_HOSTS = ['https://sora.chatgpt.com/*', 'https://videos.openai.com/*', 'https://chatgpt.com/*'];
-const COMMON = ['alarms', 'contextMenus', 'cookies', 'downloads', 'notifications', 'storage'];
+const COMMON = [
+  'alarms',
+  'contextMenus',
+  'cookies',
+  'downloads',
+  'notifications',
+  'storage',
+  'unlimitedStorage',
+];
 const EXPECTED: Record<'chrome' | 'firefox', string[]> = {
   chrome: [...COMMON, 'sidePanel'].sort(),
   firefox: [...COMMON].sort(),
@@ -34,7 +42,6 @@ const FORBIDDEN_PERMISSIONS = [
   'nativeMessaging',
   'proxy',
   'clipboardRead',
-  'unlimitedStorage',
 ];
 
 type Manifest = Record<string, unknown> & {
@@ -75,6 +82,8 @@ const USES: Record<string, RegExp> = {
   downloads: /\bbrowser\.downloads\.(download|search|cancel|onChanged)\b/,
   contextMenus: /\bbrowser\.contextMenus\b/,
   sidePanel: /\bsidePanel\??\.(open|setPanelBehavior|setOptions)\b/,
+  // No API of its own: it lifts the quota and eviction that persistent storage and the usage shown rely on.
+  unlimitedStorage: /\bnavigator\.storage\??\.(persist|estimate)\b/,
 };
 
 describe('the manifest asks for the fewest permissions that work', () => {
