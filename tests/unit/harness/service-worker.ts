@@ -214,6 +214,38 @@ function patchTimers(): void {
   }
 }
 
+/**
+ * Message channels (the proof of work's yield to the event loop, lib/util/yield.ts) are the instance's too:
+ * a message to a stopped instance's port is never handled, as in a stopped worker.
+ */
+function patchMessageChannel(): void {
+  const g = globalThis as unknown as { MessageChannel: typeof MessageChannel };
+  const Orig = g.MessageChannel;
+  class OwnMessageChannel extends Orig {
+    constructor() {
+      super();
+      const inst = runningInstance();
+      if (!inst) return;
+      for (const port of [this.port1, this.port2]) {
+        const desc = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(port), 'onmessage');
+        let handler: ((e: MessageEvent) => void) | null = null;
+        Object.defineProperty(port, 'onmessage', {
+          configurable: true,
+          get: () => handler,
+          set: (fn: ((e: MessageEvent) => void) | null) => {
+            handler = fn;
+            desc?.set?.call(port, fn && ((e: MessageEvent) => inst.alive && context.run(inst, () => fn(e))));
+          },
+        });
+      }
+    }
+  }
+  g.MessageChannel = OwnMessageChannel;
+  restores.push(() => {
+    if (g.MessageChannel === OwnMessageChannel) g.MessageChannel = Orig;
+  });
+}
+
 /** IndexedDB: connections and transactions are the instance's; their events are withheld once it stops. */
 function patchIndexedDb(): void {
   const factory = Object.getPrototypeOf(indexedDB) as IDBFactory;
@@ -307,6 +339,7 @@ export function installServiceWorker(
   patchEvents(extraLists);
   patchBrowserWrites();
   patchTimers();
+  patchMessageChannel();
   patchIndexedDb();
   zombieCalls.length = 0;
   let current: Instance | null = null;
