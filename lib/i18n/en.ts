@@ -650,6 +650,12 @@ export const sidePanelEn = {
   'characters.fromVideo.facts': '{sec} s · {date}',
   'characters.step.fromGeneration': 'Sending the part to Sora',
   'history.makeCharacter': 'Make a character from this video',
+  'job.mayExist.note':
+    'Sora did not answer clearly whether this video was started, and its lists cannot tell. Look at your drafts on Sora, then send it again or drop it.',
+  'job.sendAgain': 'Send again',
+  'job.sendAgainOf': 'Send “{prompt}” again',
+  'job.drop': 'Drop',
+  'job.dropOf': 'Drop “{prompt}”',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

@@ -77,6 +77,7 @@ export const popupEn = {
   'popup.quick.hint': '10 s · landscape',
   'popup.quick.generate': 'Generate',
   'popup.quick.queued': 'Added to the queue.',
+  'job.mayExist': 'May already be on Sora',
 } as const;
 
 export type PopupKey = keyof typeof popupEn;

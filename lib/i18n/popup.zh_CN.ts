@@ -72,4 +72,5 @@ export const popupZhCN: Record<PopupKey, string> = {
   'popup.quick.hint': '10 秒 · 横屏',
   'popup.quick.generate': '生成',
   'popup.quick.queued': '已加入队列。',
+  'job.mayExist': '可能已在 Sora 上',
 };

@@ -628,4 +628,10 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'characters.fromVideo.facts': '{sec} 秒 · {date}',
   'characters.step.fromGeneration': '正在把片段发送给 Sora',
   'history.makeCharacter': '用这个视频创建角色',
+  'job.mayExist.note':
+    'Sora 没有明确答复这个视频是否已开始生成，它的列表也无法确定。请先在 Sora 上查看你的草稿，再选择重新发送或放弃。',
+  'job.sendAgain': '重新发送',
+  'job.sendAgainOf': '重新发送 “{prompt}”',
+  'job.drop': '放弃',
+  'job.dropOf': '放弃 “{prompt}”',
 };

@@ -135,6 +135,10 @@ export interface Protocol {
    * (`bad_request`, `local`) before anything is sent.
    */
   'prompt.enhance': { req: EnhanceRequest; res: EnhanceResult };
+
+  // — jobs that may already be on Sora —
+  /** "Send again" for jobs waiting as "may already be on Sora" ("Drop" is `jobs.cancel`). */
+  'jobs.sendAgain': { req: { ids: string[] }; res: { jobs: Job[] } };
 }
 
 export type RequestName = keyof Protocol;
