@@ -112,9 +112,10 @@ export type MatchOutcome =
   | { kind: 'none' };
 
 /**
- * Matches orphans (oldest create first) to candidates no one owns. `weakClaims`: a candidate without a text
- * match may be claimed when it is the only one that fits (drafts, inside the time window); pending items
- * carry no time, so there such a candidate is only "possible".
+ * Matches orphans (oldest create first) to candidates no one owns: the unfinished tasks of the pending list
+ * and the drafts, together (a same-prompt task elsewhere may be in either). `weakClaims`: a candidate
+ * without a text match may be claimed when it is the only one that fits and carries a time (a draft inside
+ * the window); otherwise it is only "possible".
  */
 export function matchOrphans(
   orphans: readonly Job[],
@@ -122,6 +123,7 @@ export function matchOrphans(
   weakClaims: boolean,
 ): Map<string, MatchOutcome> {
   const out = new Map<string, MatchOutcome>();
+  const byId = new Map(candidates.map((c) => [c.taskId, c]));
   const fits = new Map<string, Map<string, TextFit>>();
   for (const job of orphans) {
     const m = new Map<string, TextFit>();
@@ -149,16 +151,21 @@ export function matchOrphans(
     };
     const strongIds = pick(strong);
     let chosen: string[] = strongIds;
-    let certain = strongIds.length > 0;
-    if (!certain) {
-      const weak = pick(() => true);
-      // A weak candidate is ours only when no other orphan could be its owner as well.
-      const shared = weak.some((id) => others.some((o) => fits.get(o.id)?.has(id)));
-      chosen = weak;
-      certain = weak.length > 0 && weakClaims && !shared;
-      if (weak.length > 0 && !certain) {
-        for (const job of group) out.set(job.id, { kind: weakClaims && shared ? 'ambiguous' : 'possible' });
-        continue;
+    if (strongIds.length === 0) {
+      chosen = pick(() => true);
+      if (chosen.length > 0) {
+        // Without a text match a task is ours only when it is inside the time window (a draft: pending items
+        // carry no time) and no other orphan could own it as well.
+        const untimed = chosen.some((id) => byId.get(id)?.createdAt === null);
+        const shared = chosen.some((id) => others.some((o) => fits.get(o.id)?.has(id)));
+        if (!weakClaims || untimed) {
+          for (const job of group) out.set(job.id, { kind: 'possible' });
+          continue;
+        }
+        if (shared) {
+          for (const job of group) out.set(job.id, { kind: 'ambiguous' });
+          continue;
+        }
       }
     }
     if (chosen.length === 0) {
@@ -166,7 +173,9 @@ export function matchOrphans(
       continue;
     }
     if (chosen.length > group.length) {
-      for (const job of group) out.set(job.id, { kind: 'ambiguous' });
+      // Still running tasks may yet be told apart by their drafts (length, orientation, time).
+      const untimed = chosen.some((id) => byId.get(id)?.createdAt === null);
+      for (const job of group) out.set(job.id, { kind: untimed ? 'possible' : 'ambiguous' });
       continue;
     }
     // As many fitting tasks as orphans asking for the same thing (or fewer): each takes one, oldest first.

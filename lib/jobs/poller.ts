@@ -303,7 +303,7 @@ async function pollVideos(
   const draftsDue = resolvingBefore.length > 0 && now >= (poll.nextDraftsAt ?? 0);
   if (now < poll.nextPendingAt) {
     // No pending read due, but results are: they are read on their own cadence.
-    if (draftsDue) result.resolve = () => readDrafts(ctx, resolvingBefore, [], new Map(), apply, now);
+    if (draftsDue) result.resolve = () => readDrafts(ctx, resolvingBefore, [], [], apply, now);
     return;
   }
 
@@ -313,7 +313,7 @@ async function pollVideos(
   } catch (e) {
     poll.pendingErrors++;
     poll.nextPendingAt = nextReadAfterError(e, poll.pendingErrors, now, base, ctx, result);
-    if (draftsDue) result.resolve = () => readDrafts(ctx, resolvingBefore, [], new Map(), apply, now);
+    if (draftsDue) result.resolve = () => readDrafts(ctx, resolvingBefore, [], [], apply, now);
     return;
   }
   result.readPending = true;
@@ -335,36 +335,22 @@ async function pollVideos(
     }
   }
 
-  // Creates of an earlier life (or uncertain ones) that reached Sora and are still running: matched by
-  // everything the pending list echoes (see match.ts). Pending items carry no time, so a candidate without
-  // a text match is only "possible" here: its draft (with `created_at`) decides.
+  // Creates of an earlier life (or uncertain ones): the unfinished tasks no one owns are candidates, matched
+  // together with the drafts (see match.ts): a same-prompt task may be running or finished, either way.
   const isClaimed = orphans.length > 0 ? await claimedChecker(ctx) : async () => false;
-  const unmatched: Job[] = [];
-  const pendingOutcome = new Map<string, MatchOutcome>();
-  if (orphans.length > 0) {
-    const candidates: Candidate[] = [];
-    for (const t of pending) {
-      if (isFailedStatus(t.status) || (await isClaimed(t.taskId))) continue;
-      candidates.push({
-        taskId: t.taskId,
-        prompt: t.prompt,
-        title: t.title ?? null,
-        createdAt: null,
-        nFrames: null,
-        width: null,
-        height: null,
-      });
-    }
-    const outcomes = matchOrphans(orphans, candidates, false);
-    for (const job of orphans) {
-      const o = outcomes.get(job.id) ?? { kind: 'none' };
-      if (o.kind === 'matched') {
-        events.push({ id: job.id, event: { type: 'matched', taskId: o.taskId, finished: false } });
-      } else {
-        unmatched.push(job);
-        pendingOutcome.set(job.id, o);
-      }
-    }
+  const unmatched: Job[] = [...orphans];
+  const pendingCandidates: Candidate[] = [];
+  for (const t of orphans.length > 0 ? pending : []) {
+    if (isFailedStatus(t.status) || (await isClaimed(t.taskId))) continue;
+    pendingCandidates.push({
+      taskId: t.taskId,
+      prompt: t.prompt,
+      title: t.title ?? null,
+      createdAt: null,
+      nFrames: null,
+      width: null,
+      height: null,
+    });
   }
 
   const tasks: PendingSnapshotTask[] = pending.map((t) => ({
@@ -413,7 +399,7 @@ async function pollVideos(
       ctx,
       resolving,
       orphansNeedDrafts ? unmatched : [],
-      pendingOutcome,
+      pendingCandidates,
       apply,
       now,
       orphansNeedDrafts ? isClaimed : undefined,
@@ -427,7 +413,7 @@ async function readDrafts(
   ctx: EngineContext,
   resolving: readonly Job[],
   orphans: readonly Job[],
-  pendingOutcome: ReadonlyMap<string, MatchOutcome>,
+  pendingCandidates: readonly Candidate[],
   apply: Apply,
   now: number,
   isClaimedIn?: (taskId: string) => Promise<boolean>,
@@ -509,18 +495,21 @@ async function readDrafts(
         height: d.height ?? null,
       });
     }
-    const outcomes = matchOrphans(orphans, candidates, true);
+    const draftIds = new Set(candidates.map((c) => c.taskId));
+    const outcomes = matchOrphans(
+      orphans,
+      [...pendingCandidates.filter((c) => !draftIds.has(c.taskId)), ...candidates],
+      true,
+    );
     for (const job of orphans) {
       const o = outcomes.get(job.id) ?? { kind: 'none' };
-      // A pending task that may be this job's is still running: a draft is not certain before it ends.
-      const stillPending = (pendingOutcome.get(job.id)?.kind ?? 'none') !== 'none';
-      if (o.kind === 'matched' && !stillPending) {
-        events.push({ id: job.id, event: { type: 'matched', taskId: o.taskId, finished: true } });
-        settle(job, o.taskId, now);
+      if (o.kind === 'matched') {
+        const finished = draftIds.has(o.taskId);
+        events.push({ id: job.id, event: { type: 'matched', taskId: o.taskId, finished } });
+        if (finished) settle(job, o.taskId, now);
         continue;
       }
-      const verdict = stillPending ? 'possible' : o.kind === 'matched' ? 'none' : o.kind;
-      const give = orphanDecision(ctx, job, verdict);
+      const give = orphanDecision(ctx, job, o.kind);
       if (give) events.push(give);
     }
   }

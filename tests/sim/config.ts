@@ -16,6 +16,8 @@ export const DEFAULT_VARIANTS: Variants = {
   postPermalink: true,
   cameoDone: 'finalized',
   errorStatusField: false,
+  rewritePrompts: false,
+  outsideTaskEvery: 0,
 };
 
 export function defaultConfig(): SimConfig {

@@ -18,6 +18,9 @@ const CHOICES: Choices = {
   postPermalink: [true, false],
   cameoDone: ['finalized', 'completed_message', 'asset_url_only'],
   errorStatusField: [false, true],
+  // Not drawn at random: they change what other tests compare (prompts, task counts); turned on by name.
+  rewritePrompts: [false],
+  outsideTaskEvery: [0],
 };
 
 /**

@@ -89,6 +89,9 @@ export function createControlApp(control: SimControl): Hono {
   app.get('/clock', (c) => c.json(control.clock()));
   app.post('/clock', async (c) => c.json(control.setClock(await body(c))));
   app.post('/drafts/seed', async (c) => c.json({ ids: control.seedDrafts(await body(c)) }));
+  app.post('/tasks/outside', async (c) =>
+    c.json({ id: control.outsideTask((await body(c)) as Parameters<typeof control.outsideTask>[0]) }),
+  );
   app.post('/cameos', async (c) => {
     control.setCameoOutcome(await body(c));
     return c.json({ ok: true });
