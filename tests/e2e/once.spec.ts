@@ -15,6 +15,8 @@ test('a create that may already be on Sora waits for the user, who sends it agai
   sim,
   extension,
 }) => {
+  // The extension's grace period runs on the browser's clock (60 s), not the simulator's.
+  test.setTimeout(180_000);
   sim.control.setConfig({ speed: 40, variants: { rewritePrompts: true } });
   await extension.login(EMAIL);
   // Sora takes the create but its answer never arrives; a same-prompt twin was started in Sora's own page.
@@ -28,7 +30,8 @@ test('a create that may already be on Sora waits for the user, who sends it agai
   await page.getByRole('tab', { name: /^Queue/ }).click();
 
   const row = page.getByTestId('job-row').filter({ hasText: PROMPT });
-  await expect(row).toHaveAttribute('data-may-exist', 'true', { timeout: 60_000 });
+  await expect(row).toHaveAttribute('data-state', 'submitting');
+  await expect(row).toHaveAttribute('data-may-exist', 'true', { timeout: 100_000 });
   await expect(row.getByTestId('job-state')).toHaveText('May already be on Sora');
   await expect(row.getByTestId('job-may-exist')).toBeVisible();
   await expect(row.getByRole('button', { name: `Drop “${PROMPT}”` })).toBeVisible();
