@@ -11,7 +11,7 @@ import { getHistoryByTask } from '../db/history';
 import { getMeta, setMeta } from '../db/meta';
 import { SoraError, toSerializedError } from '../sora/errors';
 import type { EngineContext } from './context';
-import { type Candidate, CLOCK_SKEW_MS, type MatchOutcome, matchOrphans } from './match';
+import { type Candidate, CLOCK_SKEW_MS, matchOrphans } from './match';
 import {
   type EnginePause,
   type GenerationResult,
