@@ -359,8 +359,11 @@ async function pollVideos(
     prompt: t.prompt,
     progress: t.progress,
   }));
-  // A task we do not follow left the list: it may be an orphan's, now in the drafts.
-  const someLeft = (poll.snapshot?.tasks ?? []).some((t) => !byId.has(t.id));
+  // A task left the list (it may be an orphan's, now in the drafts) or a new one appeared (it may be an
+  // orphan's, listed late).
+  const before = new Set((poll.snapshot?.tasks ?? []).map((t) => t.id));
+  const someLeft =
+    (poll.snapshot?.tasks ?? []).some((t) => !byId.has(t.id)) || pending.some((t) => !before.has(t.taskId));
   const changed = events.length > 0 || !sameSnapshot(poll.snapshot?.tasks, tasks);
   const interval = poll.intervalMs > 0 ? poll.intervalMs : base;
   poll.quietReads = changed ? 0 : poll.quietReads + 1;
