@@ -12,12 +12,12 @@
  *   │                 │  │ a create certainly not on Sora after the grace period
  *   │                 ▼  │
  *   │             submitting ──► uploaded, createSent, uncertain: stays (the create may have reached
- *   │                 │  ▲       Sora: it is looked for in pending and drafts before any resend)
- *   │                 │  │
- *   │         askUser │  │ (still submitting, `awaitingUser`: "may already be on Sora") Sora's lists
- *   │                 ▼  │ gave no certain answer after the grace period; nothing is sent until
- *   │        submitting+awaitingUser ── sendAgain (user) ──► queued;  Drop = cancel (user)
- *   │                 │
+ *   │                 │   │      Sora: it is looked for in pending and drafts before any resend)
+ *   │                 │   │ askUser: Sora's lists gave no certain answer after the grace period
+ *   │                 │   ▼
+ *   │                 │  submitting + awaitingUser ("may already be on Sora": no slot, no reads)
+ *   │                 │   ├── sendAgain (the user) ──► queued
+ *   │                 │   └── Drop (the user) = cancel ──► canceled
  *   │                 │ created / matched (task id; matched already finished → resolving)
  *   │                 ▼
  *   │          running(taskId) ──► progress: stays
