@@ -8,7 +8,7 @@ import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import type { EngineOptions } from '../../lib/jobs/context';
 import { createEngine } from '../../lib/jobs/engine';
 import type { JobInput } from '../../lib/jobs/input';
-import { isFinal, type VideoRequest } from '../../lib/jobs/model';
+import { isFinal, newJob, transition, type VideoRequest } from '../../lib/jobs/model';
 import {
   createFakeSora,
   createManualClock,
@@ -188,5 +188,41 @@ describe('results are never left waiting once Sora lists them', () => {
     expect(job?.state).toBe('done');
     const urlAt = (s.sora.tasks[0]?.urlAt ?? 0) as number;
     expect((job?.finishedAt ?? 0) - urlAt).toBeLessThanOrEqual(2500);
+  });
+});
+
+describe('"may already be on Sora" in the state machine', () => {
+  const base = newJob({
+    id: 'job_1',
+    request: {
+      kind: 'video',
+      prompt: 'p',
+      orientation: 'landscape',
+      nFrames: 300,
+      model: 'sy_8',
+      size: 'small',
+      styleId: null,
+      cameoIds: [],
+    },
+    batchId: 'b',
+    order: 1,
+    now: T0,
+  });
+  const sent = { ...base, state: 'submitting' as const, createSentAt: T0, createUncertain: true };
+
+  it('only a job in submitting is asked, once; only an asked job can be sent again, back in line at once', () => {
+    expect(transition(base, { type: 'askUser' }, T0)).toBeNull();
+    const asked = transition(sent, { type: 'askUser' }, T0 + 1);
+    expect(asked).toMatchObject({ state: 'submitting', awaitingUser: true });
+    expect(transition(asked!, { type: 'askUser' }, T0 + 2)).toBeNull();
+    expect(transition(sent, { type: 'sendAgain' }, T0 + 2)).toBeNull();
+    expect(transition(asked!, { type: 'sendAgain' }, T0 + 3)).toMatchObject({
+      state: 'queued',
+      awaitingUser: false,
+      nextAttemptAt: 0,
+      createSentAt: null,
+      attempts: 0,
+    });
+    expect(transition(asked!, { type: 'cancel' }, T0 + 3)).toMatchObject({ state: 'canceled' });
   });
 });
