@@ -18,6 +18,8 @@ export const DEFAULT_VARIANTS: Variants = {
   errorStatusField: false,
   postAttachmentFile: 'clean',
   mediaHost: 'sora',
+  rewritePrompts: false,
+  outsideTaskEvery: 0,
 };
 
 export function defaultConfig(): SimConfig {
