@@ -84,6 +84,7 @@ function toGeneration(d: DraftInfo): GenerationResult {
   if (d.width !== undefined) g.width = d.width;
   if (d.height !== undefined) g.height = d.height;
   if (d.durationS !== undefined) g.durationS = d.durationS;
+  if (d.files !== undefined) g.files = d.files;
   return g;
 }
 
@@ -181,6 +182,8 @@ function readFailure(e: unknown): ReadFailure {
     return { pause: { reason: 'logged_out', error }, retryAfterMs: undefined };
   if (s.code === 'cloudflare_challenge')
     return { pause: { reason: 'cloudflare_challenge', error }, retryAfterMs: undefined };
+  if (s.code === 'service_unavailable')
+    return { pause: { reason: 'service_unavailable', error }, retryAfterMs: undefined };
   return { pause: null, retryAfterMs: e instanceof SoraError ? e.retryAfterMs : undefined };
 }
 
