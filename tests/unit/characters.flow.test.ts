@@ -18,9 +18,8 @@ import { type HistoryItem, putHistoryItems } from '../../lib/db/history';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import { createManualClock, type ManualClock } from '../../lib/jobs/testing';
 import { SoraError } from '../../lib/sora/errors';
-import { createSoraHttp } from '../../lib/sora/http';
-import { createSim, type FaultSpec, loadFixture, type Sim, type SimConfigPatch } from '../sim/app';
-import { randomSentinel } from './harness/random-sentinel';
+import { type FaultSpec, loadFixture, type Sim, type SimConfigPatch } from '../sim/app';
+import { simClient } from './harness/sim-client';
 
 const EMAIL = 'ada@example.com';
 const RANGE: [number, number] = [0.5, 1.5];
@@ -53,15 +52,7 @@ async function setup(
     wrapPort?: (port: CharacterPort) => CharacterPort;
   } = {},
 ): Promise<Setup> {
-  const sim = createSim({ speed: 0, seed: 11, ...opts.config });
-  sim.control.upsertUser({ email: EMAIL, plan: 'pro' });
-  const token = sim.control.accessToken(EMAIL);
-  const http = createSoraHttp({
-    fetch: sim.fetch,
-    getAccessToken: async () => token,
-    sentinel: randomSentinel(),
-    now: () => sim.clock.now(),
-  });
+  const { sim, http } = simClient({ email: EMAIL, seed: 11, plan: 'pro', config: opts.config });
   const db = await openCompanionDb({ name: `characters-flow-${++n}` });
   dbs.push(db);
   const clock = createManualClock(sim.clock.now(), {

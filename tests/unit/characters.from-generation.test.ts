@@ -12,26 +12,16 @@ import {
   getCameoStatus,
   uploadProfileImage,
 } from '../../lib/sora/endpoints';
-import { createSoraHttp } from '../../lib/sora/http';
 import { isCameoId, isCharacterId } from '../../lib/sora/ids';
 import { findSourceVideos, getSourceVideo } from '../../lib/stores/characters';
-import { createSim } from '../sim/app';
 import { failure } from './harness/failure';
-import { randomSentinel } from './harness/random-sentinel';
+import { simClient } from './harness/sim-client';
 
 const EMAIL = 'ada@example.com';
 const PATH = '/backend/characters/from-generation';
 
 function setup() {
-  const sim = createSim({ speed: 0, seed: 5 });
-  sim.control.upsertUser({ email: EMAIL, plan: 'pro' });
-  const token = sim.control.accessToken(EMAIL);
-  const http = createSoraHttp({
-    fetch: sim.fetch,
-    getAccessToken: async () => token,
-    sentinel: randomSentinel(),
-    now: () => sim.clock.now(),
-  });
+  const { sim, http } = simClient({ email: EMAIL, seed: 5, plan: 'pro' });
   return { sim, http };
 }
 

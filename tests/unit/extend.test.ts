@@ -14,10 +14,10 @@ import { createSoraPort } from '../../lib/jobs/sora-port';
 import { createManualClock, runUntil } from '../../lib/jobs/testing';
 import { extendVideo, getDrafts, getPendingTasks } from '../../lib/sora/endpoints';
 import { SoraError } from '../../lib/sora/errors';
-import { createSoraHttp, type FetchFn } from '../../lib/sora/http';
-import { createSim, type Sim, type SimConfigPatch } from '../sim/app';
+import type { FetchFn } from '../../lib/sora/http';
+import type { Sim, SimConfigPatch } from '../sim/app';
 import { failure } from './harness/failure';
-import { randomSentinel } from './harness/random-sentinel';
+import { simClient } from './harness/sim-client';
 
 const EMAIL = 'ada@example.com';
 const EXTEND_PATH = /\/long_video_extension$/;
@@ -28,16 +28,7 @@ afterEach(() => {
 });
 
 function client(config: SimConfigPatch = {}, wrapFetch?: (f: FetchFn) => FetchFn) {
-  const sim = createSim({ speed: 0, seed: 11, ...config });
-  sim.control.upsertUser({ email: EMAIL, plan: 'plus' });
-  const token = sim.control.accessToken(EMAIL);
-  const fetch = wrapFetch ? wrapFetch(sim.fetch) : sim.fetch;
-  const http = createSoraHttp({
-    fetch,
-    getAccessToken: async () => token,
-    sentinel: randomSentinel(),
-    now: () => sim.clock.now(),
-  });
+  const { sim, http, token } = simClient({ email: EMAIL, seed: 11, plan: 'plus', config: config, wrapFetch });
   return { sim, http, token };
 }
 

@@ -10,9 +10,8 @@ import { deleteHistoryItems } from '../../lib/history/repo';
 import { createResolver, resolveItems } from '../../lib/history/resolve';
 import { createHistorySoraPort } from '../../lib/history/sora-port';
 import { createImage, createVideo } from '../../lib/sora/endpoints';
-import { createSoraHttp } from '../../lib/sora/http';
-import { createSim, type SimConfigPatch } from '../sim/app';
-import { randomSentinel } from './harness/random-sentinel';
+import type { SimConfigPatch } from '../sim/app';
+import { simClient } from './harness/sim-client';
 
 const EMAIL = 'ada@example.com';
 const DAY = 86_400_000;
@@ -23,15 +22,7 @@ afterEach(() => {
 });
 
 async function setup(config: SimConfigPatch = {}) {
-  const sim = createSim({ speed: 0, seed: 5, ...config });
-  sim.control.upsertUser({ email: EMAIL, plan: 'pro' });
-  const token = sim.control.accessToken(EMAIL);
-  const http = createSoraHttp({
-    fetch: sim.fetch,
-    getAccessToken: async () => token,
-    sentinel: randomSentinel(),
-    now: () => sim.clock.now(),
-  });
+  const { sim, http } = simClient({ email: EMAIL, seed: 5, plan: 'pro', config });
   const db = await openCompanionDb({ name: `history-sim-${++n}` });
   dbs.push(db);
   const sora = createHistorySoraPort(http);

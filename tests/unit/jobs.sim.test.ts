@@ -10,9 +10,9 @@ import type { JobInput } from '../../lib/jobs/input';
 import { isFinal } from '../../lib/jobs/model';
 import { createSoraPort } from '../../lib/jobs/sora-port';
 import { createManualClock, runUntil } from '../../lib/jobs/testing';
-import { createSoraHttp, type FetchFn } from '../../lib/sora/http';
-import { createSim, loadFixture, type Sim, type SimConfigPatch } from '../sim/app';
-import { randomSentinel } from './harness/random-sentinel';
+import type { FetchFn } from '../../lib/sora/http';
+import { loadFixture, type Sim, type SimConfigPatch } from '../sim/app';
+import { simClient } from './harness/sim-client';
 
 const EMAIL = 'ada@example.com';
 let n = 0;
@@ -22,16 +22,7 @@ afterEach(() => {
 });
 
 async function setup(config: SimConfigPatch = {}, wrapFetch?: (f: FetchFn) => FetchFn) {
-  const sim = createSim({ speed: 0, seed: 7, ...config });
-  sim.control.upsertUser({ email: EMAIL, plan: 'pro' });
-  const token = sim.control.accessToken(EMAIL);
-  const fetch = wrapFetch ? wrapFetch(sim.fetch) : sim.fetch;
-  const http = createSoraHttp({
-    fetch,
-    getAccessToken: async () => token,
-    sentinel: randomSentinel(),
-    now: () => sim.clock.now(),
-  });
+  const { sim, http, token } = simClient({ email: EMAIL, seed: 7, plan: 'pro', config: config, wrapFetch });
   const db = await openCompanionDb({ name: `jobs-sim-${++n}` });
   dbs.push(db);
   const clock = createManualClock(sim.clock.now(), {

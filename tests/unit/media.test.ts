@@ -30,11 +30,10 @@ import {
   WAIT_MS,
 } from '../../lib/media/worker';
 import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
-import { createSoraHttp } from '../../lib/sora/http';
 import { choosePostFile, fileIdentity, mediaFileIdentities } from '../../lib/sora/media';
-import { createSim, loadFixture, type Sim } from '../sim/app';
+import { loadFixture, type Sim } from '../sim/app';
 import type { SimConfigPatch } from '../sim/types';
-import { randomSentinel } from './harness/random-sentinel';
+import { simClient } from './harness/sim-client';
 
 const EMAIL = 'ada@example.com';
 const DAY = 86_400_000;
@@ -414,15 +413,7 @@ async function setup(
     sim?: SimConfigPatch;
   } = {},
 ) {
-  const sim = createSim({ speed: 0, seed: 11, ...opts.sim });
-  sim.control.upsertUser({ email: EMAIL, plan: 'pro' });
-  const token = sim.control.accessToken(EMAIL);
-  const http = createSoraHttp({
-    fetch: sim.fetch,
-    getAccessToken: async () => token,
-    sentinel: randomSentinel(),
-    now: () => sim.clock.now(),
-  });
+  const { sim, http } = simClient({ email: EMAIL, seed: 11, plan: 'pro', config: opts.sim });
   const db = await openCompanionDb({ name: `media-${++n}` });
   dbs.push(db);
   const realPort = createHistorySoraPort(http);
