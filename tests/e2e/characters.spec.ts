@@ -108,7 +108,7 @@ test.describe('characters', () => {
     await form.getByRole('button', { name: 'Create character' }).click();
 
     await expect(card.getByTestId('character-visibility')).toHaveText('Public', { timeout: 20_000 });
-    await expect(card.getByText(`@${username}`)).toBeVisible();
+    await expect(card.getByText(`@${username}`, { exact: true })).toBeVisible();
     await expect(card.getByRole('button', { name: 'Make Ada private' })).toBeVisible();
     const character = [...sim.state.characters.values()][0];
     expect(character?.username).toBe(username);
@@ -299,7 +299,7 @@ test.describe('characters', () => {
     await expect(finish).toBeVisible({ timeout: 30_000 });
     await finish.getByRole('button', { name: 'Create character' }).click();
     const username = [...sim.state.cameos.values()][0]?.usernameHint as string;
-    await expect(card.getByText(`@${username}`)).toBeVisible({ timeout: 20_000 });
+    await expect(card.getByText(`@${username}`, { exact: true })).toBeVisible({ timeout: 20_000 });
     await expect(card.getByTestId('character-visibility')).toHaveText('Private');
 
     // One from-generation call for the chosen video and part, then the shared steps; nothing uploaded.

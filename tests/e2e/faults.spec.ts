@@ -204,8 +204,24 @@ async function jobsJourney(ctx: Ctx, name: JourneyName, specs: JobSpec[]): Promi
   await expect
     .poll(async () => (await rows()).map((r) => r.state).join(' '), { timeout: SETTLE_MS })
     .toMatch(SETTLED_JOBS);
-  const banner = await pauseBanner(ctx.queue);
-  const outcomes = (await rows()).map((r) => {
+  // Rows and the banner are read together: a pause that has just ended reaches the banner (the engine's
+  // status) a moment before the rows (their own job changes), so a paused row without a banner is read again
+  // until the page agrees with itself — or the poll runs out and the outcome below says "stuck".
+  let seen: { states: Row[]; banner: Awaited<ReturnType<typeof pauseBanner>> } = { states: [], banner: null };
+  await expect
+    .poll(
+      async () => {
+        const states = await rows();
+        seen = { states, banner: await pauseBanner(ctx.queue) };
+        const paused = states.some((r) => r.state === 'paused');
+        return SETTLED_JOBS.test(states.map((r) => r.state).join(' ')) && (!paused || seen.banner !== null);
+      },
+      { timeout: SETTLE_MS },
+    )
+    .toBe(true)
+    .catch(() => {});
+  const { banner } = seen;
+  const outcomes = seen.states.map((r) => {
     if (r.state === 'done') return hit(ctx, name) ? 'done after retry' : 'done';
     if (r.state === 'failed') {
       expectReadable(r.errorText, r.errorCode);
