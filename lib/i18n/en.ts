@@ -705,12 +705,6 @@ export const sidePanelEn = {
   'settings.autoExport': 'Save a copy of History every week',
   'settings.autoExportHelp':
     'A JSON export (the same file as “Export JSON”) goes to your download folder once a week, so your history survives the browser clearing its data.',
-  'job.mayExist.note':
-    'Sora did not answer clearly whether this video was started, and its lists cannot tell. Look at your drafts on Sora, then send it again or drop it.',
-  'job.sendAgain': 'Send again',
-  'job.sendAgainOf': 'Send “{prompt}” again',
-  'job.drop': 'Drop',
-  'job.dropOf': 'Drop “{prompt}”',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

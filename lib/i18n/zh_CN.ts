@@ -677,10 +677,4 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'settings.autoExport': '每周保存一份历史记录副本',
   'settings.autoExportHelp':
     '每周把一份 JSON 导出（与“导出 JSON”相同的文件）保存到你的下载文件夹，即使浏览器清除了数据，历史记录也能保留。',
-  'job.mayExist.note':
-    'Sora 没有明确答复这个视频是否已开始生成，它的列表也无法确定。请先在 Sora 上查看你的草稿，再选择重新发送或放弃。',
-  'job.sendAgain': '重新发送',
-  'job.sendAgainOf': '重新发送 “{prompt}”',
-  'job.drop': '放弃',
-  'job.dropOf': '放弃 “{prompt}”',
 };

@@ -95,8 +95,6 @@ export interface EngineStatus {
   ceiling: { setting: number; learned: number | null; effective: number };
   counts: Record<JobState, number>;
   nextWakeAt: number | null;
-  /** Jobs that had to ask the user "may already be on Sora" (never reset; the soak and bench report it). */
-  askedUser: number;
 }
 
 type Listener<A extends unknown[]> = (...args: A) => void;
@@ -129,8 +127,6 @@ export interface Engine {
   list(filter?: ListFilter): Promise<Job[]>;
   cancel(ids: readonly string[]): Promise<Job[]>;
   retry(ids: readonly string[]): Promise<Job[]>;
-  /** The user's "Send again" for jobs that may already be on Sora ("Drop" is `cancel`). */
-  sendAgain(ids: readonly string[]): Promise<Job[]>;
   move(id: string, direction: MoveDirection): Promise<void>;
   /** Deletes finished jobs; returns how many. History stays. */
   clearFinished(options?: ClearOptions): Promise<number>;
@@ -369,13 +365,9 @@ export function createEngine(deps: EngineDeps): Engine {
       polled.resolve?.() ?? null,
     ]);
     if (resolved) {
-      if (resolved.draftsReadAt !== null || resolved.nextDraftsAt !== null) {
+      if (resolved.draftsReadAt !== null) {
         const latest = (await getMeta(db, 'engine.poll')) ?? poll;
-        await setMeta(db, 'engine.poll', {
-          ...latest,
-          ...(resolved.draftsReadAt === null ? {} : { lastDraftsAt: resolved.draftsReadAt }),
-          ...(resolved.nextDraftsAt === null ? {} : { nextDraftsAt: resolved.nextDraftsAt }),
-        });
+        await setMeta(db, 'engine.poll', { ...latest, lastDraftsAt: resolved.draftsReadAt });
       }
       if (resolved.pause) await pauseFor(ctx, resolved.pause.reason, resolved.pause.error);
     }
@@ -493,15 +485,6 @@ export function createEngine(deps: EngineDeps): Engine {
       afterOp(cs);
       return cs.changed;
     },
-    async sendAgain(ids) {
-      const cs = await applyEvents(
-        await getDb(),
-        ids.map((id) => ({ id, event: { type: 'sendAgain' } })),
-        now(),
-      );
-      afterOp(cs);
-      return cs.changed;
-    },
     async move(id, direction) {
       emit(await moveJob(await getDb(), id, direction, now()));
     },
@@ -545,7 +528,6 @@ export function createEngine(deps: EngineDeps): Engine {
         ceiling: { setting, learned: learned && effective < setting ? learned.value : null, effective },
         counts,
         nextWakeAt: (await getMeta(db, 'engine.nextWakeAt')) ?? null,
-        askedUser: (await getMeta(db, 'engine.askedUser')) ?? 0,
       };
     },
     async resetLearnedCeiling() {

@@ -140,10 +140,6 @@ export interface Protocol {
    * waiting on it go on (`jobs` are the woken ones). A malformed host is refused (`bad_request`, `local`).
    */
   'media.confirmHost': { req: { host: string }; res: { jobs: DownloadJob[] } };
-
-  // — jobs that may already be on Sora —
-  /** "Send again" for jobs waiting as "may already be on Sora" ("Drop" is `jobs.cancel`). */
-  'jobs.sendAgain': { req: { ids: string[] }; res: { jobs: Job[] } };
 }
 
 export type RequestName = keyof Protocol;

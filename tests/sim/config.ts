@@ -18,8 +18,6 @@ export const DEFAULT_VARIANTS: Variants = {
   errorStatusField: false,
   postAttachmentFile: 'clean',
   mediaHost: 'sora',
-  rewritePrompts: false,
-  outsideTaskEvery: 0,
 };
 
 export function defaultConfig(): SimConfig {

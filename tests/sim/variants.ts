@@ -21,9 +21,6 @@ const CHOICES: Choices = {
   postAttachmentFile: ['clean', 'draft'],
   // A hostile answer, not an unverified shape: only on request.
   mediaHost: ['sora'],
-  // Not drawn at random: they change what other tests compare (prompts, task counts); turned on by name.
-  rewritePrompts: [false],
-  outsideTaskEvery: [0],
 };
 
 /**
