@@ -4,20 +4,16 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { listHistory } from '../../lib/db/history';
-import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
+import type { CompanionDb } from '../../lib/db/schema';
 import { extendInput, isExtendable, rerunInput } from '../../lib/history/actions';
 import { exportCsv, exportJson, parseHistoryFile } from '../../lib/history/exchange';
-import { createEngine } from '../../lib/jobs/engine';
 import { type JobInput, toRequest } from '../../lib/jobs/input';
-import { isFinal } from '../../lib/jobs/model';
-import { createSoraPort } from '../../lib/jobs/sora-port';
-import { createManualClock, runUntil } from '../../lib/jobs/testing';
 import { extendVideo, getDrafts, getPendingTasks } from '../../lib/sora/endpoints';
 import { SoraError } from '../../lib/sora/errors';
 import type { FetchFn } from '../../lib/sora/http';
 import type { Sim, SimConfigPatch } from '../sim/app';
 import { failure } from './harness/failure';
-import { simClient } from './harness/sim-client';
+import { simClient, simEngine } from './harness/sim-client';
 
 const EMAIL = 'ada@example.com';
 const EXTEND_PATH = /\/long_video_extension$/;
@@ -159,31 +155,17 @@ describe('extend jobs', () => {
   });
 
   async function engineSetup(config: SimConfigPatch = {}, wrapFetch?: (f: FetchFn) => FetchFn) {
-    const { sim, http } = client(config, wrapFetch);
-    const db = await openCompanionDb({ name: `extend-${++n}` });
-    dbs.push(db);
-    const clock = createManualClock(sim.clock.now(), {
-      now: () => sim.clock.now(),
-      advance: (ms) => sim.clock.advance(ms),
+    const s = await simEngine({
+      email: EMAIL,
+      seed: 11,
+      plan: 'plus',
+      config,
+      wrapFetch,
+      dbName: `extend-${++n}`,
+      limitMs: 3_600_000,
     });
-    const engine = createEngine({
-      db,
-      port: createSoraPort(http),
-      now: clock.now,
-      setTimer: clock.setTimer,
-      random: () => 0.5,
-      autoTick: false,
-    });
-    const runToEnd = async () => {
-      await engine.tick();
-      return runUntil(
-        engine,
-        clock,
-        async () => (await engine.list()).every((j) => isFinal(j.state)),
-        3_600_000,
-      );
-    };
-    return { sim, db, engine, runToEnd };
+    dbs.push(s.db);
+    return s;
   }
 
   it('goes queued → done and its history item names the video it extends', async () => {

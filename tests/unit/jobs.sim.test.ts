@@ -4,15 +4,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { listHistory } from '../../lib/db/history';
-import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
-import { createEngine } from '../../lib/jobs/engine';
+import type { CompanionDb } from '../../lib/db/schema';
 import type { JobInput } from '../../lib/jobs/input';
-import { isFinal } from '../../lib/jobs/model';
-import { createSoraPort } from '../../lib/jobs/sora-port';
-import { createManualClock, runUntil } from '../../lib/jobs/testing';
 import type { FetchFn } from '../../lib/sora/http';
 import { loadFixture, type Sim, type SimConfigPatch } from '../sim/app';
-import { simClient } from './harness/sim-client';
+import { simEngine } from './harness/sim-client';
 
 const EMAIL = 'ada@example.com';
 let n = 0;
@@ -22,31 +18,16 @@ afterEach(() => {
 });
 
 async function setup(config: SimConfigPatch = {}, wrapFetch?: (f: FetchFn) => FetchFn) {
-  const { sim, http, token } = simClient({ email: EMAIL, seed: 7, plan: 'pro', config: config, wrapFetch });
-  const db = await openCompanionDb({ name: `jobs-sim-${++n}` });
-  dbs.push(db);
-  const clock = createManualClock(sim.clock.now(), {
-    now: () => sim.clock.now(),
-    advance: (ms) => sim.clock.advance(ms),
+  const s = await simEngine({
+    email: EMAIL,
+    seed: 7,
+    config,
+    wrapFetch,
+    dbName: `jobs-sim-${++n}`,
+    limitMs: 6 * 3_600_000,
   });
-  const engine = createEngine({
-    db,
-    port: createSoraPort(http),
-    now: clock.now,
-    setTimer: clock.setTimer,
-    random: () => 0.5,
-    autoTick: false,
-  });
-  const runToEnd = async () => {
-    await engine.tick();
-    return runUntil(
-      engine,
-      clock,
-      async () => (await engine.list()).every((j) => isFinal(j.state)),
-      6 * 3_600_000,
-    );
-  };
-  return { sim, db, engine, token, runToEnd };
+  dbs.push(s.db);
+  return s;
 }
 
 const creates = (sim: Sim) =>

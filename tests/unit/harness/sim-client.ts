@@ -3,6 +3,11 @@
  * user exists (plan as asked), its access token is fixed, the reference's random sentinel token (the
  * simulator is lenient unless a test asks for more), and the core's clock is the simulator's.
  */
+import { openCompanionDb } from '../../../lib/db/schema';
+import { createEngine } from '../../../lib/jobs/engine';
+import { isFinal } from '../../../lib/jobs/model';
+import { createSoraPort } from '../../../lib/jobs/sora-port';
+import { createManualClock, runUntil } from '../../../lib/jobs/testing';
 import { createSoraHttp, type FetchFn } from '../../../lib/sora/http';
 import { createSim } from '../../sim/app';
 import type { SimConfigPatch } from '../../sim/types';
@@ -28,4 +33,35 @@ export function simClient(opts: SimClientOptions) {
     now: () => sim.clock.now(),
   });
   return { sim, http, token };
+}
+
+/**
+ * The real job engine against a simulator user, on the simulator's clock (driven by hand): `runToEnd()` ticks
+ * until every job is final or `limitMs` of simulated time has passed. The caller closes `db`.
+ */
+export async function simEngine(opts: SimClientOptions & { dbName: string; limitMs: number }) {
+  const { sim, http, token } = simClient(opts);
+  const db = await openCompanionDb({ name: opts.dbName });
+  const clock = createManualClock(sim.clock.now(), {
+    now: () => sim.clock.now(),
+    advance: (ms) => sim.clock.advance(ms),
+  });
+  const engine = createEngine({
+    db,
+    port: createSoraPort(http),
+    now: clock.now,
+    setTimer: clock.setTimer,
+    random: () => 0.5,
+    autoTick: false,
+  });
+  const runToEnd = async () => {
+    await engine.tick();
+    return runUntil(
+      engine,
+      clock,
+      async () => (await engine.list()).every((j) => isFinal(j.state)),
+      opts.limitMs,
+    );
+  };
+  return { sim, http, token, db, engine, runToEnd };
 }
