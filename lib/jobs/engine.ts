@@ -21,7 +21,6 @@ import {
   type JobState,
   type PauseReason,
   type PollState,
-  startImageOf,
 } from './model';
 import { runPolls } from './poller';
 import {
@@ -395,12 +394,7 @@ export function createEngine(deps: EngineDeps): Engine {
       if (picks.length > 0) {
         for (const j of picks) inflight.add(j.id);
         try {
-          const submitted = await apply(
-            picks.map((j) => {
-              const needsUpload = startImageOf(j.request)?.source === 'file' && j.uploadId === null;
-              return { id: j.id, event: { type: 'submit', createSentAt: needsUpload ? null : t1 } };
-            }),
-          );
+          const submitted = await apply(picks.map((j) => ({ id: j.id, event: { type: 'submit' } as const })));
           const started = submitted.changed.filter((j) => j.state === 'submitting');
           const created = await Promise.all(
             started.map(async (job) =>

@@ -185,8 +185,9 @@ export interface Job {
   /** When the job entered `submitting`. */
   submittedAt: number | null;
   /**
-   * When the create request was (about to be) sent. Saved BEFORE sending: a job found in `submitting` with
-   * this set may have reached Sora and must be looked for before it is ever sent again.
+   * When the create request was first handed to the network. Saved BEFORE sending, at the last moment (the
+   * tokens are made by then): a job found in `submitting` with this set may have reached Sora and must be
+   * looked for before it is ever sent again; one without it never left and is simply sent.
    */
   createSentAt: number | null;
   /** The create ended without a clear answer (network, timeout, 5xx, unreadable answer). */
@@ -199,8 +200,8 @@ export interface Job {
 }
 
 export type JobEvent =
-  /** A slot was granted. `createSentAt` is set at once when there is nothing to upload first. */
-  | { type: 'submit'; createSentAt: number | null }
+  /** A slot was granted (the start image is uploaded and the tokens made before `createSent`). */
+  | { type: 'submit' }
   | { type: 'uploaded'; uploadId: string }
   | { type: 'createSent' }
   | { type: 'created'; taskId: string }
@@ -250,7 +251,7 @@ export function transition(job: Job, event: JobEvent, now: number): Job | null {
       return next({
         state: 'submitting',
         submittedAt: now,
-        createSentAt: event.createSentAt,
+        createSentAt: null,
         createUncertain: false,
         progress: null,
       });
@@ -259,7 +260,9 @@ export function transition(job: Job, event: JobEvent, now: number): Job | null {
       return next({ uploadId: event.uploadId });
     case 'createSent':
       if (s !== 'submitting') return null;
-      return next({ createSentAt: now });
+      // A resend inside the same call (a refused sentinel or access token) keeps the first moment: the
+      // earliest time the task can have been made is what a later match looks from.
+      return next({ createSentAt: job.createSentAt ?? now });
     case 'created':
       // Canceled while the create was in flight: the task runs on Sora all the same; keep its id so that no
       // other job is ever matched to it.

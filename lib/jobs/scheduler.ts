@@ -199,17 +199,30 @@ export async function runSubmission(ctx: EngineContext, job: Job, apply: Apply):
     }
     const uploaded = changedJob(await apply([{ id: job.id, event: { type: 'uploaded', uploadId } }]), job.id);
     if (!uploaded) return { kind: 'skipped' };
-    const sent = changedJob(await apply([{ id: job.id, event: { type: 'createSent' } }]), job.id);
-    if (!sent) return { kind: 'skipped' };
-    current = sent;
+    current = uploaded;
   }
+  // `createSentAt` is written when the request is about to leave, not when the slot was granted: making the
+  // sentinel token can take seconds, and a worker stopped meanwhile must find a job it can simply send.
+  let withdrawn = false;
+  const beforeSend = async () => {
+    const sent = changedJob(await apply([{ id: job.id, event: { type: 'createSent' } }]), job.id);
+    if (!sent) {
+      // Canceled (or otherwise moved on) while the tokens were made: nothing has gone out yet, so nothing does.
+      withdrawn = true;
+      throw new CreateWithdrawn();
+    }
+    current = sent;
+  };
   try {
-    const { taskId } = await ctx.port.create(current.request, uploadId);
+    const { taskId } = await ctx.port.create(current.request, uploadId, { beforeSend });
     return { kind: 'created', taskId };
   } catch (e) {
+    if (withdrawn) return { kind: 'skipped' };
     return { kind: 'decided', decision: decideSubmitError(e, current, 'create', ctx.options, ctx.random) };
   }
 }
+
+class CreateWithdrawn extends Error {}
 
 /** The event that records a decision on the job itself (the queue pause / ceiling are the engine's). */
 export function decisionEvent(decision: SubmitDecision, options: EngineOptions): JobEventItem['event'] {

@@ -65,8 +65,15 @@ export interface QuotaInfo {
 }
 
 export interface SoraPort {
-  /** Starts the task of a job; `uploadId` is the start image uploaded before. Resolves with the task id. */
-  create(request: JobRequest, uploadId: string | null): Promise<{ taskId: string }>;
+  /**
+   * Starts the task of a job; `uploadId` is the start image uploaded before. Resolves with the task id.
+   * `beforeSend` is awaited right before the request leaves (each time it does); if it throws, nothing is sent.
+   */
+  create(
+    request: JobRequest,
+    uploadId: string | null,
+    opts?: { beforeSend?: () => Promise<void> },
+  ): Promise<{ taskId: string }>;
   uploadImage(file: Blob, fileName: string): Promise<{ uploadId: string }>;
   /** Every unfinished video task of the account (one GET for all). */
   listPending(): Promise<PendingTaskInfo[]>;
@@ -145,53 +152,73 @@ export function toImageTaskInfo(task: RecentTask): ImageTaskInfo {
 /** The engine's port onto the real lib/sora client. */
 export function createSoraPort(http: SoraHttp): SoraPort {
   return {
-    async create(request, uploadId) {
+    async create(request, uploadId, opts = {}) {
       const upload = uploadId ?? undefined;
+      const call = opts.beforeSend ? { beforeSend: opts.beforeSend } : {};
       switch (request.kind) {
         case 'video':
         case 'remix': {
-          const res = await createVideo(http, {
-            prompt: request.prompt,
-            orientation: request.orientation,
-            size: request.size,
-            nFrames: request.nFrames,
-            model: request.model,
-            styleId: request.styleId,
-            ...(request.kind === 'remix'
-              ? { remixTargetId: request.remixTargetId, cameoIds: request.cameoIds }
-              : { uploadId: upload, ...(request.cameoIds.length > 0 ? { cameoIds: request.cameoIds } : {}) }),
-          });
+          const res = await createVideo(
+            http,
+            {
+              prompt: request.prompt,
+              orientation: request.orientation,
+              size: request.size,
+              nFrames: request.nFrames,
+              model: request.model,
+              styleId: request.styleId,
+              ...(request.kind === 'remix'
+                ? { remixTargetId: request.remixTargetId, cameoIds: request.cameoIds }
+                : {
+                    uploadId: upload,
+                    ...(request.cameoIds.length > 0 ? { cameoIds: request.cameoIds } : {}),
+                  }),
+            },
+            call,
+          );
           return { taskId: res.id };
         }
         case 'storyboard': {
-          const res = await createStoryboard(http, {
-            prompt: request.prompt,
-            ...(request.title === undefined ? {} : { title: request.title }),
-            orientation: request.orientation,
-            size: request.size,
-            nFrames: request.nFrames,
-            model: request.model,
-            styleId: request.styleId,
-            uploadId: upload,
-          });
+          const res = await createStoryboard(
+            http,
+            {
+              prompt: request.prompt,
+              ...(request.title === undefined ? {} : { title: request.title }),
+              orientation: request.orientation,
+              size: request.size,
+              nFrames: request.nFrames,
+              model: request.model,
+              styleId: request.styleId,
+              uploadId: upload,
+            },
+            call,
+          );
           return { taskId: res.id };
         }
         case 'extend': {
-          const res = await extendVideo(http, {
-            generationId: request.sourceGenerationId,
-            prompt: request.prompt,
-            seconds: request.extensionSeconds,
-          });
+          const res = await extendVideo(
+            http,
+            {
+              generationId: request.sourceGenerationId,
+              prompt: request.prompt,
+              seconds: request.extensionSeconds,
+            },
+            call,
+          );
           return { taskId: res.id };
         }
         case 'image': {
-          const res = await createImage(http, {
-            prompt: request.prompt,
-            width: request.width,
-            height: request.height,
-            nVariants: request.nVariants,
-            uploadMediaId: upload,
-          });
+          const res = await createImage(
+            http,
+            {
+              prompt: request.prompt,
+              width: request.width,
+              height: request.height,
+              nVariants: request.nVariants,
+              uploadMediaId: upload,
+            },
+            call,
+          );
           return { taskId: res.id };
         }
       }

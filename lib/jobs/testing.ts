@@ -173,7 +173,9 @@ export function createFakeSora(options: FakeSoraOptions): FakeSora {
     Math.min(0.99, Math.max(0, (now() - t.createdAt) / (t.doneAt - t.createdAt)));
 
   fake.port = {
-    async create(request, uploadId) {
+    async create(request, uploadId, opts) {
+      // The fake's requests leave at once (no tokens to make first).
+      await opts?.beforeSend?.();
       const script = enter('create');
       if (hang && hang.remaining > 0) {
         const h = hang;

@@ -93,6 +93,13 @@ export type QueryValue = string | number | boolean | null | undefined;
 export interface CallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * Awaited each time, right before the request is handed to the network (the access and sentinel tokens
+   * are ready by then). If it throws, nothing is sent. A caller that must know whether a create may have
+   * reached Sora records "sent" here: earlier, a worker stopped while a token was being made would leave a
+   * job that looks sent but never was.
+   */
+  beforeSend?: () => Promise<void> | void;
 }
 
 export interface RequestSpec<TSchema extends v.GenericSchema> extends CallOptions {
@@ -368,6 +375,7 @@ export function createSoraHttp(deps: SoraHttpDeps): SoraHttp {
       const init: RequestInit = { method: spec.method, headers, body };
       if (spec.credentials !== undefined) init.credentials = spec.credentials;
 
+      await spec.beforeSend?.();
       const answer = await timedFetch(fetchFn, url, init, {
         timeoutMs,
         signal: spec.signal,

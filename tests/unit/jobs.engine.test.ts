@@ -591,6 +591,26 @@ describe('no duplicates after a restart', () => {
     expect(s.sora.tasks[0]?.uploadId).toMatch(/^upload_a\.png/);
   });
 
+  it('sends at once, and once, a job whose worker stopped while its tokens were being made', async () => {
+    const s = await setup();
+    const create = s.sora.port.create;
+    // Making the sentinel token takes a while; the worker stops before it is done, so nothing leaves.
+    s.sora.port.create = () => new Promise<never>(() => {});
+    await s.engine.enqueue(videos(1, 'token'));
+    void s.engine.tick();
+    await vi.waitFor(async () => expect((await s.jobs())[0]?.state).toBe('submitting'));
+    s.engine.dispose();
+    s.sora.port.create = create;
+    const e2 = s.make();
+    await e2.tick();
+    // No grace period, no lookup: it is known that nothing was sent.
+    expect((await e2.list())[0]).toMatchObject({ state: 'running', attempts: 1 });
+    await s.runToEnd(undefined, e2);
+    expect((await e2.list())[0]?.state).toBe('done');
+    expect(s.sora.calls.create).toBe(1);
+    expect(s.sora.tasks).toHaveLength(1);
+  });
+
   it('treats a create without a clear answer like a stopped worker: looks before sending again', async () => {
     const s = await setup();
     s.sora.fail('create', () => new SoraError('timeout', 'no answer'), { afterEffect: true });

@@ -37,7 +37,7 @@ function job(state: JobState, patch: Partial<Job> = {}): Job {
 }
 
 const EVENTS: JobEvent[] = [
-  { type: 'submit', createSentAt: T },
+  { type: 'submit' },
   { type: 'uploaded', uploadId: 'u1' },
   { type: 'createSent' },
   { type: 'created', taskId: 'task_1' },
@@ -81,8 +81,12 @@ describe('job state machine', () => {
 
   it('walks the happy path queued → submitting → running → resolving → done', () => {
     let j: Job | null = job('queued');
-    j = transition(j, { type: 'submit', createSentAt: T + 1 }, T + 1);
-    expect(j).toMatchObject({ state: 'submitting', submittedAt: T + 1, createSentAt: T + 1 });
+    j = transition(j, { type: 'submit' }, T + 1);
+    expect(j).toMatchObject({ state: 'submitting', submittedAt: T + 1, createSentAt: null });
+    j = transition(j!, { type: 'createSent' }, T + 1.5);
+    expect(j).toMatchObject({ state: 'submitting', createSentAt: T + 1.5 });
+    // A second send inside the same call (a refused token) keeps the first moment.
+    expect(transition(j!, { type: 'createSent' }, T + 1.8)).toMatchObject({ createSentAt: T + 1.5 });
     j = transition(j!, { type: 'created', taskId: 'task_9' }, T + 2);
     expect(j).toMatchObject({ state: 'running', taskId: 'task_9', attempts: 1, runningAt: T + 2 });
     j = transition(j!, { type: 'progress', progress: 0.4 }, T + 3);

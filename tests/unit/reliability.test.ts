@@ -14,13 +14,13 @@
  * tests/unit/.reliability.json; `npx tsx tests/reliability/render.ts` turns them into docs/RELIABILITY.md.
  */
 import { fileURLToPath } from 'node:url';
+import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import background from '../../entrypoints/background/index';
 import type { CharacterRecord } from '../../lib/characters/model';
 import { putFile } from '../../lib/db/files';
 import { listHistory } from '../../lib/db/history';
-import { DB_NAME, getDb } from '../../lib/db/schema';
+import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import type { Job } from '../../lib/jobs/model';
 import type { DownloadJob } from '../../lib/media/model';
 import { DOWNLOAD_WAIT_CODES, FINAL_DOWNLOAD_STATES } from '../../lib/media/model';
@@ -35,7 +35,14 @@ import {
 } from '../reliability/matrix';
 import { loadFixture, reachedBackend } from '../sim/app';
 import type { FaultSpec, LogEntry } from '../sim/types';
-import { EMAIL, type Mutable, setUpWorld, tearDownWorld, type World } from './harness/background';
+import {
+  EMAIL,
+  type Mutable,
+  serviceWorkerOf,
+  setUpWorld,
+  tearDownWorld,
+  type World,
+} from './harness/background';
 
 interface Journey {
   name: JourneyName;
@@ -57,6 +64,16 @@ const STEP_MS = 2_000;
 const FINAL = ['done', 'failed', 'canceled'];
 
 /** Lets fake-indexeddb (real setImmediate) and the promise chains behind it run. */
+/** The test's own look at the cell's database (a connection of its own, closed again). */
+async function withDb<T>(fn: (db: CompanionDb) => Promise<T>): Promise<T> {
+  const db = await openCompanionDb();
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
 async function flushReal(rounds = 4): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
 }
@@ -156,8 +173,7 @@ const tag = () => `#${++serial}`;
 /** Makes one video through the queue with no fault (for the download journey); returns its history id. */
 async function readyVideo(w: World): Promise<string> {
   await jobsJourney(w, [{ kind: 'video', prompt: `to download ${tag()}`, nFrames: 150 }], VIDEO_CREATE);
-  const db = await getDb();
-  const item = (await listHistory(db, { limit: 100 })).find((h) => h.kind === 'video');
+  const item = (await withDb((db) => listHistory(db, { limit: 100 }))).find((h) => h.kind === 'video');
   expect(item?.status).toBe('ready');
   return item?.id as string;
 }
@@ -313,9 +329,8 @@ JOURNEYS.push({
   method: 'POST',
   path: '/backend/characters/upload',
   async prepare() {
-    const db = await getDb();
     const blob = new Blob([loadFixture('video-clean-landscape.mp4')], { type: 'video/mp4' });
-    return putFile(db, blob, 'me.mp4');
+    return withDb((db) => putFile(db, blob, 'me.mp4'));
   },
   async run(w, fileId) {
     const list = async () =>
@@ -379,11 +394,8 @@ const results: Record<string, Record<string, string>> = {};
 async function boot(): Promise<World> {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
   fakeBrowser.reset();
-  // A fresh database per cell: deleting it makes the shared connection close (and reopen on next use).
-  await new Promise<void>((resolve) => {
-    const r = indexedDB.deleteDatabase(DB_NAME);
-    r.onsuccess = r.onerror = r.onblocked = () => resolve();
-  });
+  // A fresh browser profile per cell: its own IndexedDB (undone by tearDownWorld's unstubAllGlobals).
+  vi.stubGlobal('indexedDB', new IDBFactory());
   const w: World = setUpWorld({ sim: { speed: 1, seed: 7 } });
   const b = fakeBrowser as unknown as Mutable;
   // Downloads the browser completes at once.
@@ -411,7 +423,9 @@ async function boot(): Promise<World> {
     erase: async () => [],
     onChanged: { addListener() {}, removeListener() {} },
   };
-  background.main?.();
+  // A worker instance per cell, stopped by tearDownWorld: a cell's background must not live on into the
+  // next cell (its pending reads would act on the next cell's jobs, as no real browser would let it).
+  await serviceWorkerOf(w).start();
   await flushReal();
   return w;
 }
@@ -427,9 +441,10 @@ function inject(w: World, journey: Journey, fault: FaultKind): void {
 
 describe('fault matrix (real background, simulator, fake time)', () => {
   afterEach(() => {
+    // The worker instance goes first (its timers are fake ones), then fake time.
+    tearDownWorld();
     vi.clearAllTimers();
     vi.useRealTimers();
-    tearDownWorld();
   });
   afterAll(() => {
     // A filtered run (-t) updates its cells and keeps the others.

@@ -319,7 +319,14 @@ function withholdEventsOfStoppedInstances(): void {
   const orig = target.dispatchEvent;
   target.dispatchEvent = function (this: EventTarget, event: Event) {
     const inst = ownerOf(this);
-    if (inst && !inst.alive) return false;
+    if (inst && !inst.alive) {
+      // A connection that opens after its instance stopped would never be closed by anyone and would block
+      // every later delete or upgrade of the database: Chrome drops it with the instance.
+      if (event.type === 'success' && this instanceof IDBOpenDBRequest) {
+        (this.result as IDBDatabase | undefined)?.close();
+      }
+      return false;
+    }
     return orig.call(this, event);
   };
 }
