@@ -68,6 +68,7 @@ export function createMediaBackground(deps: {
       void syncAlarm().catch(() => {});
     },
     onItemsChanged: deps.onItemsChanged,
+    onPostsChanged: (posts) => void emit('posts.changed', { posts }),
   });
 
   const wake = () =>

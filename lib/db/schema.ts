@@ -122,7 +122,8 @@ export const UPGRADE_STEPS: readonly UpgradeStep[] = [
       .objectStore('history')
       .getAll()
       .then((items) => {
-        for (const it of items) if (it.postId) record(it.postId, it.id, it.updatedAt ?? it.createdAt, null, true);
+        for (const it of items)
+          if (it.postId) record(it.postId, it.id, it.updatedAt ?? it.createdAt, null, true);
       });
     void tx
       .objectStore('downloads')

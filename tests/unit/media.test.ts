@@ -10,6 +10,7 @@ import { importFromSora } from '../../lib/history/import';
 import { createResolver } from '../../lib/history/resolve';
 import { createHistorySoraPort, type HistorySoraPort } from '../../lib/history/sora-port';
 import {
+  ACTIVE_DOWNLOAD_STATES,
   type DownloadEvent,
   type DownloadJob,
   fellBackToOriginal,
@@ -128,7 +129,7 @@ describe('download state machine', () => {
   });
 
   it('waits out a condition without spending attempts, and a refused publish is not a resend', () => {
-    let j = run(job(), [{ type: 'start' }, { type: 'publishSending' }]);
+    let j = run(job(), [{ type: 'start' }, { type: 'publishSending' }, { type: 'publishRefused' }]);
     for (let i = 0; i < MAX_STEP_ATTEMPTS + 2; i++) {
       j = transitionDownload(
         j,
@@ -162,6 +163,56 @@ describe('download state machine', () => {
     expect(transitionDownload(j, { type: 'resolved', url: 'u', source: 'post_attachment' }, 9)).toBeNull();
     expect(run(j, [{ type: 'unpublished', leftPublished: false }]).state).toBe('canceled');
     expect(transitionDownload({ ...j, state: 'done' }, { type: 'cancel' }, 9)).toBeNull();
+  });
+
+  it('an ambiguous publish failure keeps publishSentAt: the next try looks before it sends', () => {
+    const j = run(job(), [
+      { type: 'start' },
+      { type: 'publishSending' },
+      { type: 'retry', delayMs: 1000, error: { code: 'network', message: 'answer lost' } },
+      { type: 'wait', delayMs: 60_000, error: { code: 'logged_out', message: 'x' } },
+    ]);
+    expect(j).toMatchObject({ state: 'publishing', publishSentAt: 2, attempts: 1 });
+    // Out of attempts with a publish possibly out: through unpublishing, to find and delete its post.
+    const out = { ...j, attempts: MAX_STEP_ATTEMPTS - 1 };
+    expect(
+      transitionDownload(out, { type: 'retry', delayMs: 1, error: { code: 'timeout', message: 'x' } }, 9),
+    ).toMatchObject({ state: 'unpublishing', after: 'failed', postId: null });
+  });
+
+  it('unsure: waits for the user without a slot; publish again clears the send, cancel says a post may be left', () => {
+    const j = run(job(), [
+      { type: 'start' },
+      { type: 'publishSending' },
+      { type: 'unsure', message: 'no feed' },
+    ]);
+    expect(j).toMatchObject({ state: 'unsure', lastError: { code: 'publish_unsure' }, publishSentAt: 2 });
+    expect(ACTIVE_DOWNLOAD_STATES).not.toContain('unsure');
+    expect(run(j, [{ type: 'publishAgain' }])).toMatchObject({
+      state: 'publishing',
+      publishSentAt: null,
+      lastError: null,
+    });
+    expect(run(j, [{ type: 'cancel' }])).toMatchObject({ state: 'canceled', postMaybeLeft: true });
+  });
+
+  it('cancel while a publish is out: unpublishing without a post id, then the answer names the post', () => {
+    const j = run(job(), [{ type: 'start' }, { type: 'publishSending' }, { type: 'cancel' }]);
+    expect(j).toMatchObject({ state: 'unpublishing', after: 'canceled', postId: null });
+    const named = run(j, [{ type: 'published', postId: 's_9', kept: false }]);
+    expect(named).toMatchObject({ state: 'unpublishing', postId: 's_9' });
+    // A second name never replaces the first.
+    expect(transitionDownload(named, { type: 'published', postId: 's_8', kept: false }, 9)).toBeNull();
+    expect(run(named, [{ type: 'unpublished', leftPublished: false }])).toMatchObject({ state: 'canceled' });
+    // A cancel before anything was sent has nothing to look for.
+    expect(run(job(), [{ type: 'start' }, { type: 'cancel' }]).state).toBe('canceled');
+    // Kept-on-purpose posts are not hunted down.
+    const kept = run(job({ keepPublished: true }), [
+      { type: 'start' },
+      { type: 'publishSending' },
+      { type: 'cancel' },
+    ]);
+    expect(kept.state).toBe('canceled');
   });
 
   it('original mode never publishes', () => {

@@ -1,8 +1,9 @@
 /** Publishing a generation (for its share link and clean file), reading and deleting posts. */
+
+import * as v from 'valibot';
 import { SoraError } from '../errors';
 import type { CallOptions, SoraHttp } from '../http';
 import { parsePostId } from '../ids';
-import * as v from 'valibot';
 import {
   type AnyBody,
   OwnPostsResponseSchema,
@@ -138,6 +139,7 @@ export async function getOwnPosts(
     const parsed = v.safeParse(PostSchema, wrapped ?? entry);
     if (parsed.success) posts.push(parsed.output);
   }
-  const cursor = res.cursor === null || res.cursor === undefined || res.cursor === '' ? null : String(res.cursor);
+  const cursor =
+    res.cursor === null || res.cursor === undefined || res.cursor === '' ? null : String(res.cursor);
   return { posts, cursor };
 }
