@@ -23,6 +23,7 @@
  *  `publishSentAt` set and not cleared by a clear refusal) is never sent again blind:
  *   publishing ──► look for the post among the user's own posts (this generation, posted since the send)
  *     ├─ found ──────────────► published (that post, recorded like any other)
+ *     ├─ not there yet ──────► look again once the send is PUBLISH_SETTLE_MS old (Sora may still be on it)
  *     ├─ surely not there ───► publish again
  *     └─ no way to look ─────► unsure ──┬─ user: "Publish again" ──► publishing (publishSentAt cleared)
  *        (the feed is 404 /             └─ user: Cancel ──────────► canceled (postMaybeLeft: told to check)
@@ -180,6 +181,8 @@ export type DownloadEvent =
   | { type: 'downloaded'; savedAs: string | null }
   /** The URL stopped working (expired, 403 / 404): resolve it again. */
   | { type: 'urlExpired'; message: string }
+  /** Do the current step again at a later time (nothing failed: no attempt spent, no error shown). */
+  | { type: 'later'; delayMs: number }
   /** Try the current step again later. */
   | { type: 'retry'; delayMs: number; error: Omit<DownloadError, 'at'> }
   /**
@@ -350,6 +353,9 @@ export function transitionDownload(job: DownloadJob, event: DownloadEvent, now: 
         // `publishSentAt` stays: only a clear refusal (`publishRefused`) says no post was made.
         ...(s === 'downloading' ? { downloadId: null, downloadRequestedAt: null } : {}),
       });
+    case 'later':
+      if (isFinalDownload(s) || s === 'queued' || s === 'unsure') return null;
+      return next({ nextAttemptAt: now + Math.max(0, event.delayMs) });
     case 'wait':
       if (isFinalDownload(s) || s === 'queued') return null;
       return next({

@@ -132,6 +132,13 @@ const MAYBE_SENT: readonly string[] = ['network', 'timeout', 'server_error', 'ba
 /** Sora's clock and ours may differ: a post this much older than our send still counts as possibly ours. */
 export const POST_CLOCK_SLACK_MS = 2 * 60_000;
 
+/**
+ * A publish sent this recently may still be under way on Sora's side (a stopped worker's request outlives
+ * it on the server): "not in your posts" is believed only once the send is this old. Longer than the
+ * request core's timeout.
+ */
+export const PUBLISH_SETTLE_MS = 45_000;
+
 /** Pages of the user's own posts read at most when looking for one publish. */
 const LOOKUP_PAGES = 3;
 
@@ -332,6 +339,8 @@ export function createMediaWorker(deps: MediaDeps) {
         if (job.keepPublished) await patchItem(it.id, { postId: found.postId });
         return { type: 'published', postId: found.postId, kept: false };
       }
+      const settled = job.publishSentAt + PUBLISH_SETTLE_MS;
+      if (now() < settled) return { type: 'later', delayMs: settled - now() };
     }
     // Saved before sending: a restart after this point knows a post may exist.
     if ((await apply(job.id, { type: 'publishSending' })) === null) return { type: 'cancel' };
@@ -580,6 +589,8 @@ export function createMediaWorker(deps: MediaDeps) {
         await recordPost(job, found.postId);
         return { type: 'published', postId: found.postId, kept: false };
       }
+      const settled = job.publishSentAt + PUBLISH_SETTLE_MS;
+      if (found.kind === 'none' && now() < settled) return { type: 'later', delayMs: settled - now() };
       if (found.kind === 'none') return { type: 'unpublished', leftPublished: false };
       return {
         type: 'unpublished',

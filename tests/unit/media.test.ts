@@ -28,6 +28,7 @@ import {
   type DownloadItemLike,
   type DownloadsApi,
   type MediaDeps,
+  PUBLISH_SETTLE_MS,
   type UrlCheck,
   WAIT_MS,
 } from '../../lib/media/worker';
@@ -975,6 +976,39 @@ describe('publish exactly once, never left public', () => {
     expect(oa.postsOnline + ob.postsOnline).toBe(0);
     expect(s.downloads.all.filter((d) => d.bytes !== null)).toHaveLength(2);
     expect(await listPostRecords(s.db)).toEqual([]);
+  });
+
+  it('a stopped worker’s publish that Sora handles late is still found: "not there" is believed only after a while', async () => {
+    const s = await setup();
+    const [id] = await s.seed(1);
+    let arrive: (() => Promise<unknown>) | null = null;
+    const stopped = createMediaWorker({
+      ...s.deps,
+      sora: {
+        ...s.deps.sora,
+        publish: (gen) => {
+          // The request is on its way; Sora handles it later, after the worker is gone.
+          arrive = () => s.deps.sora.publish(gen);
+          return new Promise(() => {});
+        },
+      },
+    });
+    const [queued] = await stopped.enqueue([id as string], 'clean');
+    await vi.waitFor(async () => {
+      await stopped.tick();
+      expect(arrive).not.toBeNull();
+    });
+    const fresh = createMediaWorker(s.deps);
+    workers.push(fresh);
+    await fresh.settle();
+    // Looked once, found nothing, and did not publish: the send is too recent to be sure.
+    expect(s.sim.control.log({ path: '/backend/project_y/profile_feed/me' })).toHaveLength(1);
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({ state: 'publishing' });
+    await arrive!();
+    s.sim.control.setClock({ advanceMs: PUBLISH_SETTLE_MS });
+    await settleThrough(s, fresh);
+    expect((await s.db.get('downloads', queued!.id))?.state).toBe('done');
+    expect(await outcome(s, id as string)).toEqual(once);
   });
 
   it('cancel during the publish: the post its answer names is deleted, nothing downloaded', async () => {
