@@ -1120,6 +1120,8 @@ describe('publish exactly once, never left public', () => {
     await settleThrough(s, worker);
     const left = (await s.db.get('downloads', q!.id))!;
     expect(left).toMatchObject({ state: 'done', postLeftPublished: true });
+    // The page hears of it when the job ends (its post is no longer the job's to delete).
+    expect(changed.at(-1)).toBe(2);
     const listed = await worker.listPosts();
     expect(listed.map((p) => [p.id, p.kept, p.purpose])).toEqual([
       [left.postId, false, 'download'],
