@@ -218,7 +218,8 @@ export function createMediaWorker(deps: MediaDeps) {
     await tx.done;
     if (next) changed([next]);
     // A finished job's post (one it could not delete) now belongs on the user's list.
-    if (next?.postId && isFinalDownload(next.state) && job && !isFinalDownload(job.state)) await postsChanged();
+    if (next?.postId && isFinalDownload(next.state) && job && !isFinalDownload(job.state))
+      await postsChanged();
     return next;
   }
 
