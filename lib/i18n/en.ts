@@ -720,6 +720,8 @@ export const sidePanelEn = {
   'history.posts.delete': 'Delete',
   'history.posts.deleteOf': 'Delete the post of “{prompt}”',
   'history.posts.failed': 'Not deleted: {message}',
+  'characters.error.upload_unsure':
+    'Sora may have received this video, but its answer was lost ({message}). Nothing can check it: try again (at worst Sora keeps an unused copy) or remove it.',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

@@ -692,4 +692,6 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'history.posts.delete': '删除',
   'history.posts.deleteOf': '删除“{prompt}”的帖子',
   'history.posts.failed': '未删除：{message}',
+  'characters.error.upload_unsure':
+    'Sora 可能已经收到这个视频，但回应丢失了（{message}）。无法核实：请重试（最坏情况下 Sora 会保留一份未使用的副本），或将其移除。',
 };
