@@ -282,10 +282,10 @@ export function createMediaWorker(deps: MediaDeps) {
    * record (a share link, another download) claims. `unavailable` when Sora offers no way to tell (the
    * unverified feed is absent or unreadable, or a candidate carries no time); transient failures throw.
    */
-  async function lookUpPost(job: DownloadJob): Promise<Lookup> {
+  async function lookUpPost(job: Pick<DownloadJob, 'id' | 'itemId' | 'publishSentAt'>): Promise<Lookup> {
     const db = await deps.db();
     const records = await db.getAllFromIndex('posts', 'by-item', job.itemId);
-    const mine = records.find((r) => r.jobId === job.id);
+    const mine = records.find((r) => r.jobId !== null && r.jobId === job.id);
     if (mine) return { kind: 'found', postId: mine.id };
     const claimed = new Set(records.map((r) => r.id));
     const it = await item(job.itemId);
@@ -808,7 +808,17 @@ export function createMediaWorker(deps: MediaDeps) {
         if (!(e instanceof SoraError && e.code === 'not_found')) throw e;
       }
     }
-    const { postId } = await deps.sora.publish(it.id);
+    const sentAt = now();
+    let postId: string;
+    try {
+      ({ postId } = await deps.sora.publish(it.id));
+    } catch (e) {
+      // The answer may be lost with the post made: take that post rather than leave it unknown.
+      if (!(e instanceof SoraError && MAYBE_SENT.includes(e.code))) throw e;
+      const found = await lookUpPost({ id: '', itemId: it.id, publishSentAt: sentAt }).catch(() => null);
+      if (found?.kind !== 'found') throw e;
+      postId = found.postId;
+    }
     await addPostRecord(await deps.db(), {
       id: postId,
       itemId: it.id,

@@ -1103,6 +1103,24 @@ describe('publish exactly once, never left public', () => {
     expect((await outcome(s, b as string)).filesSaved).toBe(1);
   });
 
+  it('a share link whose publish answer is lost is found and kept, not left unknown', async () => {
+    const s = await setup();
+    const [id] = await s.seed(1);
+    s.sim.control.addFault({
+      method: 'POST',
+      path: '/backend/project_y/post',
+      kind: 'answer_lost',
+      times: 1,
+    });
+    const { postId } = await s.worker.share(id as string);
+    expect(s.sim.state.posts.get(postId)?.deleted).toBe(false);
+    expect((await s.db.get('history', id as string))?.postId).toBe(postId);
+    expect((await s.worker.listPosts()).map((p) => [p.id, p.purpose, p.kept])).toEqual([
+      [postId, 'share', true],
+    ]);
+    expect(s.posts().filter((e) => e.method === 'POST')).toHaveLength(1);
+  });
+
   it('every post made is listed until deleted: a kept share link, a post a download could not delete', async () => {
     const s = await setup();
     const [a, b] = await s.seed(2);
