@@ -4,6 +4,7 @@
  * handling is switched off so the extension's file names are kept).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { sidePanelZhCN as zh } from '../../lib/i18n/zh_CN';
@@ -11,6 +12,22 @@ import { loadFixture, reachedBackend, type Sim } from '../sim/app';
 import { backendCalls, type ExtensionHelpers, expect, test } from './fixtures';
 
 const EMAIL = 'ada@example.com';
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical findings inside `selector`. */
+async function axeFindings(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (sel) => {
+    type Violation = { id: string; impact: string | null; nodes: { target: unknown }[] };
+    const axe = (
+      window as unknown as { axe: { run(c: Element, o: object): Promise<{ violations: Violation[] }> } }
+    ).axe;
+    const res = await axe.run(document.querySelector(sel) as Element, { resultTypes: ['violations'] });
+    return res.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  }, selector);
+}
 const DAY_MS = 86_400_000;
 
 /** Lets the browser save downloads itself (Playwright otherwise takes them over with GUID names). */
@@ -419,6 +436,7 @@ test.describe('publish exactly once, never left public', () => {
     await expect(row).toHaveAttribute('data-state', 'unsure', { timeout: 20_000 });
     await expect(row).toContainText('May already be published');
     await expect(row).toContainText('look at your Sora profile first');
+    expect(await axeFindings(page, '[data-testid="history-downloads"]')).toEqual([]);
     // Nothing is sent again while the user has not decided.
     expect(backendCalls(sim, '/backend/project_y/post').filter((e) => e.method === 'POST')).toHaveLength(1);
     await row.getByTestId('history-dl-publish-again').click();
@@ -451,6 +469,10 @@ test.describe('publish exactly once, never left public', () => {
     await expect(row).toContainText('Left online 1');
     await expect(row).toContainText('Left after a download');
     expect(publishOutcome(sim)).toEqual({ accepted: 1, online: 1 });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      expect(await axeFindings(page, '[data-testid="history-posts"]'), scheme).toEqual([]);
+    }
     // Still refused: the row stays, with the reason.
     await row.getByRole('button', { name: /^Delete the post of/ }).click();
     await expect(row).toContainText('Not deleted');
