@@ -16,7 +16,13 @@ export function formatSize(bytes: number): string {
 /** One decimal at most, without a trailing ".0". */
 export const seconds = (n: number): string => String(Math.round(n * 10) / 10);
 
-const OWN_CODES = new Set(['cameo_failed', 'cameo_stalled', 'video_missing', 'already_finalized']);
+const OWN_CODES = new Set([
+  'cameo_failed',
+  'cameo_stalled',
+  'video_missing',
+  'already_finalized',
+  'upload_unsure',
+]);
 
 /** The sentence for a record's error (its own codes first, then Sora's). */
 export function recordErrorText(error: NonNullable<CharacterRecord['lastError']>): string {

@@ -22,6 +22,7 @@ const STATE_LABEL: Record<DownloadState, MessageKey> = {
   no_clean: 'history.dl.noClean',
   failed: 'history.dl.failed',
   canceled: 'history.dl.canceled',
+  unsure: 'history.dl.unsure',
 };
 
 const OWN_ERRORS: Partial<Record<string, MessageKey>> = {
@@ -31,6 +32,7 @@ const OWN_ERRORS: Partial<Record<string, MessageKey>> = {
   parse_service: 'history.err.parseService',
   foreign_host: 'history.err.foreignHost',
   host_unconfirmed: 'history.err.hostUnconfirmed',
+  publish_unsure: 'history.err.publishUnsure',
 };
 
 /** Our own codes in the user's language (with the detail), Sora's through the shared error texts. */
@@ -59,7 +61,7 @@ function jobLine(job: DownloadJob): string {
 export function DownloadsPanel() {
   const downloads = useHistory((s) => s.downloads);
   const items = useHistory((s) => s.items);
-  const { download, cancelDownloads, clearDownloads, confirmHost } = useHistory.getState();
+  const { download, cancelDownloads, clearDownloads, confirmHost, publishAgain } = useHistory.getState();
   /** The host whose confirmation dialog is open. */
   const [asking, setAsking] = useState<string | null>(null);
   const jobs = Object.values(downloads).sort((a, b) => b.createdAt - a.createdAt || a.index - b.index);
@@ -120,6 +122,11 @@ export function DownloadsPanel() {
             {job.postLeftPublished && job.postId && (
               <span class="hdl-error small">{t('history.dl.postLeft', { url: postUrl(job.postId) })}</span>
             )}
+            {job.postMaybeLeft && (
+              <span class="hdl-error small" data-testid="history-dl-maybe-left">
+                {t('history.dl.postMaybeLeft')}
+              </span>
+            )}
             <span class="hdl-actions">
               {!isFinalDownload(job.state) && (
                 <button
@@ -129,6 +136,17 @@ export function DownloadsPanel() {
                   onClick={() => void cancelDownloads([job.id])}
                 >
                   {t('job.cancel')}
+                </button>
+              )}
+              {job.state === 'unsure' && (
+                <button
+                  type="button"
+                  class="btn"
+                  data-testid="history-dl-publish-again"
+                  aria-label={t('history.dl.publishAgainOf', { prompt: promptOf(job).slice(0, 60) })}
+                  onClick={() => void publishAgain([job.id])}
+                >
+                  {t('history.dl.publishAgain')}
                 </button>
               )}
               {job.state === 'no_clean' && (

@@ -9,6 +9,7 @@ import { DownloadsPanel } from './DownloadsPanel';
 import { Filters } from './Filters';
 import { HistoryList } from './HistoryList';
 import { ItemDialog } from './ItemDialog';
+import { PostsOnline } from './PostsOnline';
 import { ToolsPanel } from './ToolsPanel';
 import './history.css';
 
@@ -154,6 +155,7 @@ export function HistoryView({ onShowCreate }: { onShowCreate?: () => void } = {}
       )}
       <ToolsPanel />
       <DownloadsPanel />
+      <PostsOnline />
       <SelectionBar onExtend={(id) => open(id, true)} />
       <p class="muted small hcount" aria-live="polite" data-testid="history-count">
         {!ready && total > 0

@@ -62,6 +62,9 @@ export function createHistoryBackground(http: SoraHttp) {
         await saveSettings({ trustedMediaHosts: [...trustedMediaHosts, clean] });
       return { jobs: await media.worker.hostConfirmed(clean) };
     },
+    'media.publishAgain': async ({ ids }) => ({ jobs: await media.worker.publishAgain(ids) }),
+    'posts.list': async () => ({ posts: await media.worker.listPosts() }),
+    'posts.delete': async ({ id }) => ({ posts: await media.worker.deleteRecordedPost(id) }),
   };
 
   return {

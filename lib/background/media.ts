@@ -50,7 +50,8 @@ export function createMediaBackground(deps: {
   onItemsChanged(items: HistoryItem[]): void;
 }) {
   async function syncAlarm(): Promise<void> {
-    const open = await worker.openJobs();
+    // A download waiting for the user's decision (`unsure`) needs no wake-ups.
+    const open = (await worker.openJobs()).filter((j) => j.state !== 'unsure');
     if (open.length > 0) await browser.alarms.create(MEDIA_ALARM, { periodInMinutes: ALARM_PERIOD_MIN });
     else await browser.alarms.clear(MEDIA_ALARM);
   }
@@ -68,6 +69,7 @@ export function createMediaBackground(deps: {
       void syncAlarm().catch(() => {});
     },
     onItemsChanged: deps.onItemsChanged,
+    onPostsChanged: (posts) => void emit('posts.changed', { posts }),
   });
 
   const wake = () =>

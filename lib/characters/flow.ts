@@ -7,11 +7,13 @@
  *
  * Calls that are not idempotent (video upload, picture upload, finalize) run only while the record is in
  * their state, and their result moves the record on in the same write, so once a result is saved the call
- * is never made again. A call cut off by a stopped worker before its answer was saved is made again: for the
- * uploads that leaves at worst an unused cameo / file on Sora (no endpoint lists them, so there is nothing
- * to match against); for finalize Sora answers `already_finalized`, which ends in a clear state. The
- * from-generation call (the first step for a video made on Sora) is treated exactly like the video upload:
- * a lost answer is retried with backoff and can leave one unused cameo, never a second character.
+ * is never made again. The video upload (and the from-generation call, the first step for a video made on
+ * Sora) is never sent again blind: `uploadSentAt` is saved before it goes out, and a call that may have
+ * reached Sora without its answer (lost answer, timeout, unreadable answer, or a stopped worker that finds
+ * `uploadSentAt` set) fails as `upload_unsure` — no endpoint lists cameos, so there is nothing to look it up
+ * in — and the user decides: try again (at worst one unused cameo) or remove. A clear refusal clears
+ * `uploadSentAt` and is retried as before. The picture upload leaves at worst an unused file; for finalize
+ * Sora answers `already_finalized`, which ends in a clear state.
  */
 import { getFile } from '../db/files';
 import { getHistoryItem } from '../db/history';
@@ -155,6 +157,12 @@ export interface CharacterFlow {
 }
 
 /** Codes that need the user or time, not a counted retry. */
+/**
+ * Failures after which the first step's call may still have reached Sora: the connection died, no answer came
+ * in time, or it came unreadable. (A 5xx is an answer: Sora did not take the video.)
+ */
+const MAYBE_SENT = new Set<string>(['network', 'timeout', 'bad_response', 'aborted']);
+
 const WAIT_CODES = new Set<string>([
   'logged_out',
   'auth_expired',
@@ -293,13 +301,41 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
 
   // ------------------------------------------------------------------------------------------- steps
 
+  /**
+   * Saves `uploadSentAt` before the first step's call goes out; refuses (upload_unsure) when an earlier call
+   * may already have reached Sora. Null when the step must not send (the record moved on, or it failed).
+   */
+  async function beforeUpload(db: CompanionDb, r: CharacterRecord): Promise<CharacterRecord | null> {
+    if (r.uploadSentAt) {
+      await fail(db, r, 'uploading', {
+        code: 'upload_unsure',
+        message: 'The worker stopped while the video was being sent.',
+        at: now(),
+      });
+      return null;
+    }
+    return inStep(db, r, () => ({ uploadSentAt: now() }));
+  }
+
+  /** The first step's call failed: unsure when it may have reached Sora, else as any step. */
+  async function uploadFailed(db: CompanionDb, r: CharacterRecord, e: unknown) {
+    const error = errorOf(e);
+    if (MAYBE_SENT.has(error.code)) {
+      return fail(db, r, 'uploading', { code: 'upload_unsure', message: error.message, at: now() });
+    }
+    const cleared = await inStep(db, r, () => ({ uploadSentAt: null }));
+    return cleared ? stepFailed(db, cleared, 'uploading', e) : null;
+  }
+
   /** The first step for a video made on Sora; what follows is the same as after an upload. */
-  async function fromGeneration(db: CompanionDb, r: CharacterRecord, generationId: string) {
+  async function fromGeneration(db: CompanionDb, record: CharacterRecord, generationId: string) {
+    const r = await beforeUpload(db, record);
+    if (!r) return null;
     let cameoId: string;
     try {
       ({ cameoId } = await port.fromGeneration(generationId, r.timestamps));
     } catch (e) {
-      return stepFailed(db, r, 'uploading', e);
+      return uploadFailed(db, r, e);
     }
     return cameoSaved(db, r, cameoId);
   }
@@ -313,6 +349,7 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
         ...advanceTo('processing')(),
         cameoId,
         uploadedAt: t,
+        uploadSentAt: null,
         soraStatus: null,
         progress: null,
         // The cameo cannot be done at once: the first look is one interval later.
@@ -334,13 +371,15 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
       });
     }
     const blob = file.blob.type === VIDEO_TYPE ? file.blob : new Blob([file.blob], { type: VIDEO_TYPE });
+    const sending = await beforeUpload(db, r);
+    if (!sending) return null;
     let cameoId: string;
     try {
-      ({ cameoId } = await port.uploadVideo(blob, file.name || 'character.mp4', r.timestamps));
+      ({ cameoId } = await port.uploadVideo(blob, file.name || 'character.mp4', sending.timestamps));
     } catch (e) {
-      return stepFailed(db, r, 'uploading', e);
+      return uploadFailed(db, sending, e);
     }
-    return cameoSaved(db, r, cameoId);
+    return cameoSaved(db, sending, cameoId);
   }
 
   const stalled = (r: CharacterRecord) => r.uploadedAt !== null && now() - r.uploadedAt >= options.stallMs;
@@ -739,6 +778,8 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
               : current.abandonedCameoIds,
             cameoId: null,
             uploadedAt: null,
+            // The user chose to send it again: not a blind resend.
+            uploadSentAt: null,
             soraStatus: null,
             progress: null,
             hints: null,

@@ -73,6 +73,9 @@ export type Visibility = 'public' | 'private';
  * - `video_missing`: the picked video is no longer stored (retry cannot upload it again).
  * - `username_taken`: finalize refused the username (the form asks for another).
  * - `already_finalized`: Sora says the character exists, but its answer (the id) was lost.
+ * - `upload_unsure`: the upload (or from-generation call) may have reached Sora without its answer (lost
+ *   answer, timeout, unreadable answer, stopped worker). Nothing lists cameos to look it up, so it is not
+ *   sent again by itself: the user tries again (a second cameo at worst) or removes it.
  */
 export type CharacterErrorCode =
   | SoraErrorCode
@@ -80,7 +83,8 @@ export type CharacterErrorCode =
   | 'cameo_stalled'
   | 'video_missing'
   | 'username_taken'
-  | 'already_finalized';
+  | 'already_finalized'
+  | 'upload_unsure';
 
 export interface CharacterError {
   code: CharacterErrorCode;
@@ -143,6 +147,11 @@ export type CharacterRecord = {
   cameoId: string | null;
   /** When the cameo id was saved: the stall limit counts from here. */
   uploadedAt: number | null;
+  /**
+   * Set before the upload (or from-generation call) goes out, cleared by a clear refusal: a restart that
+   * finds it without a cameo id knows the call may have reached Sora. Absent on records of older versions.
+   */
+  uploadSentAt?: number | null;
   soraStatus: string | null;
   /** 0–1 while Sora processes, when it says. */
   progress: number | null;

@@ -12,6 +12,7 @@ import type { Job, JobState } from '../jobs/model';
 import type { DownloadJob, DownloadState } from '../media/model';
 import { SoraError } from '../sora/errors';
 import type { HistoryItem } from './history';
+import type { PostRecord } from './posts';
 
 export const DB_NAME = 'companion';
 
@@ -57,6 +58,8 @@ export interface CompanionSchema extends DBSchema {
   };
   /** A cached copy of the History view's search index (lib/history/snapshot.ts); rebuilt when in doubt. */
   historyIndex: { key: string; value: SnapshotRecord };
+  /** Posts the extension made on Sora and has not deleted yet (./posts.ts). */
+  posts: { key: string; value: PostRecord; indexes: { 'by-item': string } };
 }
 
 /** Records whose exact shape belongs to the feature module that stores them. */
@@ -106,6 +109,30 @@ export const UPGRADE_STEPS: readonly UpgradeStep[] = [
     history.createIndex('by-downloaded', 'downloadedAt');
     history.createIndex('by-updated', 'updatedAt');
     db.createObjectStore('historyIndex', { keyPath: 'id' });
+  },
+  // 4: the posts the extension made and has not deleted. The share links older versions kept on history
+  // items, and posts a download could not delete, are recorded too, so the user sees every one.
+  (db, tx) => {
+    const posts = db.createObjectStore('posts', { keyPath: 'id' });
+    posts.createIndex('by-item', 'itemId');
+    const record = (id: string, itemId: string, at: number, jobId: string | null, kept: boolean): void => {
+      void posts.put({ id, itemId, createdAt: at, purpose: jobId ? 'download' : 'share', jobId, kept });
+    };
+    void tx
+      .objectStore('history')
+      .getAll()
+      .then((items) => {
+        for (const it of items)
+          if (it.postId) record(it.postId, it.id, it.updatedAt ?? it.createdAt, null, true);
+      });
+    void tx
+      .objectStore('downloads')
+      .getAll()
+      .then((jobs) => {
+        for (const j of jobs)
+          if (j.postId && j.postLeftPublished && !j.postWasKept)
+            record(j.postId, j.itemId, j.updatedAt, j.id, j.keepPublished);
+      });
   },
 ];
 

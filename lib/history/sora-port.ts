@@ -2,7 +2,15 @@
  * The Sora calls History and downloads make, as one small interface (tests give a fake, the background
  * the real lib/sora client).
  */
-import { deletePost, getDrafts, getPost, getRecentTasks, publishPost } from '../sora/endpoints';
+import {
+  deletePost,
+  getDrafts,
+  getOwnPosts,
+  getPost,
+  getRecentTasks,
+  type OwnPostsPage,
+  publishPost,
+} from '../sora/endpoints';
 import type { SoraHttp } from '../sora/http';
 import type { DraftItem, Post, RecentTask } from '../sora/schemas';
 
@@ -15,6 +23,8 @@ export interface HistorySoraPort {
   /** Publishes as an unlisted share link. */
   publish(generationId: string): Promise<{ postId: string }>;
   deletePost(postId: string): Promise<void>;
+  /** The user's own posts, newest first (unverified endpoint: may answer `not_found`). */
+  listOwnPosts(cursor?: string): Promise<OwnPostsPage>;
 }
 
 export function createHistorySoraPort(http: SoraHttp): HistorySoraPort {
@@ -38,6 +48,9 @@ export function createHistorySoraPort(http: SoraHttp): HistorySoraPort {
     },
     async deletePost(postId) {
       await deletePost(http, postId);
+    },
+    listOwnPosts(cursor) {
+      return getOwnPosts(http, cursor === undefined ? {} : { cursor });
     },
   };
 }

@@ -705,6 +705,23 @@ export const sidePanelEn = {
   'settings.autoExport': 'Save a copy of History every week',
   'settings.autoExportHelp':
     'A JSON export (the same file as “Export JSON”) goes to your download folder once a week, so your history survives the browser clearing its data.',
+  'history.dl.unsure': 'May already be published',
+  'history.err.publishUnsure':
+    'Sora did not answer the publish, and there is no way to check whether the post was made ({message}). Publishing again may leave two posts; look at your Sora profile first.',
+  'history.dl.publishAgain': 'Publish again',
+  'history.dl.publishAgainOf': 'Publish again: “{prompt}”',
+  'history.dl.postMaybeLeft':
+    'This video may still be published on Sora (Companion could not find out). Check your Sora profile and delete the post there if it is.',
+  'history.posts.title': 'Posts still online',
+  'history.posts.intro':
+    'Posts Companion made on Sora that are still published. Downloads remove theirs by themselves; these remain.',
+  'history.posts.kept': 'Kept as a share link',
+  'history.posts.left': 'Left after a download',
+  'history.posts.delete': 'Delete',
+  'history.posts.deleteOf': 'Delete the post of “{prompt}”',
+  'history.posts.failed': 'Not deleted: {message}',
+  'characters.error.upload_unsure':
+    'Sora may have received this video, but its answer was lost ({message}). Nothing can check it: try again (at worst Sora keeps an unused copy) or remove it.',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

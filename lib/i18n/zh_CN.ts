@@ -677,4 +677,21 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'settings.autoExport': '每周保存一份历史记录副本',
   'settings.autoExportHelp':
     '每周把一份 JSON 导出（与“导出 JSON”相同的文件）保存到你的下载文件夹，即使浏览器清除了数据，历史记录也能保留。',
+  'history.dl.unsure': '可能已经发布',
+  'history.err.publishUnsure':
+    'Sora 没有回应发布请求，也无法确认帖子是否已创建（{message}）。再次发布可能会留下两个帖子；请先查看你的 Sora 个人主页。',
+  'history.dl.publishAgain': '再次发布',
+  'history.dl.publishAgainOf': '再次发布：“{prompt}”',
+  'history.dl.postMaybeLeft':
+    '这个视频可能仍在 Sora 上公开（Companion 无法确认）。请查看你的 Sora 个人主页，如果帖子还在，请在那里删除。',
+  'history.posts.title': '仍在线的帖子',
+  'history.posts.intro':
+    'Companion 在 Sora 上创建且仍处于发布状态的帖子。下载任务会自动删除自己的帖子；这些是剩下的。',
+  'history.posts.kept': '作为分享链接保留',
+  'history.posts.left': '下载后遗留',
+  'history.posts.delete': '删除',
+  'history.posts.deleteOf': '删除“{prompt}”的帖子',
+  'history.posts.failed': '未删除：{message}',
+  'characters.error.upload_unsure':
+    'Sora 可能已经收到这个视频，但回应丢失了（{message}）。无法核实：请重试（最坏情况下 Sora 会保留一份未使用的副本），或将其移除。',
 };

@@ -19,6 +19,19 @@
  *     │  (no post yet: straight to the final state)
  *     └─ transient errors: back to the same step after a backoff (attempts counted)
  *
+ *  A publish that may have reached Sora without its answer (lost answer, timeout, 5xx, worker stop:
+ *  `publishSentAt` set and not cleared by a clear refusal) is never sent again blind:
+ *   publishing ──► look for the post among the user's own posts (this generation, posted since the send)
+ *     ├─ found ──────────────► published (that post, recorded like any other)
+ *     ├─ not there yet ──────► look again once the send is PUBLISH_SETTLE_MS old (Sora may still be on it)
+ *     ├─ surely not there ───► publish again
+ *     └─ no way to look ─────► unsure ──┬─ user: "Publish again" ──► publishing (publishSentAt cleared)
+ *        (the feed is 404 /             └─ user: Cancel ──────────► canceled (postMaybeLeft: told to check)
+ *         unreadable)
+ *  A cancel (or a final failure) while a publish may be out goes through unpublishing without a post id:
+ *  the answer still on its way, or the same lookup, names the post to delete; no way to look ends with
+ *  `postMaybeLeft`. Every post id learned is recorded (lib/db/posts.ts) until Sora confirms it deleted.
+ *
  *  mode 'original' (images, or the normal file the user accepted):
  *   queued ──► resolving (fresh URL: re-read from Sora when expired / 403 / 404) ──► downloading ──► done
  * ```
@@ -37,6 +50,8 @@ export const DOWNLOAD_STATES = [
   'no_clean',
   'failed',
   'canceled',
+  /** A publish may have gone out and there is no way to look for its post: the user decides (no slot held). */
+  'unsure',
 ] as const;
 export type DownloadState = (typeof DOWNLOAD_STATES)[number];
 export type FinalDownloadState = 'done' | 'no_clean' | 'failed' | 'canceled';
@@ -86,7 +101,9 @@ export type DownloadErrorCode =
   /** The file URL is not on Sora's media host (lib/sora/config.ts `MEDIA_HOSTS`): never requested. */
   | 'foreign_host'
   /** The parse service's link is on a host the user has not confirmed yet: waits for the user. */
-  | 'host_unconfirmed';
+  | 'host_unconfirmed'
+  /** A publish may have reached Sora and its post cannot be looked for: waits for the user. */
+  | 'publish_unsure';
 
 export interface DownloadError {
   code: DownloadErrorCode;
@@ -124,6 +141,11 @@ export interface DownloadJob {
   keepPublished: boolean;
   /** The post could not be deleted (shown to the user with its link). */
   postLeftPublished: boolean;
+  /**
+   * A publish may have created a post whose id the extension never learned (no answer, no way to look it
+   * up): the user is told to check their Sora profile. Absent on records of older versions.
+   */
+  postMaybeLeft?: boolean;
   sourceUrl: string | null;
   source: FileSource | null;
   /** The relative path asked of the browser. */
@@ -141,7 +163,14 @@ export interface DownloadJob {
 export type DownloadEvent =
   | { type: 'start' }
   | { type: 'publishSending' }
+  /** Sora clearly refused the publish (no post was made): a new try is not a resend. */
+  | { type: 'publishRefused' }
+  /** The post of this job (from the publish answer or the lookup). Also names the post a cancel must delete. */
   | { type: 'published'; postId: string; kept: boolean }
+  /** The publish may have gone out and its post cannot be looked for. */
+  | { type: 'unsure'; message: string }
+  /** The user chose to publish again after `unsure`. */
+  | { type: 'publishAgain' }
   /** A post kept from before is gone on Sora: publish a new one. */
   | { type: 'postGone' }
   | { type: 'resolved'; url: string; source: FileSource }
@@ -152,6 +181,8 @@ export type DownloadEvent =
   | { type: 'downloaded'; savedAs: string | null }
   /** The URL stopped working (expired, 403 / 404): resolve it again. */
   | { type: 'urlExpired'; message: string }
+  /** Do the current step again at a later time (nothing failed: no attempt spent, no error shown). */
+  | { type: 'later'; delayMs: number }
   /** Try the current step again later. */
   | { type: 'retry'; delayMs: number; error: Omit<DownloadError, 'at'> }
   /**
@@ -160,7 +191,13 @@ export type DownloadEvent =
    */
   | { type: 'wait'; delayMs: number; error: Omit<DownloadError, 'at'> }
   | { type: 'fail'; error: Omit<DownloadError, 'at'> }
-  | { type: 'unpublished'; leftPublished: boolean; error?: Omit<DownloadError, 'at'> }
+  | {
+      type: 'unpublished';
+      leftPublished: boolean;
+      error?: Omit<DownloadError, 'at'>;
+      /** No post id was known and none could be looked for: one may still be online. */
+      maybeLeft?: boolean;
+    }
   | { type: 'cancel' };
 
 /**
@@ -183,6 +220,10 @@ export const MAX_STEP_ATTEMPTS = 4;
 /** Whether the job owns a post it must delete before it ends. */
 const ownsPost = (job: DownloadJob): boolean => job.postId !== null && !job.postWasKept && !job.keepPublished;
 
+/** A publish of the job's own may be out without its answer: the post, if any, must be found and deleted. */
+const mayOwnPost = (job: DownloadJob): boolean =>
+  job.state === 'publishing' && job.publishSentAt !== null && !job.keepPublished;
+
 /** Ends the job, through `unpublishing` when it published a post of its own. */
 function end(
   job: DownloadJob,
@@ -191,7 +232,7 @@ function end(
   patch: Partial<DownloadJob>,
 ): DownloadJob {
   const base = { ...job, ...patch, attempts: 0, nextAttemptAt: 0, updatedAt: now };
-  if (ownsPost(job)) return { ...base, state: 'unpublishing', after: final };
+  if (ownsPost(job) || mayOwnPost(job)) return { ...base, state: 'unpublishing', after: final };
   return { ...base, state: final, after: null, finishedAt: now };
 }
 
@@ -210,12 +251,36 @@ export function transitionDownload(job: DownloadJob, event: DownloadEvent, now: 
     case 'publishSending':
       if (s !== 'publishing') return null;
       return next({ publishSentAt: now });
+    case 'publishRefused':
+      // Also when a cancel overtook the refused publish: there is then no post to look for.
+      if (s === 'unpublishing' && job.postId === null) return next({ publishSentAt: null });
+      if (s !== 'publishing') return null;
+      return next({ publishSentAt: null });
     case 'published':
+      // A cancel overtook the publish: the post the answer (or the lookup) names is the one to delete.
+      if (s === 'unpublishing' && job.postId === null) return next({ postId: event.postId });
       if (s !== 'publishing') return null;
       return next({
         state: 'resolving',
         postId: event.postId,
         postWasKept: event.kept,
+        attempts: 0,
+        nextAttemptAt: 0,
+        lastError: null,
+      });
+    case 'unsure':
+      if (s !== 'publishing') return null;
+      return next({
+        state: 'unsure',
+        attempts: 0,
+        nextAttemptAt: 0,
+        lastError: err({ code: 'publish_unsure', message: event.message }),
+      });
+    case 'publishAgain':
+      if (s !== 'unsure') return null;
+      return next({
+        state: 'publishing',
+        publishSentAt: null,
         attempts: 0,
         nextAttemptAt: 0,
         lastError: null,
@@ -285,17 +350,17 @@ export function transitionDownload(job: DownloadJob, event: DownloadEvent, now: 
         attempts: job.attempts + 1,
         nextAttemptAt: now + Math.max(0, event.delayMs),
         lastError: err(event.error),
-        // A publish that failed clearly did not create a post; a new try must not be treated as a resend.
-        ...(s === 'publishing' ? { publishSentAt: null } : {}),
+        // `publishSentAt` stays: only a clear refusal (`publishRefused`) says no post was made.
         ...(s === 'downloading' ? { downloadId: null, downloadRequestedAt: null } : {}),
       });
+    case 'later':
+      if (isFinalDownload(s) || s === 'queued' || s === 'unsure') return null;
+      return next({ nextAttemptAt: now + Math.max(0, event.delayMs) });
     case 'wait':
       if (isFinalDownload(s) || s === 'queued') return null;
       return next({
         nextAttemptAt: now + Math.max(0, event.delayMs),
         lastError: err(event.error),
-        // Sora refused the publish outright: no post was made, so the next try is not a resend.
-        ...(s === 'publishing' ? { publishSentAt: null } : {}),
       });
     case 'fail':
       if (isFinalDownload(s)) return null;
@@ -308,6 +373,7 @@ export function transitionDownload(job: DownloadJob, event: DownloadEvent, now: 
       return {
         ...next({
           postLeftPublished: event.leftPublished,
+          ...(event.maybeLeft ? { postMaybeLeft: true } : {}),
           ...(event.error ? { lastError: err(event.error) } : {}),
         }),
         ...finalOf(job, now),
@@ -315,6 +381,8 @@ export function transitionDownload(job: DownloadJob, event: DownloadEvent, now: 
     case 'cancel':
       if (isFinalDownload(s)) return null;
       if (s === 'unpublishing') return next({ after: 'canceled' });
+      // The user drops an unsure publish: a post may exist that nothing can name; they are told so.
+      if (s === 'unsure') return end(job, 'canceled', now, { postMaybeLeft: job.publishSentAt !== null });
       return end(job, 'canceled', now, {});
   }
 }

@@ -6,6 +6,14 @@
  * Files never pass through the extension: URLs go straight to the browser's download manager.
  */
 import type { HistoryItem } from '../db/history';
+import {
+  addPostRecord,
+  getPostRecord,
+  listPostRecords,
+  type PostRecord,
+  putPostRecord,
+  removePostRecord,
+} from '../db/posts';
 import type { CompanionDb } from '../db/schema';
 import { isPublishable, isUrlExpired } from '../history/fields';
 import { buildFilename, extensionFromUrl, withExtension } from '../history/filename';
@@ -17,6 +25,7 @@ import { postUrl } from '../sora/config';
 import { SoraError, type SoraErrorCode } from '../sora/errors';
 import { choosePostFile, fileIdentity, findAttachment } from '../sora/media';
 import { checkMediaUrl, httpsHostOf, isSoraMediaUrl } from '../sora/media-hosts';
+import type { Post } from '../sora/schemas';
 import {
   ACTIVE_DOWNLOAD_STATES,
   DOWNLOAD_WAIT_CODES,
@@ -76,6 +85,8 @@ export interface MediaDeps {
   concurrency?: number;
   onJobsChanged?(jobs: DownloadJob[], removed: string[]): void;
   onItemsChanged?(items: HistoryItem[]): void;
+  /** The posts still online changed (the whole list, newest first). */
+  onPostsChanged?(posts: PostRecord[]): void;
   /** A URL for a sidecar's text. Default: blob: where possible, else data: ({@link textFileUrl}). */
   textUrl?(text: string, mime: string): string;
 }
@@ -111,6 +122,42 @@ function foreignHost(url: string): DownloadEvent {
     },
   };
 }
+
+/**
+ * Failures after which a publish may still have reached Sora and made a post: the connection died, the
+ * answer never came or came unreadable, or a gateway answered for a service that may have done the work.
+ */
+const MAYBE_SENT: readonly string[] = ['network', 'timeout', 'server_error', 'bad_response'];
+
+/** Sora's clock and ours may differ: a post this much older than our send still counts as possibly ours. */
+export const POST_CLOCK_SLACK_MS = 2 * 60_000;
+
+/**
+ * A publish sent this recently may still be under way on Sora's side (a stopped worker's request outlives
+ * it on the server): "not in your posts" is believed only once the send is this old. Longer than the
+ * request core's timeout.
+ */
+export const PUBLISH_SETTLE_MS = 45_000;
+
+/** Pages of the user's own posts read at most when looking for one publish. */
+const LOOKUP_PAGES = 3;
+
+/** `posted_at` as epoch ms (Sora sends seconds; text dates are read too); null when absent or unreadable. */
+function postedAtMs(value: Post['posted_at']): number | null {
+  if (typeof value === 'number' && Number.isFinite(value)) return value < 1e12 ? value * 1000 : value;
+  if (typeof value === 'string' && value !== '') {
+    const n = Number(value);
+    if (Number.isFinite(n)) return n < 1e12 ? n * 1000 : n;
+    const t = Date.parse(value);
+    return Number.isNaN(t) ? null : t;
+  }
+  return null;
+}
+
+/** What looking for a publish's post found. */
+type Lookup = { kind: 'found'; postId: string } | { kind: 'none' } | { kind: 'unavailable'; message: string };
+
+const UNAVAILABLE_CODES: readonly string[] = ['not_found', 'bad_response', 'bad_request', 'forbidden'];
 
 /** Interruptions that mean the URL no longer works (expired signature, gone). */
 const URL_ERRORS = ['SERVER_FORBIDDEN', 'SERVER_BAD_CONTENT', 'SERVER_UNAUTHORIZED', 'SERVER_FAILED'];
@@ -170,6 +217,9 @@ export function createMediaWorker(deps: MediaDeps) {
     if (next) await tx.store.put(next);
     await tx.done;
     if (next) changed([next]);
+    // A finished job's post (one it could not delete) now belongs on the user's list.
+    if (next?.postId && isFinalDownload(next.state) && job && !isFinalDownload(job.state))
+      await postsChanged();
     return next;
   }
 
@@ -203,6 +253,73 @@ export function createMediaWorker(deps: MediaDeps) {
   const waitsOrRetries = (code: string) =>
     (TRANSIENT as readonly string[]).includes(code) || DOWNLOAD_WAIT_CODES.includes(code);
 
+  // ------------------------------------------------------------------------------------------- posts
+
+  async function postsChanged(): Promise<void> {
+    if (deps.onPostsChanged) deps.onPostsChanged(await listPosts());
+  }
+
+  /** Records a post the moment its id is known: from here on it is listed until Sora confirms it gone. */
+  async function recordPost(job: DownloadJob, postId: string): Promise<void> {
+    await addPostRecord(await deps.db(), {
+      id: postId,
+      itemId: job.itemId,
+      createdAt: now(),
+      purpose: 'download',
+      jobId: job.id,
+      kept: job.keepPublished,
+    });
+    await postsChanged();
+  }
+
+  async function forgetPost(postId: string): Promise<void> {
+    if (await removePostRecord(await deps.db(), postId)) await postsChanged();
+  }
+
+  /**
+   * Looks for the post a publish of `job` may have made without its answer reaching us: a post recorded for
+   * this job, else among the user's own posts one of this generation posted since the send that no other
+   * record (a share link, another download) claims. `unavailable` when Sora offers no way to tell (the
+   * unverified feed is absent or unreadable, or a candidate carries no time); transient failures throw.
+   */
+  async function lookUpPost(job: Pick<DownloadJob, 'id' | 'itemId' | 'publishSentAt'>): Promise<Lookup> {
+    const db = await deps.db();
+    const records = await db.getAllFromIndex('posts', 'by-item', job.itemId);
+    const mine = records.find((r) => r.jobId !== null && r.jobId === job.id);
+    if (mine) return { kind: 'found', postId: mine.id };
+    const claimed = new Set(records.map((r) => r.id));
+    const it = await item(job.itemId);
+    if (it?.postId) claimed.add(it.postId);
+    const since = (job.publishSentAt ?? 0) - POST_CLOCK_SLACK_MS;
+    let cursor: string | undefined;
+    let timeless = false;
+    for (let page = 0; page < LOOKUP_PAGES; page++) {
+      let res: Awaited<ReturnType<HistorySoraPort['listOwnPosts']>>;
+      try {
+        res = await deps.sora.listOwnPosts(cursor);
+      } catch (e) {
+        if (e instanceof SoraError && UNAVAILABLE_CODES.includes(e.code)) {
+          return { kind: 'unavailable', message: 'Sora offers no list of your posts to check.' };
+        }
+        throw e;
+      }
+      let oldest: number | null = null;
+      for (const post of res.posts) {
+        const at = postedAtMs(post.posted_at);
+        if (at !== null) oldest = oldest === null ? at : Math.min(oldest, at);
+        if (claimed.has(post.id)) continue;
+        if (!post.attachments?.some((a) => a.generation_id === job.itemId)) continue;
+        if (at === null) timeless = true;
+        else if (at >= since) return { kind: 'found', postId: post.id };
+      }
+      // Newest first: once a page reaches back before the send, nothing further can be ours.
+      if (res.cursor === null || (oldest !== null && oldest < since)) break;
+      cursor = res.cursor;
+    }
+    if (timeless) return { kind: 'unavailable', message: 'Sora lists a post of this video without a date.' };
+    return { kind: 'none' };
+  }
+
   // ------------------------------------------------------------------------------------------- steps
 
   async function publish(job: DownloadJob): Promise<DownloadEvent> {
@@ -211,14 +328,35 @@ export function createMediaWorker(deps: MediaDeps) {
       return { type: 'fail', error: { code: 'item_missing', message: 'The item is no longer in history.' } };
     if (!isPublishable(it)) return { type: 'noClean', message: 'Only finished videos can be published.' };
     if (it.postId) return { type: 'published', postId: it.postId, kept: true };
+    if (job.publishSentAt !== null) {
+      // An earlier send may have made the post (lost answer, timeout, stopped worker): look before resending.
+      let found: Lookup;
+      try {
+        found = await lookUpPost(job);
+      } catch (e) {
+        return failure(job, e);
+      }
+      if (found.kind === 'unavailable') return { type: 'unsure', message: found.message };
+      if (found.kind === 'found') {
+        await recordPost(job, found.postId);
+        if (job.keepPublished) await patchItem(it.id, { postId: found.postId });
+        return { type: 'published', postId: found.postId, kept: false };
+      }
+      const settled = job.publishSentAt + PUBLISH_SETTLE_MS;
+      if (now() < settled) return { type: 'later', delayMs: settled - now() };
+    }
     // Saved before sending: a restart after this point knows a post may exist.
     if ((await apply(job.id, { type: 'publishSending' })) === null) return { type: 'cancel' };
     try {
       const { postId } = await deps.sora.publish(it.id);
+      // Recorded whatever the job's state now (a cancel may have overtaken the answer).
+      await recordPost(job, postId);
       if (job.keepPublished) await patchItem(it.id, { postId });
       return { type: 'published', postId, kept: false };
     } catch (e) {
       const error = errorOf(e);
+      // A clear refusal made no post: the next try is a first send, not a resend.
+      if (!MAYBE_SENT.includes(error.code)) await apply(job.id, { type: 'publishRefused' });
       // Sora will not publish this generation: then there is no clean file to be had this way.
       if (error.code === 'bad_request' || error.code === 'not_found') {
         return { type: 'noClean', message: error.message };
@@ -440,13 +578,40 @@ export function createMediaWorker(deps: MediaDeps) {
   }
 
   async function unpublish(job: DownloadJob): Promise<DownloadEvent> {
-    const postId = job.postId as string;
+    const postId = job.postId;
+    if (postId === null) {
+      // Ended (canceled, failed) while a publish may have been out: find its post to delete it.
+      if (job.publishSentAt === null) return { type: 'unpublished', leftPublished: false };
+      let found: Lookup;
+      try {
+        found = await lookUpPost(job);
+      } catch (e) {
+        return failure(job, e);
+      }
+      if (found.kind === 'found') {
+        await recordPost(job, found.postId);
+        return { type: 'published', postId: found.postId, kept: false };
+      }
+      const settled = job.publishSentAt + PUBLISH_SETTLE_MS;
+      if (found.kind === 'none' && now() < settled) return { type: 'later', delayMs: settled - now() };
+      if (found.kind === 'none') return { type: 'unpublished', leftPublished: false };
+      return {
+        type: 'unpublished',
+        leftPublished: false,
+        maybeLeft: true,
+        error: { code: 'publish_unsure', message: found.message },
+      };
+    }
     try {
       await deps.sora.deletePost(postId);
+      await forgetPost(postId);
       return { type: 'unpublished', leftPublished: false };
     } catch (e) {
       const error = errorOf(e);
-      if (error.code === 'not_found') return { type: 'unpublished', leftPublished: false };
+      if (error.code === 'not_found') {
+        await forgetPost(postId);
+        return { type: 'unpublished', leftPublished: false };
+      }
       // Logged out or throttled: wait and delete it later rather than leave it published.
       if (waitsOrRetries(error.code)) return failure(job, e);
       return { type: 'unpublished', leftPublished: true, error };
@@ -643,7 +808,26 @@ export function createMediaWorker(deps: MediaDeps) {
         if (!(e instanceof SoraError && e.code === 'not_found')) throw e;
       }
     }
-    const { postId } = await deps.sora.publish(it.id);
+    const sentAt = now();
+    let postId: string;
+    try {
+      ({ postId } = await deps.sora.publish(it.id));
+    } catch (e) {
+      // The answer may be lost with the post made: take that post rather than leave it unknown.
+      if (!(e instanceof SoraError && MAYBE_SENT.includes(e.code))) throw e;
+      const found = await lookUpPost({ id: '', itemId: it.id, publishSentAt: sentAt }).catch(() => null);
+      if (found?.kind !== 'found') throw e;
+      postId = found.postId;
+    }
+    await addPostRecord(await deps.db(), {
+      id: postId,
+      itemId: it.id,
+      createdAt: now(),
+      purpose: 'share',
+      jobId: null,
+      kept: true,
+    });
+    await postsChanged();
     await patchItem(it.id, { postId });
     return { postId, url: postUrl(postId) };
   }
@@ -658,15 +842,62 @@ export function createMediaWorker(deps: MediaDeps) {
       } catch (e) {
         if (!(e instanceof SoraError && e.code === 'not_found')) throw e;
       }
+      await forgetPost(it.postId);
     }
     const next = await patchHistoryItem(await deps.db(), itemId, { postId: undefined }, now());
     if (next) deps.onItemsChanged?.([next]);
     return next ?? null;
   }
 
+  /**
+   * The posts still online that need the user: every recorded post except those an open download job will
+   * delete by itself. Newest first.
+   */
+  async function listPosts(): Promise<PostRecord[]> {
+    const db = await deps.db();
+    const open = new Set((await openJobs()).map((j) => j.id));
+    return (await listPostRecords(db)).filter((r) => r.jobId === null || !open.has(r.jobId));
+  }
+
+  /** Deletes a recorded post on Sora (gone already counts as deleted) and forgets it; the item's link too. */
+  async function deleteRecordedPost(postId: string): Promise<PostRecord[]> {
+    const db = await deps.db();
+    const record = await getPostRecord(db, postId);
+    try {
+      await deps.sora.deletePost(postId);
+    } catch (e) {
+      if (!(e instanceof SoraError && e.code === 'not_found')) {
+        if (record) await putPostRecord(db, { ...record, lastError: errorOf(e).message });
+        await postsChanged();
+        throw e;
+      }
+    }
+    await removePostRecord(db, postId);
+    const itemId = record?.itemId;
+    const it = itemId ? await item(itemId) : undefined;
+    if (it?.postId === postId) await patchItem(it.id, { postId: undefined });
+    const posts = await listPosts();
+    deps.onPostsChanged?.(posts);
+    return posts;
+  }
+
+  /** The user chose to publish again the downloads that could not tell whether their publish went out. */
+  async function publishAgain(ids: readonly string[]): Promise<DownloadJob[]> {
+    const out: DownloadJob[] = [];
+    for (const id of ids) {
+      const next = await apply(id, { type: 'publishAgain' });
+      if (next) out.push(next);
+    }
+    kick();
+    return out;
+  }
+
   return {
     enqueue,
     list,
+    listPosts,
+    deleteRecordedPost,
+    publishAgain,
     cancel,
     clearFinished,
     share,

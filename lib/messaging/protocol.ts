@@ -17,6 +17,7 @@ import type {
 import type { CharactersChanged, CreateCharacterRequest, FinishRequest } from '../characters/flow';
 import type { CharacterRecord, Visibility } from '../characters/model';
 import type { HistoryItem } from '../db/history';
+import type { PostRecord } from '../db/posts';
 // — enhance prompt —
 import type { EnhanceResult } from '../enhance/enhance';
 import type { EnhanceRequest } from '../enhance/validate';
@@ -140,6 +141,16 @@ export interface Protocol {
    * waiting on it go on (`jobs` are the woken ones). A malformed host is refused (`bad_request`, `local`).
    */
   'media.confirmHost': { req: { host: string }; res: { jobs: DownloadJob[] } };
+  // — posts still online —
+  /**
+   * Downloads in `unsure` (their publish may have gone out and nothing can tell): the user chose to publish
+   * again. `jobs` are the ones that went back to publishing.
+   */
+  'media.publishAgain': { req: { ids: string[] }; res: { jobs: DownloadJob[] } };
+  /** Posts the extension made and has not deleted, except those an open download deletes by itself. */
+  'posts.list': { req: Record<string, never>; res: { posts: PostRecord[] } };
+  /** Deletes one of them on Sora (already gone counts as deleted); `posts` is the list afterwards. */
+  'posts.delete': { req: { id: string }; res: { posts: PostRecord[] } };
 }
 
 export type RequestName = keyof Protocol;
@@ -161,6 +172,8 @@ export interface Events {
   'history.importProgress': ImportProgress;
   /** Download jobs that changed (full records) and ids removed. */
   'media.changed': { jobs: DownloadJob[]; removed: string[] };
+  /** The posts still online (the whole list, newest first). */
+  'posts.changed': { posts: PostRecord[] };
 }
 export type EventName = keyof Events;
 

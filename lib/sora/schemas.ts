@@ -304,6 +304,21 @@ export const PostGetResponseSchema = v.looseObject({
 export type PostGetResponse = v.InferOutput<typeof PostGetResponseSchema>;
 export type Post = PostGetResponse['post'];
 
+/** One post as the post read and the own-posts feed carry it. */
+export const PostSchema = PostGetResponseSchema.entries.post;
+
+/**
+ * `GET /project_y/profile_feed/me?cut=nf2` (NOTES.md: seen in one client's notes only, unverified): the
+ * user's own posts. Either list form is accepted, entries as a post or wrapped as `{post, profile}`; the
+ * entries are checked one by one by `getOwnPosts` (a stranger among them is skipped, not fatal).
+ */
+export const OwnPostsResponseSchema = v.looseObject({
+  items: v.nullish(v.array(v.unknown())),
+  posts: v.nullish(v.array(v.unknown())),
+  cursor: v.nullish(v.union([v.string(), v.number()])),
+});
+export type OwnPostsResponse = v.InferOutput<typeof OwnPostsResponseSchema>;
+
 /** `DELETE /project_y/post/{id}`: 200 with any body, or 204. */
 export const PostDeleteResponseSchema = AnyBodySchema;
 

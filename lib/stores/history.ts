@@ -83,6 +83,8 @@ export interface HistoryState {
   cancelDownloads(ids: readonly string[]): Promise<void>;
   /** Allows a parse service's download host (remembered in settings); downloads waiting on it go on. */
   confirmHost(host: string): Promise<void>;
+  /** Downloads that could not tell whether their publish went out: the user chose to publish again. */
+  publishAgain(ids: readonly string[]): Promise<void>;
   clearDownloads(): Promise<void>;
   remove(ids: readonly string[]): Promise<void>;
   /** Asks the background for fresh URLs (once per item and page life). */
@@ -310,6 +312,9 @@ export const useHistory = create<HistoryState>((set, get) => {
     },
     async confirmHost(host) {
       await act(() => send('media.confirmHost', { host }));
+    },
+    async publishAgain(ids) {
+      await act(() => send('media.publishAgain', { ids: [...ids] }));
     },
     async clearDownloads() {
       await act(async () => {

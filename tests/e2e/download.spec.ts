@@ -4,13 +4,30 @@
  * handling is switched off so the extension's file names are kept).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { sidePanelZhCN as zh } from '../../lib/i18n/zh_CN';
-import { loadFixture } from '../sim/app';
-import { backendCalls, expect, test } from './fixtures';
+import { loadFixture, reachedBackend, type Sim } from '../sim/app';
+import { backendCalls, type ExtensionHelpers, expect, test } from './fixtures';
 
 const EMAIL = 'ada@example.com';
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's serious and critical findings inside `selector`. */
+async function axeFindings(page: Page, selector: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  return page.evaluate(async (sel) => {
+    type Violation = { id: string; impact: string | null; nodes: { target: unknown }[] };
+    const axe = (
+      window as unknown as { axe: { run(c: Element, o: object): Promise<{ violations: Violation[] }> } }
+    ).axe;
+    const res = await axe.run(document.querySelector(sel) as Element, { resultTypes: ['violations'] });
+    return res.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${JSON.stringify(v.nodes.map((n) => n.target))}`);
+  }, selector);
+}
 const DAY_MS = 86_400_000;
 
 /** Lets the browser save downloads itself (Playwright otherwise takes them over with GUID names). */
@@ -279,6 +296,7 @@ test('bulk download of five items, two at a time, numbered, each post deleted', 
 });
 
 test('downloads continue after the service worker is stopped mid-batch', async ({ extension, sim }) => {
+  test.setTimeout(120_000);
   await extension.login(EMAIL);
   sim.control.seedDrafts({ count: 4, email: EMAIL, promptPrefix: 'Resume' });
   const page = await extension.openSidePanel();
@@ -297,15 +315,172 @@ test('downloads continue after the service worker is stopped mid-batch', async (
   const again = await extension.openSidePanel();
   await openHistory(again);
   const names = [4, 3, 2, 1].map((n) => path.join('Resumed', `Resume ${n}.mp4`)).sort();
-  await expect.poll(() => filesIn(extension.downloadsDir), { timeout: 30_000 }).toEqual(names);
+  // A publish the stop cut off is looked for first; "not there" is believed only 45 s after its send.
+  await expect.poll(() => filesIn(extension.downloadsDir), { timeout: 80_000 }).toEqual(names);
   await expect(again.getByTestId('history-dl-count')).toHaveText('4 of 4 finished', { timeout: 20_000 });
-  // A publish cut off by the stop may be sent again (Sora cannot be asked which posts exist): at most one
-  // post per stop can be left behind; every post whose id came back was deleted.
-  const posts = backendCalls(sim, '/backend/project_y/post*');
-  const created = posts.filter((e) => e.method === 'POST' && e.status === 200).length;
-  const deleted = posts.filter((e) => e.method === 'DELETE' && e.status === 200).length;
-  expect(created - deleted).toBeLessThanOrEqual(1);
-  expect(deleted).toBeGreaterThanOrEqual(4);
+  // One post per video, each deleted again: nothing published twice, nothing left online.
+  expect(publishOutcome(sim)).toEqual({ accepted: 4, online: 0 });
+});
+
+/** Publishes Sora carried out for the user, and how many of the user's posts are still online. */
+function publishOutcome(sim: Sim): { accepted: number; online: number } {
+  const accepted = backendCalls(sim, '/backend/project_y/post').filter(
+    (e) => e.method === 'POST' && reachedBackend(e) && e.status === 200,
+  ).length;
+  const online = sim.control.state().posts.filter((p) => p.user === EMAIL && !p.deleted).length;
+  return { accepted, online };
+}
+
+test.describe('publish exactly once, never left public', () => {
+  async function prepare(
+    extension: ExtensionHelpers,
+    sim: Sim,
+    prompt: string,
+  ): Promise<{ page: Page; file: string }> {
+    await extension.login(EMAIL);
+    sim.control.seedDrafts({ count: 1, email: EMAIL, promptPrefix: prompt });
+    const page = await extension.openSidePanel();
+    await browserDownloads(extension.context, page);
+    await setSettings(page, { filenameTemplate: '{prompt:30}', downloadFolder: 'Once' });
+    await openHistory(page);
+    await importFromSora(page, 1);
+    return { page, file: path.join('Once', `${prompt} 1.mp4`) };
+  }
+
+  const clean = () => Buffer.from(loadFixture('video-clean-landscape.mp4'));
+
+  test('a publish whose answer is lost is found among your posts, not sent again; the clean file is saved once', async ({
+    extension,
+    sim,
+  }) => {
+    const { page, file } = await prepare(extension, sim, 'Lost answer');
+    sim.control.addFault({ method: 'POST', path: '/backend/project_y/post', kind: 'answer_lost', times: 1 });
+    await page.getByTestId('history-row').first().click();
+    await page.getByTestId('history-download-clean').click();
+    await expect.poll(() => filesIn(extension.downloadsDir), { timeout: 30_000 }).toEqual([file]);
+    expect(Buffer.compare(readFileSync(path.join(extension.downloadsDir, file)), clean())).toBe(0);
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('history-dl-count')).toHaveText('1 of 1 finished');
+    await expect(page.getByTestId('history-dl-row')).toHaveAttribute('data-state', 'done');
+    await expect.poll(() => publishOutcome(sim)).toEqual({ accepted: 1, online: 0 });
+    expect(backendCalls(sim, '/backend/project_y/post').filter((e) => e.method === 'POST')).toHaveLength(1);
+    expect(backendCalls(sim, '/backend/project_y/profile_feed/me').length).toBeGreaterThan(0);
+    await expect(page.getByTestId('history-posts')).toHaveCount(0);
+  });
+
+  test('the service worker stopped during the publish: one post, deleted; the file saved once', async ({
+    extension,
+    sim,
+  }) => {
+    test.setTimeout(150_000);
+    const { page, file } = await prepare(extension, sim, 'Stopped publish');
+    // Sora is slow to take the publish, and the worker is stopped while it waits.
+    sim.control.addFault({
+      method: 'POST',
+      path: '/backend/project_y/post',
+      kind: 'delay',
+      delayMs: 5000,
+      times: 1,
+    });
+    await page.getByTestId('history-row').first().click();
+    await page.getByTestId('history-download-clean').click();
+    await expect
+      .poll(() => backendCalls(sim, '/backend/project_y/post').filter((e) => e.method === 'POST').length)
+      .toBe(1);
+    await extension.stopServiceWorker();
+    const again = await extension.openSidePanel();
+    await openHistory(again);
+    await expect.poll(() => filesIn(extension.downloadsDir), { timeout: 90_000 }).toEqual([file]);
+    expect(Buffer.compare(readFileSync(path.join(extension.downloadsDir, file)), clean())).toBe(0);
+    await expect(again.getByTestId('history-dl-count')).toHaveText('1 of 1 finished', { timeout: 20_000 });
+    await expect.poll(() => publishOutcome(sim)).toEqual({ accepted: 1, online: 0 });
+    await expect(again.getByTestId('history-posts')).toHaveCount(0);
+  });
+
+  test('cancel during the publish: the post its answer names is deleted, nothing is saved', async ({
+    extension,
+    sim,
+  }) => {
+    const { page } = await prepare(extension, sim, 'Canceled publish');
+    sim.control.addFault({
+      method: 'POST',
+      path: '/backend/project_y/post',
+      kind: 'delay',
+      delayMs: 3000,
+      times: 1,
+    });
+    await page.getByTestId('history-row').first().click();
+    await page.getByTestId('history-download-clean').click();
+    await page.keyboard.press('Escape');
+    await expect(page.getByTestId('history-dl-row')).toHaveAttribute('data-state', 'publishing');
+    await page.getByRole('button', { name: /^Cancel the download of/ }).click();
+    await expect(page.getByTestId('history-dl-row')).toHaveAttribute('data-state', 'canceled', {
+      timeout: 20_000,
+    });
+    await expect.poll(() => publishOutcome(sim), { timeout: 20_000 }).toEqual({ accepted: 1, online: 0 });
+    expect(filesIn(extension.downloadsDir)).toEqual([]);
+    await expect(page.getByTestId('history-posts')).toHaveCount(0);
+  });
+
+  test('no list of your posts to look in: “May already be published”, and the user decides', async ({
+    extension,
+    sim,
+  }) => {
+    sim.control.setConfig({ variants: { profileFeed: 'not_found' } });
+    const { page, file } = await prepare(extension, sim, 'Unsure publish');
+    sim.control.addFault({ method: 'POST', path: '/backend/project_y/post', kind: 'answer_lost', times: 1 });
+    await page.getByTestId('history-row').first().click();
+    await page.getByTestId('history-download-clean').click();
+    await page.keyboard.press('Escape');
+    const row = page.getByTestId('history-dl-row');
+    await expect(row).toHaveAttribute('data-state', 'unsure', { timeout: 20_000 });
+    await expect(row).toContainText('May already be published');
+    await expect(row).toContainText('look at your Sora profile first');
+    expect(await axeFindings(page, '[data-testid="history-downloads"]')).toEqual([]);
+    // Nothing is sent again while the user has not decided.
+    expect(backendCalls(sim, '/backend/project_y/post').filter((e) => e.method === 'POST')).toHaveLength(1);
+    await row.getByTestId('history-dl-publish-again').click();
+    await expect.poll(() => filesIn(extension.downloadsDir), { timeout: 30_000 }).toEqual([file]);
+    await expect(row).toHaveAttribute('data-state', 'done');
+    // The second post is deleted; the first, which nothing could name, is the one the user was warned of.
+    expect(publishOutcome(sim)).toEqual({ accepted: 2, online: 1 });
+  });
+
+  test('a post a download could not delete is listed under “Posts still online” until the user deletes it', async ({
+    extension,
+    sim,
+  }) => {
+    const { page, file } = await prepare(extension, sim, 'Left online');
+    const refuse = sim.control.addFault({
+      method: 'DELETE',
+      path: '/backend/project_y/post/*',
+      kind: 'status',
+      status: 403,
+    });
+    await page.getByTestId('history-row').first().click();
+    await page.getByTestId('history-download-clean').click();
+    await page.keyboard.press('Escape');
+    await expect.poll(() => filesIn(extension.downloadsDir), { timeout: 30_000 }).toEqual([file]);
+    const posts = page.getByTestId('history-posts');
+    await expect(posts).toBeVisible({ timeout: 20_000 });
+    await expect(posts.getByRole('heading')).toHaveText('Posts still online');
+    const row = posts.getByTestId('history-post-row');
+    await expect(row).toHaveCount(1);
+    await expect(row).toContainText('Left online 1');
+    await expect(row).toContainText('Left after a download');
+    expect(publishOutcome(sim)).toEqual({ accepted: 1, online: 1 });
+    for (const scheme of ['light', 'dark'] as const) {
+      await page.emulateMedia({ colorScheme: scheme });
+      expect(await axeFindings(page, '[data-testid="history-posts"]'), scheme).toEqual([]);
+    }
+    // Still refused: the row stays, with the reason.
+    await row.getByRole('button', { name: /^Delete the post of/ }).click();
+    await expect(row).toContainText('Not deleted');
+    sim.control.removeFault(refuse.id);
+    await row.getByRole('button', { name: /^Delete the post of/ }).click();
+    await expect(posts).toHaveCount(0);
+    expect(publishOutcome(sim)).toEqual({ accepted: 1, online: 0 });
+  });
 });
 
 test('a draft whose media is on a foreign host draws no request there: no preview, no download, a readable state', async ({

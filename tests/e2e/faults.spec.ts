@@ -451,6 +451,10 @@ async function characterJourney(ctx: Ctx): Promise<string> {
     outcome = `${state}: ${code}`;
   }
   ctx.settled('character');
+  const accepted = (path: string) =>
+    ctx.sim.control.log({ method: 'POST', path }).filter((e) => e.status === 200 && reachedBackend(e)).length;
+  // Uploads the product sent by itself; a Retry after `upload_unsure` is the user's decision to send again.
+  const uploadsByItself = accepted('/backend/characters/upload');
   if (state !== 'ready') {
     await ctx.cleared;
     const how = state === 'failed' ? 'on Retry' : 'by itself';
@@ -460,14 +464,9 @@ async function characterJourney(ctx: Ctx): Promise<string> {
     outcome += `; ready ${how} once it clears`;
   }
   await expect(card.getByTestId('character-visibility')).toBeVisible();
-  const accepted = (path: string) =>
-    ctx.sim.control.log({ method: 'POST', path }).filter((e) => e.status === 200 && reachedBackend(e)).length;
   expect(accepted('/backend/characters/finalize'), 'finalized once').toBe(1);
   const cameos = ctx.sim.control.state().cameos.filter((c) => c.user === EMAIL).length;
-  return (
-    outcome +
-    sentTwice(ctx, 'character', accepted('/backend/characters/upload'), `uploaded twice: ${cameos} cameos`)
-  );
+  return outcome + sentTwice(ctx, 'character', uploadsByItself, `uploaded twice: ${cameos} cameos`);
 }
 
 // ---- faults ------------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ export const DEFAULT_VARIANTS: Variants = {
   errorStatusField: false,
   postAttachmentFile: 'clean',
   mediaHost: 'sora',
+  profileFeed: 'ok',
 };
 
 export function defaultConfig(): SimConfig {

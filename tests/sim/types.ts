@@ -47,6 +47,12 @@ export interface Variants {
    * (`FOREIGN_MEDIA_HOST`), which a client must not fetch from. Never drawn by random variants.
    */
   mediaHost: 'sora' | 'foreign';
+  /**
+   * `GET /project_y/profile_feed/me` (NOTES.md: seen in one client's notes only, unverified): `ok` lists the
+   * user's own posts as `{items:[{post, profile}], cursor}`; `flat` as `{posts:[post…]}`; `not_found` answers
+   * 404 (the route does not exist).
+   */
+  profileFeed: 'ok' | 'flat' | 'not_found';
 }
 
 export type VariantKey = keyof Variants;

@@ -21,6 +21,8 @@ const CHOICES: Choices = {
   postAttachmentFile: ['clean', 'draft'],
   // A hostile answer, not an unverified shape: only on request.
   mediaHost: ['sora'],
+  // Absent (404) makes a client ask its user after a lost publish answer: only on request.
+  profileFeed: ['ok', 'flat'],
 };
 
 /**

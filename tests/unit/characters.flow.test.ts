@@ -239,7 +239,6 @@ describe('character flow against the simulator', () => {
 
   const transient: { step: keyof typeof STEP_PATHS; fault: Omit<FaultSpec, 'path'> }[] = [
     { step: 'upload', fault: { kind: 'server_error', times: 2 } },
-    { step: 'upload', fault: { kind: 'drop', times: 1 } },
     { step: 'poll', fault: { kind: 'heavy_load', times: 3 } },
     { step: 'poll', fault: { kind: 'malformed_json', times: 1 } },
     { step: 'picture', fault: { kind: 'server_error', times: 1, host: 'videos.openai.com' } },
@@ -259,6 +258,43 @@ describe('character flow against the simulator', () => {
       expectEachStepOnce(s.sim);
     });
   }
+
+  for (const kind of ['answer_lost', 'drop', 'malformed_json'] as const) {
+    it(`a video upload that may have reached Sora (${kind}) is not sent again blind: the user decides`, async () => {
+      const s = await setup();
+      s.sim.control.addFault({ path: STEP_PATHS.upload, kind, times: 1 });
+      const fileId = await s.putVideo();
+      const created = await s.flow.create({ fileId, timestamps: RANGE });
+      expect(await s.runUntil(inState('failed'), created.id)).toBe(true);
+      expect(await s.record(created.id)).toMatchObject({
+        failedStep: 'uploading',
+        lastError: { code: 'upload_unsure' },
+        cameoId: null,
+      });
+      // Left alone, it stays that way: nothing more is sent.
+      expect(await s.runUntil(() => false, created.id, 60 * 60_000)).toBe(false);
+      expect(s.sim.control.log({ path: STEP_PATHS.upload })).toHaveLength(1);
+      // The user sends it again: one character (at worst one unused cameo from the lost answer).
+      await s.flow.retry(created.id);
+      expect(await s.runUntil(inState('waiting_for_user'), created.id)).toBe(true);
+      await s.flow.finish(created.id, FINISH);
+      expect(await s.runUntil(inState('ready'), created.id)).toBe(true);
+      expect(s.sim.control.log({ path: STEP_PATHS.upload })).toHaveLength(2);
+      expect([...s.sim.state.characters.values()]).toHaveLength(1);
+    });
+  }
+
+  it('a video upload that may have reached Sora can be dropped instead: nothing more is sent', async () => {
+    const s = await setup();
+    s.sim.control.addFault({ path: STEP_PATHS.upload, kind: 'answer_lost', times: 1 });
+    const fileId = await s.putVideo();
+    const created = await s.flow.create({ fileId, timestamps: RANGE });
+    expect(await s.runUntil(inState('failed'), created.id)).toBe(true);
+    expect(await s.flow.remove(created.id)).toBeNull();
+    await s.runUntil(() => false, created.id, 60_000);
+    expect(await s.flow.list()).toEqual([]);
+    expect(s.sim.control.log({ path: STEP_PATHS.upload })).toHaveLength(1);
+  });
 
   it('a refused video upload fails that step; retry continues and uploads once', async () => {
     const s = await setup();
@@ -662,11 +698,15 @@ describe('character from a video made on Sora', () => {
     expect(s.sim.state.characters.get(ready.characterId as string)?.deleted).toBe(true);
   });
 
-  it('a lost answer at the first step is sent again: one character, at worst one unused cameo', async () => {
+  it('a lost answer at the first step is not sent again blind; on the user’s retry: one character, at worst one unused cameo', async () => {
     const s = await setup();
     const genId = await seedVideo(s);
     s.sim.control.addFault({ path: FROM_GENERATION, kind: 'answer_lost', times: 1 });
     const created = await s.flow.create(fromGen(genId));
+    expect(await s.runUntil(inState('failed'), created.id)).toBe(true);
+    expect(await s.record(created.id)).toMatchObject({ lastError: { code: 'upload_unsure' } });
+    expect(s.sim.control.log({ path: FROM_GENERATION })).toHaveLength(1);
+    await s.flow.retry(created.id);
     expect(await s.runUntil(inState('waiting_for_user'), created.id)).toBe(true);
     await s.flow.finish(created.id, FINISH);
     expect(await s.runUntil(inState('ready'), created.id)).toBe(true);
@@ -679,7 +719,7 @@ describe('character from a video made on Sora', () => {
     expect(await s.flow.list()).toHaveLength(1);
   });
 
-  it('a worker stopped during the first step: the next one sends it again and carries on', async () => {
+  it('a worker stopped during the first step: the next one asks the user, then carries on from their retry', async () => {
     let hang = true;
     const s = await setup({
       wrapPort: (port) => ({
@@ -701,6 +741,10 @@ describe('character from a video made on Sora', () => {
     await expect.poll(() => s.sim.control.log({ path: FROM_GENERATION }).length).toBe(1);
     expect(await s.record(created.id)).toMatchObject({ state: 'uploading', cameoId: null });
     s.restart();
+    expect(await s.runUntil(inState('failed'), created.id)).toBe(true);
+    expect(await s.record(created.id)).toMatchObject({ lastError: { code: 'upload_unsure' } });
+    expect(succeeded(s.sim, FROM_GENERATION)).toBe(1);
+    await s.flow.retry(created.id);
     expect(await s.runUntil(inState('waiting_for_user'), created.id)).toBe(true);
     expect(succeeded(s.sim, FROM_GENERATION)).toBe(2);
     await s.flow.finish(created.id, FINISH);

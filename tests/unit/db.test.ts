@@ -9,6 +9,7 @@ import {
   putHistoryItems,
 } from '../../lib/db/history';
 import { deleteMeta, getMeta, setMeta } from '../../lib/db/meta';
+import { listPostRecords } from '../../lib/db/posts';
 import {
   type CompanionDb,
   DB_VERSION,
@@ -18,6 +19,7 @@ import {
   type UpgradeStep,
 } from '../../lib/db/schema';
 import { newJob } from '../../lib/jobs/model';
+import { newDownloadJob } from '../../lib/media/model';
 
 let n = 0;
 const opened: { close(): void }[] = [];
@@ -55,6 +57,17 @@ const EXPECTED: Record<number, Record<string, string[]>> = {
     historyIndex: [],
     jobs: ['by-batch', 'by-created', 'by-order', 'by-state'],
     meta: [],
+    storyboards: ['by-updated'],
+  },
+  4: {
+    characters: ['by-created'],
+    downloads: ['by-created', 'by-item', 'by-state'],
+    files: [],
+    history: ['by-created', 'by-downloaded', 'by-kind', 'by-status', 'by-task', 'by-updated'],
+    historyIndex: [],
+    jobs: ['by-batch', 'by-created', 'by-order', 'by-state'],
+    meta: [],
+    posts: ['by-item'],
     storyboards: ['by-updated'],
   },
 };
@@ -126,6 +139,46 @@ describe('database schema', () => {
       await deleteDB(dbName);
     },
   );
+
+  it('version 4 records the share links and left-behind posts older versions knew of', async () => {
+    const dbName = name();
+    const old = await openCompanionDb({ name: dbName, version: 3 });
+    await old.put('history', {
+      id: 'gen_kept',
+      taskId: 'task_1',
+      jobId: null,
+      kind: 'video',
+      prompt: 'kept link',
+      url: 'https://videos.openai.com/k.mp4',
+      params: {},
+      createdAt: 5,
+      status: 'ready',
+      postId: 's_kept',
+    });
+    await old.put('downloads', {
+      ...newDownloadJob({
+        id: 'dl_left',
+        itemId: 'gen_left',
+        batchId: 'b',
+        index: 1,
+        total: 1,
+        mode: 'clean',
+        keepPublished: false,
+        sidecar: 'none',
+        now: 7,
+      }),
+      state: 'failed',
+      postId: 's_left',
+      postLeftPublished: true,
+    });
+    old.close();
+    const db = await openCompanionDb({ name: dbName });
+    opened.push(db);
+    expect(await listPostRecords(db)).toEqual([
+      { id: 's_left', itemId: 'gen_left', createdAt: 7, purpose: 'download', jobId: 'dl_left', kept: false },
+      { id: 's_kept', itemId: 'gen_kept', createdAt: 5, purpose: 'share', jobId: null, kept: true },
+    ]);
+  });
 
   it('runs exactly the missing steps, in order, inside the upgrade transaction', async () => {
     const ran: number[] = [];

@@ -5,11 +5,13 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { FileSource, HistoryItem } from '../../lib/db/history';
+import { listPostRecords } from '../../lib/db/posts';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import { importFromSora } from '../../lib/history/import';
 import { createResolver } from '../../lib/history/resolve';
 import { createHistorySoraPort, type HistorySoraPort } from '../../lib/history/sora-port';
 import {
+  ACTIVE_DOWNLOAD_STATES,
   type DownloadEvent,
   type DownloadJob,
   fellBackToOriginal,
@@ -26,12 +28,13 @@ import {
   type DownloadItemLike,
   type DownloadsApi,
   type MediaDeps,
+  PUBLISH_SETTLE_MS,
   type UrlCheck,
   WAIT_MS,
 } from '../../lib/media/worker';
 import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
 import { choosePostFile, fileIdentity, mediaFileIdentities } from '../../lib/sora/media';
-import { loadFixture, type Sim } from '../sim/app';
+import { loadFixture, reachedBackend, type Sim } from '../sim/app';
 import type { SimConfigPatch } from '../sim/types';
 import { simClient } from './harness/sim-client';
 
@@ -128,7 +131,7 @@ describe('download state machine', () => {
   });
 
   it('waits out a condition without spending attempts, and a refused publish is not a resend', () => {
-    let j = run(job(), [{ type: 'start' }, { type: 'publishSending' }]);
+    let j = run(job(), [{ type: 'start' }, { type: 'publishSending' }, { type: 'publishRefused' }]);
     for (let i = 0; i < MAX_STEP_ATTEMPTS + 2; i++) {
       j = transitionDownload(
         j,
@@ -162,6 +165,56 @@ describe('download state machine', () => {
     expect(transitionDownload(j, { type: 'resolved', url: 'u', source: 'post_attachment' }, 9)).toBeNull();
     expect(run(j, [{ type: 'unpublished', leftPublished: false }]).state).toBe('canceled');
     expect(transitionDownload({ ...j, state: 'done' }, { type: 'cancel' }, 9)).toBeNull();
+  });
+
+  it('an ambiguous publish failure keeps publishSentAt: the next try looks before it sends', () => {
+    const j = run(job(), [
+      { type: 'start' },
+      { type: 'publishSending' },
+      { type: 'retry', delayMs: 1000, error: { code: 'network', message: 'answer lost' } },
+      { type: 'wait', delayMs: 60_000, error: { code: 'logged_out', message: 'x' } },
+    ]);
+    expect(j).toMatchObject({ state: 'publishing', publishSentAt: 2, attempts: 1 });
+    // Out of attempts with a publish possibly out: through unpublishing, to find and delete its post.
+    const out = { ...j, attempts: MAX_STEP_ATTEMPTS - 1 };
+    expect(
+      transitionDownload(out, { type: 'retry', delayMs: 1, error: { code: 'timeout', message: 'x' } }, 9),
+    ).toMatchObject({ state: 'unpublishing', after: 'failed', postId: null });
+  });
+
+  it('unsure: waits for the user without a slot; publish again clears the send, cancel says a post may be left', () => {
+    const j = run(job(), [
+      { type: 'start' },
+      { type: 'publishSending' },
+      { type: 'unsure', message: 'no feed' },
+    ]);
+    expect(j).toMatchObject({ state: 'unsure', lastError: { code: 'publish_unsure' }, publishSentAt: 2 });
+    expect(ACTIVE_DOWNLOAD_STATES).not.toContain('unsure');
+    expect(run(j, [{ type: 'publishAgain' }])).toMatchObject({
+      state: 'publishing',
+      publishSentAt: null,
+      lastError: null,
+    });
+    expect(run(j, [{ type: 'cancel' }])).toMatchObject({ state: 'canceled', postMaybeLeft: true });
+  });
+
+  it('cancel while a publish is out: unpublishing without a post id, then the answer names the post', () => {
+    const j = run(job(), [{ type: 'start' }, { type: 'publishSending' }, { type: 'cancel' }]);
+    expect(j).toMatchObject({ state: 'unpublishing', after: 'canceled', postId: null });
+    const named = run(j, [{ type: 'published', postId: 's_9', kept: false }]);
+    expect(named).toMatchObject({ state: 'unpublishing', postId: 's_9' });
+    // A second name never replaces the first.
+    expect(transitionDownload(named, { type: 'published', postId: 's_8', kept: false }, 9)).toBeNull();
+    expect(run(named, [{ type: 'unpublished', leftPublished: false }])).toMatchObject({ state: 'canceled' });
+    // A cancel before anything was sent has nothing to look for.
+    expect(run(job(), [{ type: 'start' }, { type: 'cancel' }]).state).toBe('canceled');
+    // Kept-on-purpose posts are not hunted down.
+    const kept = run(job({ keepPublished: true }), [
+      { type: 'start' },
+      { type: 'publishSending' },
+      { type: 'cancel' },
+    ]);
+    expect(kept.state).toBe('canceled');
   });
 
   it('original mode never publishes', () => {
@@ -831,6 +884,277 @@ describe('publish-and-download worker', () => {
     await s.worker.unpublishItem(id as string);
     expect(s.sim.state.posts.get(postId)?.deleted).toBe(true);
     expect((await s.db.get('history', id as string))?.postId).toBeUndefined();
+  });
+});
+
+describe('publish exactly once, never left public', () => {
+  /** What a user would notice: posts Sora accepted, posts still online, files saved, posts still listed. */
+  async function outcome(s: Awaited<ReturnType<typeof setup>>, itemId: string) {
+    const made = [...s.sim.state.posts.values()].filter((p) => p.generationId === itemId);
+    return {
+      publishesAccepted: s.posts().filter((e) => e.method === 'POST' && e.status === 200 && reachedBackend(e))
+        .length,
+      postsMade: made.length,
+      postsOnline: made.filter((p) => !p.deleted).length,
+      filesSaved: s.downloads.all.filter((d) => d.bytes !== null).length,
+      recorded: (await listPostRecords(s.db)).length,
+    };
+  }
+  const once = { publishesAccepted: 1, postsMade: 1, postsOnline: 0, filesSaved: 1, recorded: 0 };
+
+  /** Lets a stopped step's retry come due, as the alarm would. */
+  async function settleThrough(s: Awaited<ReturnType<typeof setup>>, worker = s.worker, rounds = 6) {
+    for (let i = 0; i < rounds; i++) {
+      await worker.settle();
+      s.sim.control.setClock({ advanceMs: WAIT_MS });
+    }
+    await worker.settle();
+  }
+
+  it('a lost publish answer: the post is found among the user’s posts, not published again', async () => {
+    const s = await setup();
+    const [id] = await s.seed(1);
+    s.sim.control.addFault({
+      method: 'POST',
+      path: '/backend/project_y/post',
+      kind: 'answer_lost',
+      times: 1,
+    });
+    const [queued] = await s.worker.enqueue([id as string], 'clean');
+    await settleThrough(s);
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({
+      state: 'done',
+      source: 'post_attachment',
+    });
+    expect(await outcome(s, id as string)).toEqual(once);
+    expect(s.sim.control.log({ path: '/backend/project_y/profile_feed/me' })).toHaveLength(1);
+  });
+
+  it('the flat shape of the feed is read too', async () => {
+    const s = await setup({ sim: { variants: { profileFeed: 'flat' } } });
+    const [id] = await s.seed(1);
+    s.sim.control.addFault({
+      method: 'POST',
+      path: '/backend/project_y/post',
+      kind: 'answer_lost',
+      times: 1,
+    });
+    const [queued] = await s.worker.enqueue([id as string], 'clean');
+    await settleThrough(s);
+    expect((await s.db.get('downloads', queued!.id))?.state).toBe('done');
+    expect(await outcome(s, id as string)).toEqual(once);
+  });
+
+  it('a worker stopped while its publish was out: the next life finds the post, or publishes once if none', async () => {
+    const s = await setup();
+    const [a, b] = await s.seed(2);
+    // First life: one publish reaches Sora and the worker stops before the answer is used; the other stops
+    // before its request left.
+    const stopped = createMediaWorker({
+      ...s.deps,
+      sora: {
+        ...s.deps.sora,
+        publish: async (gen) => {
+          if (gen === a) await s.deps.sora.publish(gen);
+          return new Promise(() => {});
+        },
+      },
+    });
+    const queued = await stopped.enqueue([a as string, b as string], 'clean');
+    await vi.waitFor(async () => {
+      await stopped.tick();
+      for (const q of queued) expect((await s.db.get('downloads', q.id))?.publishSentAt).not.toBeNull();
+    });
+    expect((await outcome(s, a as string)).postsMade).toBe(1);
+    const fresh = createMediaWorker(s.deps);
+    workers.push(fresh);
+    await settleThrough(s, fresh);
+    for (const q of queued) expect((await s.db.get('downloads', q.id))?.state).toBe('done');
+    const oa = await outcome(s, a as string);
+    const ob = await outcome(s, b as string);
+    expect(oa.postsMade + ob.postsMade).toBe(2);
+    expect(oa.postsOnline + ob.postsOnline).toBe(0);
+    expect(s.downloads.all.filter((d) => d.bytes !== null)).toHaveLength(2);
+    expect(await listPostRecords(s.db)).toEqual([]);
+  });
+
+  it('a stopped worker’s publish that Sora handles late is still found: "not there" is believed only after a while', async () => {
+    const s = await setup();
+    const [id] = await s.seed(1);
+    let arrive: (() => Promise<unknown>) | null = null;
+    const stopped = createMediaWorker({
+      ...s.deps,
+      sora: {
+        ...s.deps.sora,
+        publish: (gen) => {
+          // The request is on its way; Sora handles it later, after the worker is gone.
+          arrive = () => s.deps.sora.publish(gen);
+          return new Promise(() => {});
+        },
+      },
+    });
+    const [queued] = await stopped.enqueue([id as string], 'clean');
+    await vi.waitFor(async () => {
+      await stopped.tick();
+      expect(arrive).not.toBeNull();
+    });
+    const fresh = createMediaWorker(s.deps);
+    workers.push(fresh);
+    await fresh.settle();
+    // Looked once, found nothing, and did not publish: the send is too recent to be sure.
+    expect(s.sim.control.log({ path: '/backend/project_y/profile_feed/me' })).toHaveLength(1);
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({ state: 'publishing' });
+    await arrive!();
+    s.sim.control.setClock({ advanceMs: PUBLISH_SETTLE_MS });
+    await settleThrough(s, fresh);
+    expect((await s.db.get('downloads', queued!.id))?.state).toBe('done');
+    expect(await outcome(s, id as string)).toEqual(once);
+  });
+
+  it('cancel during the publish: the post its answer names is deleted, nothing downloaded', async () => {
+    const s = await setup();
+    const [id] = await s.seed(1);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = createMediaWorker({
+      ...s.deps,
+      sora: {
+        ...s.deps.sora,
+        publish: async (gen) => {
+          const res = await s.deps.sora.publish(gen);
+          await gate;
+          return res;
+        },
+      },
+    });
+    workers.push(slow);
+    const [queued] = await slow.enqueue([id as string], 'clean');
+    await vi.waitFor(async () => {
+      await slow.tick();
+      expect(s.posts().filter((e) => e.method === 'POST' && e.status === 200)).toHaveLength(1);
+    });
+    await slow.cancel([queued!.id]);
+    release();
+    await settleThrough(s, slow);
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({ state: 'canceled' });
+    expect(await outcome(s, id as string)).toEqual({ ...once, filesSaved: 0 });
+  });
+
+  it('cancel during a publish whose answer is lost: the lookup names the post, which is deleted', async () => {
+    const s = await setup();
+    const [id] = await s.seed(1);
+    s.sim.control.addFault({
+      method: 'POST',
+      path: '/backend/project_y/post',
+      kind: 'answer_lost',
+      times: 1,
+    });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow = createMediaWorker({
+      ...s.deps,
+      sora: {
+        ...s.deps.sora,
+        publish: async (gen) => {
+          await gate;
+          return s.deps.sora.publish(gen);
+        },
+      },
+    });
+    workers.push(slow);
+    const [queued] = await slow.enqueue([id as string], 'clean');
+    await vi.waitFor(async () => {
+      await slow.tick();
+      expect((await s.db.get('downloads', queued!.id))?.publishSentAt).not.toBeNull();
+    });
+    await slow.cancel([queued!.id]);
+    release();
+    await settleThrough(s, slow);
+    expect(await s.db.get('downloads', queued!.id)).toMatchObject({ state: 'canceled' });
+    expect(await outcome(s, id as string)).toEqual({ ...once, filesSaved: 0 });
+  });
+
+  it('no way to look (the feed is 404): the user decides; nothing is sent blind', async () => {
+    const s = await setup({ sim: { variants: { profileFeed: 'not_found' } } });
+    const [a, b] = await s.seed(2);
+    s.sim.control.addFault({
+      method: 'POST',
+      path: '/backend/project_y/post',
+      kind: 'answer_lost',
+      times: 2,
+    });
+    const [qa, qb] = await s.worker.enqueue([a as string, b as string], 'clean');
+    await settleThrough(s);
+    for (const q of [qa, qb])
+      expect(await s.db.get('downloads', q!.id)).toMatchObject({
+        state: 'unsure',
+        lastError: { code: 'publish_unsure' },
+      });
+    // Waiting for days sends nothing more.
+    await settleThrough(s);
+    expect(s.posts().filter((e) => e.method === 'POST')).toHaveLength(2);
+    // One the user drops: they are told a post may still be online. The other they publish again.
+    await s.worker.cancel([qa!.id]);
+    expect(await s.db.get('downloads', qa!.id)).toMatchObject({ state: 'canceled', postMaybeLeft: true });
+    await s.worker.publishAgain([qb!.id]);
+    await settleThrough(s);
+    expect(await s.db.get('downloads', qb!.id)).toMatchObject({ state: 'done', source: 'post_attachment' });
+    expect(s.posts().filter((e) => e.method === 'POST')).toHaveLength(3);
+    expect((await outcome(s, b as string)).filesSaved).toBe(1);
+  });
+
+  it('a share link whose publish answer is lost is found and kept, not left unknown', async () => {
+    const s = await setup();
+    const [id] = await s.seed(1);
+    s.sim.control.addFault({
+      method: 'POST',
+      path: '/backend/project_y/post',
+      kind: 'answer_lost',
+      times: 1,
+    });
+    const { postId } = await s.worker.share(id as string);
+    expect(s.sim.state.posts.get(postId)?.deleted).toBe(false);
+    expect((await s.db.get('history', id as string))?.postId).toBe(postId);
+    expect((await s.worker.listPosts()).map((p) => [p.id, p.purpose, p.kept])).toEqual([
+      [postId, 'share', true],
+    ]);
+    expect(s.posts().filter((e) => e.method === 'POST')).toHaveLength(1);
+  });
+
+  it('every post made is listed until deleted: a kept share link, a post a download could not delete', async () => {
+    const s = await setup();
+    const [a, b] = await s.seed(2);
+    const changed: number[] = [];
+    const worker = createMediaWorker({ ...s.deps, onPostsChanged: (p) => changed.push(p.length) });
+    workers.push(worker);
+    const { postId: shared } = await worker.share(a as string);
+    s.sim.control.addFault({
+      method: 'DELETE',
+      path: '/backend/project_y/post/*',
+      kind: 'status',
+      status: 403,
+    });
+    const [q] = await worker.enqueue([b as string], 'clean');
+    await settleThrough(s, worker);
+    const left = (await s.db.get('downloads', q!.id))!;
+    expect(left).toMatchObject({ state: 'done', postLeftPublished: true });
+    // The page hears of it when the job ends (its post is no longer the job's to delete).
+    expect(changed.at(-1)).toBe(2);
+    const listed = await worker.listPosts();
+    expect(listed.map((p) => [p.id, p.kept, p.purpose])).toEqual([
+      [left.postId, false, 'download'],
+      [shared, true, 'share'],
+    ]);
+    // The user deletes both from the list once Sora lets them.
+    await expect(worker.deleteRecordedPost(shared)).rejects.toThrow();
+    expect((await worker.listPosts()).find((p) => p.id === shared)?.lastError).toBeTruthy();
+    s.sim.control.clearFaults();
+    await worker.deleteRecordedPost(shared);
+    expect(await worker.deleteRecordedPost(left.postId as string)).toEqual([]);
+    expect(s.sim.state.posts.get(shared)?.deleted).toBe(true);
+    expect(s.sim.state.posts.get(left.postId as string)?.deleted).toBe(true);
+    expect((await s.db.get('history', a as string))?.postId).toBeUndefined();
+    expect(changed.at(-1)).toBe(0);
   });
 });
 

@@ -360,6 +360,7 @@ JOURNEYS.push({
     const accepted = (path: string) =>
       w.sim.control.log({ method: 'POST', path }).filter((e) => e.status === 200 && reachedBackend(e)).length;
     const cameos = w.sim.control.state().cameos.filter((x) => x.user === EMAIL).length;
+    // What the product sent by itself (a resend the user asks for below is their decision, not a blind one).
     const twice = sentTwice(
       'character',
       accepted('/backend/characters/upload'),
@@ -369,6 +370,14 @@ JOURNEYS.push({
     const r = c as CharacterRecord;
     const hit = faultTriggered(w) > 0;
     if (r.state === 'ready') return { outcome: `${hit ? 'ready after retry' : 'ready'}${twice}` };
+    if (r.state === 'failed' && r.lastError?.code === 'upload_unsure') {
+      // The upload may have reached Sora: nothing was sent again until the user says so.
+      await value(w, 'characters.retry', { id: character.id });
+      c = await toTheEnd();
+      expect(c?.state).toBe('ready');
+      expect(accepted('/backend/characters/finalize')).toBe(1);
+      return { outcome: `failed: upload_unsure; ready on the user's Retry` };
+    }
     if (r.state === 'failed') {
       expect(r.lastError?.code).toMatch(/^[a-z_]+$/);
       return { outcome: `failed: ${r.lastError?.code}` };

@@ -22,6 +22,7 @@ import {
   getDrafts,
   getInviteMine,
   getMe,
+  getOwnPosts,
   getPendingTasks,
   getPost,
   getRecentTasks,
@@ -306,6 +307,32 @@ describe('videos', () => {
     });
     await expect(deletePost(t.http, post.post.id)).resolves.toBeUndefined();
     expect(t.lastLog(`/backend/project_y/post/${post.post.id}`)?.status).toBe(204);
+  });
+
+  it('getOwnPosts: the user’s live posts in either shape, a missing route as not_found, a stranger shape refused', async () => {
+    for (const profileFeed of ['ok', 'flat'] as const) {
+      const t = setup({ variants: { profileFeed } });
+      const [a, b] = t.sim.control.seedDrafts({ count: 2, email: EMAIL });
+      const first = await publishPost(t.http, { generationId: a! });
+      t.sim.control.setClock({ advanceMs: 1000 });
+      const second = await publishPost(t.http, { generationId: b! });
+      const gone = await publishPost(t.http, { generationId: b! });
+      await deletePost(t.http, gone.post.id);
+      const page = await getOwnPosts(t.http);
+      expect(page.posts.map((p) => p.id)).toEqual([second.post.id, first.post.id]);
+      expect(page.posts[0]?.attachments?.[0]?.generation_id).toBe(b);
+      expect(t.lastLog('/backend/project_y/profile_feed/me')?.query).toMatchObject({ cut: 'nf2' });
+      // Other users' posts (the seeded ones) are not listed.
+      expect(page.posts.some((p) => t.sim.control.state().seededPostIds.includes(p.id))).toBe(false);
+    }
+    const absent = setup({ variants: { profileFeed: 'not_found' } });
+    expect((await failure(getOwnPosts(absent.http))).code).toBe('not_found');
+    const odd = setup();
+    odd.sim.control.addFault({
+      path: '/backend/project_y/profile_feed/me',
+      kind: 'malformed_json',
+    });
+    expect((await failure(getOwnPosts(odd.http))).code).toBe('bad_response');
   });
 
   it('createVideo image-to-video and remix (id and link)', async () => {

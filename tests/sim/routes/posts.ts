@@ -73,4 +73,31 @@ export function registerPosts(app: Hono<SimEnv>, core: SimCore): void {
     if (variant(core.config, 'deletePostStatus', post.id) === 204) return c.body(null, 204);
     return c.json({ success: true });
   });
+
+  /**
+   * The user's own posts, newest first (NOTES.md: `GET /project_y/profile_feed/me?cut=nf2`, unverified): what
+   * lets a client find a post it published but lost the answer to. Deleted posts are not listed; `limit`
+   * (default 20) and `cursor` page like the drafts list.
+   */
+  app.get('/backend/project_y/profile_feed/me', (c) => {
+    const user = c.get('user');
+    const shape = variant(core.config, 'profileFeed', user.id);
+    if (shape === 'not_found') throw errors.notFound('Route');
+    const limit = Math.max(1, Math.min(100, Number(c.req.query('limit') ?? 20) || 20));
+    const offset = Math.max(0, Number(c.req.query('cursor') ?? 0) || 0);
+    const mine = [...core.state.posts.values()]
+      .filter((p) => p.userId === user.id && !p.deleted)
+      .sort((a, b) => b.postedAt - a.postedAt);
+    const page = mine.slice(offset, offset + limit);
+    const cursor = offset + limit < mine.length ? String(offset + limit) : null;
+    if (shape === 'flat') return c.json({ posts: page.map((p) => postJson(core, p)) });
+    const u = core.state.users.get(user.id);
+    return c.json({
+      items: page.map((p) => ({
+        post: postJson(core, p),
+        profile: { user_id: user.id, username: u?.username ?? null },
+      })),
+      cursor,
+    });
+  });
 }
