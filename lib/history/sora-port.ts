@@ -21,7 +21,8 @@ export interface HistorySoraPort {
   listImageTasks(limit: number): Promise<RecentTask[]>;
   getPost(postId: string): Promise<Post>;
   /** Publishes as an unlisted share link. */
-  publish(generationId: string): Promise<{ postId: string }>;
+  /** `beforeSend` is awaited right before the request leaves (each time); if it throws, nothing is sent. */
+  publish(generationId: string, opts?: { beforeSend?: () => Promise<void> }): Promise<{ postId: string }>;
   deletePost(postId: string): Promise<void>;
   /** The user's own posts, newest first (unverified endpoint: may answer `not_found`). */
   listOwnPosts(cursor?: string): Promise<OwnPostsPage>;
@@ -42,8 +43,12 @@ export function createHistorySoraPort(http: SoraHttp): HistorySoraPort {
     async getPost(postId) {
       return (await getPost(http, postId)).post;
     },
-    async publish(generationId) {
-      const res = await publishPost(http, { generationId, unlisted: true });
+    async publish(generationId, opts = {}) {
+      const res = await publishPost(
+        http,
+        { generationId, unlisted: true },
+        opts.beforeSend ? { beforeSend: opts.beforeSend } : {},
+      );
       return { postId: res.post.id };
     },
     async deletePost(postId) {

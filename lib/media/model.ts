@@ -250,7 +250,8 @@ export function transitionDownload(job: DownloadJob, event: DownloadEvent, now: 
       return next({ state: job.mode === 'clean' ? 'publishing' : 'resolving', attempts: 0 });
     case 'publishSending':
       if (s !== 'publishing') return null;
-      return next({ publishSentAt: now });
+      // A resend inside the same call (a refused token) keeps the first moment: lookups start from there.
+      return next({ publishSentAt: job.publishSentAt ?? now });
     case 'publishRefused':
       // Also when a cancel overtook the refused publish: there is then no post to look for.
       if (s === 'unpublishing' && job.postId === null) return next({ publishSentAt: null });

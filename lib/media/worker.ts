@@ -345,15 +345,22 @@ export function createMediaWorker(deps: MediaDeps) {
       const settled = job.publishSentAt + PUBLISH_SETTLE_MS;
       if (now() < settled) return { type: 'later', delayMs: settled - now() };
     }
-    // Saved before sending: a restart after this point knows a post may exist.
-    if ((await apply(job.id, { type: 'publishSending' })) === null) return { type: 'cancel' };
+    // Saved right before the request leaves (the sentinel token is made by then): a restart after this
+    // point knows a post may exist; one before it knows none can.
+    let withdrawn = false;
+    const beforeSend = async () => {
+      if ((await apply(job.id, { type: 'publishSending' })) !== null) return;
+      withdrawn = true;
+      throw new Error('The download left publishing before the publish was sent.');
+    };
     try {
-      const { postId } = await deps.sora.publish(it.id);
+      const { postId } = await deps.sora.publish(it.id, { beforeSend });
       // Recorded whatever the job's state now (a cancel may have overtaken the answer).
       await recordPost(job, postId);
       if (job.keepPublished) await patchItem(it.id, { postId });
       return { type: 'published', postId, kept: false };
     } catch (e) {
+      if (withdrawn) return { type: 'cancel' };
       const error = errorOf(e);
       // A clear refusal made no post: the next try is a first send, not a resend.
       if (!MAYBE_SENT.includes(error.code)) await apply(job.id, { type: 'publishRefused' });
@@ -808,10 +815,14 @@ export function createMediaWorker(deps: MediaDeps) {
         if (!(e instanceof SoraError && e.code === 'not_found')) throw e;
       }
     }
-    const sentAt = now();
+    let sentAt = now();
     let postId: string;
     try {
-      ({ postId } = await deps.sora.publish(it.id));
+      ({ postId } = await deps.sora.publish(it.id, {
+        beforeSend: async () => {
+          sentAt = Math.min(sentAt, now());
+        },
+      }));
     } catch (e) {
       // The answer may be lost with the post made: take that post rather than leave it unknown.
       if (!(e instanceof SoraError && MAYBE_SENT.includes(e.code))) throw e;

@@ -948,14 +948,15 @@ describe('publish exactly once, never left public', () => {
   it('a worker stopped while its publish was out: the next life finds the post, or publishes once if none', async () => {
     const s = await setup();
     const [a, b] = await s.seed(2);
-    // First life: one publish reaches Sora and the worker stops before the answer is used; the other stops
-    // before its request left.
+    // First life: one publish reaches Sora and the worker stops before the answer is used; the other's
+    // request left but never reached Sora.
     const stopped = createMediaWorker({
       ...s.deps,
       sora: {
         ...s.deps.sora,
-        publish: async (gen) => {
-          if (gen === a) await s.deps.sora.publish(gen);
+        publish: async (gen, opts) => {
+          if (gen === a) await s.deps.sora.publish(gen, opts);
+          else await opts?.beforeSend?.();
           return new Promise(() => {});
         },
       },
@@ -986,8 +987,9 @@ describe('publish exactly once, never left public', () => {
       ...s.deps,
       sora: {
         ...s.deps.sora,
-        publish: (gen) => {
+        publish: async (gen, opts) => {
           // The request is on its way; Sora handles it later, after the worker is gone.
+          await opts?.beforeSend?.();
           arrive = () => s.deps.sora.publish(gen);
           return new Promise(() => {});
         },
@@ -1020,8 +1022,8 @@ describe('publish exactly once, never left public', () => {
       ...s.deps,
       sora: {
         ...s.deps.sora,
-        publish: async (gen) => {
-          const res = await s.deps.sora.publish(gen);
+        publish: async (gen, opts) => {
+          const res = await s.deps.sora.publish(gen, opts);
           await gate;
           return res;
         },
@@ -1040,6 +1042,37 @@ describe('publish exactly once, never left public', () => {
     expect(await outcome(s, id as string)).toEqual({ ...once, filesSaved: 0 });
   });
 
+  it('a worker stopped, or a cancel, while the publish token is made: nothing was sent, so nothing is looked for', async () => {
+    const s = await setup();
+    const [a, b] = await s.seed(2);
+    let tokens = 0;
+    // The sentinel token takes a while; neither request leaves this life.
+    const making = createMediaWorker({
+      ...s.deps,
+      sora: {
+        ...s.deps.sora,
+        publish: () => {
+          tokens++;
+          return new Promise(() => {});
+        },
+      },
+    });
+    const [qa, qb] = await making.enqueue([a as string, b as string], 'clean');
+    await vi.waitFor(async () => {
+      await making.tick();
+      expect(tokens).toBe(2);
+    });
+    await making.cancel([qb!.id]);
+    const fresh = createMediaWorker(s.deps);
+    workers.push(fresh);
+    await settleThrough(s, fresh);
+    expect(await s.db.get('downloads', qa!.id)).toMatchObject({ state: 'done' });
+    expect(await s.db.get('downloads', qb!.id)).toMatchObject({ state: 'canceled' });
+    expect(await outcome(s, a as string)).toEqual(once);
+    expect((await outcome(s, b as string)).postsMade).toBe(0);
+    expect(s.sim.control.log({ path: '/backend/project_y/profile_feed/me' })).toHaveLength(0);
+  });
+
   it('cancel during a publish whose answer is lost: the lookup names the post, which is deleted', async () => {
     const s = await setup();
     const [id] = await s.seed(1);
@@ -1055,7 +1088,9 @@ describe('publish exactly once, never left public', () => {
       ...s.deps,
       sora: {
         ...s.deps.sora,
-        publish: async (gen) => {
+        publish: async (gen, opts) => {
+          // The request has left; the user cancels while it is on its way, and Sora's answer is lost.
+          await opts?.beforeSend?.();
           await gate;
           return s.deps.sora.publish(gen);
         },
