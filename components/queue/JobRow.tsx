@@ -5,7 +5,7 @@ import { useJobs } from '../../lib/stores/jobs';
 import { openInStoryboard } from '../../lib/stores/storyboard';
 import { JobProgress } from './JobProgress';
 import { JobResult } from './JobResult';
-import { jobErrorText, kindText, shortPrompt, stateText } from './jobText';
+import { jobErrorText, jobStateText, kindText, shortPrompt } from './jobText';
 
 /**
  * One job. It selects its own record, so a progress event re-renders this row only; memo keeps the list's
@@ -15,12 +15,20 @@ export const JobRow = memo(function JobRow({ id }: { id: string }) {
   const job = useJobs((s) => s.jobs[id]);
   if (!job) return null;
   // Actions never change: read them when clicked instead of subscribing each row to them.
-  const { cancel, retry, move } = useJobs.getState();
+  const { cancel, retry, move, sendAgain } = useJobs.getState();
+  const mayExist = job.state === 'submitting' && job.awaitingUser === true;
   const prompt = job.request.prompt;
   const name = shortPrompt(prompt);
   const error = job.lastError;
   return (
-    <li class="job" data-testid="job-row" data-state={job.state} data-kind={job.kind} data-job-id={job.id}>
+    <li
+      class="job"
+      data-testid="job-row"
+      data-state={job.state}
+      data-kind={job.kind}
+      data-job-id={job.id}
+      data-may-exist={mayExist ? 'true' : undefined}
+    >
       <div class="job-head">
         <span class="job-kind" data-kind={job.kind}>
           {kindText(job.kind)}
@@ -39,7 +47,7 @@ export const JobRow = memo(function JobRow({ id }: { id: string }) {
       )}
       <div class="job-status">
         <span class="job-state" data-testid="job-state">
-          {stateText(job.state)}
+          {jobStateText(job)}
         </span>
         <JobProgress job={job} label={t('job.progressOf', { prompt: name })} />
       </div>
@@ -48,10 +56,19 @@ export const JobRow = memo(function JobRow({ id }: { id: string }) {
           {jobErrorText(error)}
         </p>
       )}
-      {/* Sora not answering is said once, by the banner at the top, not again on every row. */}
-      {error && !isFinal(job.state) && job.attempts > 0 && error.code !== 'service_unavailable' && (
-        <p class="job-note muted small">{t('job.retrying', { error: jobErrorText(error) })}</p>
+      {mayExist && (
+        <p class="job-note small" data-testid="job-may-exist">
+          {t('job.mayExist.note')}
+        </p>
       )}
+      {/* Sora not answering is said once, by the banner at the top, not again on every row. */}
+      {error &&
+        !isFinal(job.state) &&
+        job.attempts > 0 &&
+        !mayExist &&
+        error.code !== 'service_unavailable' && (
+          <p class="job-note muted small">{t('job.retrying', { error: jobErrorText(error) })}</p>
+        )}
       <JobResult job={job} prompt={name} />
       <div class="job-actions">
         {isWaiting(job.state) && (
@@ -76,7 +93,27 @@ export const JobRow = memo(function JobRow({ id }: { id: string }) {
             </button>
           </>
         )}
-        {!isFinal(job.state) && (
+        {mayExist && (
+          <>
+            <button
+              type="button"
+              class="btn btn-primary"
+              aria-label={t('job.sendAgainOf', { prompt: name })}
+              onClick={() => void sendAgain(job.id)}
+            >
+              {t('job.sendAgain')}
+            </button>
+            <button
+              type="button"
+              class="btn"
+              aria-label={t('job.dropOf', { prompt: name })}
+              onClick={() => void cancel(job.id)}
+            >
+              {t('job.drop')}
+            </button>
+          </>
+        )}
+        {!isFinal(job.state) && !mayExist && (
           <button
             type="button"
             class="btn"

@@ -2,7 +2,7 @@ import { useShallow } from 'zustand/react/shallow';
 import { t } from '../../lib/i18n/popup';
 import { isActive, useJobs } from '../../lib/stores/jobs';
 import { JobProgress } from './JobProgress';
-import { kindText, shortPrompt, stateText } from './jobText';
+import { jobStateText, kindText, shortPrompt } from './jobText';
 import './queue.css';
 
 const SHOWN = 5;
@@ -22,7 +22,7 @@ function RunningJob({ id }: { id: string }) {
         </span>
       </div>
       <div class="job-status">
-        <span class="job-state">{stateText(job.state)}</span>
+        <span class="job-state">{jobStateText(job)}</span>
         <JobProgress job={job} label={t('job.progressOf', { prompt: shortPrompt(prompt) })} />
       </div>
     </li>

@@ -5,6 +5,10 @@ import type { JobError, JobKind, JobState } from '../../lib/jobs/model';
 export const kindText = (kind: JobKind): string => t(`job.kind.${kind}`);
 export const stateText = (state: JobState): string => t(`job.state.${state}`);
 
+/** A job's state in words, "may already be on Sora" included (a flag on `submitting`). */
+export const jobStateText = (job: { state: JobState; awaitingUser?: boolean }): string =>
+  job.state === 'submitting' && job.awaitingUser === true ? t('job.mayExist') : stateText(job.state);
+
 /** Sora's codes through the shared catalogue; the three the engine decides itself have their own words. */
 export function jobErrorText(error: Pick<JobError, 'code' | 'message' | 'param'>): string {
   switch (error.code) {

@@ -95,6 +95,7 @@ export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks 
     }),
     'jobs.cancel': async ({ ids }) => ({ jobs: await engine.cancel(ids) }),
     'jobs.retry': async ({ ids }) => ({ jobs: await engine.retry(ids) }),
+    'jobs.sendAgain': async ({ ids }) => ({ jobs: await engine.sendAgain(ids) }),
     'jobs.move': async ({ id, direction }) => {
       await engine.move(id, direction);
       return null;

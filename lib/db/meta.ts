@@ -14,6 +14,8 @@ export interface MetaValues {
   'engine.poll': PollState;
   /** When the engine wants to run next (null: idle). */
   'engine.nextWakeAt': number | null;
+  /** Jobs that asked the user "may already be on Sora: send again or drop?" (a count, never reset). */
+  'engine.askedUser': number;
 }
 export type MetaKey = keyof MetaValues;
 

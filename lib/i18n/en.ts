@@ -722,6 +722,12 @@ export const sidePanelEn = {
   'history.posts.failed': 'Not deleted: {message}',
   'characters.error.upload_unsure':
     'Sora may have received this video, but its answer was lost ({message}). Nothing can check it: try again (at worst Sora keeps an unused copy) or remove it.',
+  'job.mayExist.note':
+    'Sora did not answer clearly whether this video was started, and its lists cannot tell. Look at your drafts on Sora, then send it again or drop it.',
+  'job.sendAgain': 'Send again',
+  'job.sendAgainOf': 'Send “{prompt}” again',
+  'job.drop': 'Drop',
+  'job.dropOf': 'Drop “{prompt}”',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

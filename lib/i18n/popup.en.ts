@@ -96,6 +96,7 @@ export const popupEn = {
     'Your browser refused to store more: free space on the disk (or clear other sites’ data). Nothing was lost; Companion carries on once there is room.',
   'error.storage_read_only':
     'This history was written by a newer version of Companion; update the extension. You can still read and export it.',
+  'job.mayExist': 'May already be on Sora',
 } as const;
 
 export type PopupKey = keyof typeof popupEn;

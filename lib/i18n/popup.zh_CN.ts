@@ -90,4 +90,5 @@ export const popupZhCN: Record<PopupKey, string> = {
   'error.storage_full':
     '浏览器拒绝存储更多数据：请释放磁盘空间（或清除其他网站的数据）。没有丢失任何内容；有空间后 Companion 会继续。',
   'error.storage_read_only': '此历史记录由更新版本的 Companion 写入；请更新扩展。你仍可以查看和导出它。',
+  'job.mayExist': '可能已在 Sora 上',
 };

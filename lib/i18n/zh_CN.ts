@@ -694,4 +694,10 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'history.posts.failed': '未删除：{message}',
   'characters.error.upload_unsure':
     'Sora 可能已经收到这个视频，但回应丢失了（{message}）。无法核实：请重试（最坏情况下 Sora 会保留一份未使用的副本），或将其移除。',
+  'job.mayExist.note':
+    'Sora 没有明确答复这个视频是否已开始生成，它的列表也无法确定。请先在 Sora 上查看你的草稿，再选择重新发送或放弃。',
+  'job.sendAgain': '重新发送',
+  'job.sendAgainOf': '重新发送 “{prompt}”',
+  'job.drop': '放弃',
+  'job.dropOf': '放弃 “{prompt}”',
 };

@@ -94,6 +94,8 @@ export interface EngineStatus {
   ceiling: { setting: number; learned: number | null; effective: number };
   counts: Record<JobState, number>;
   nextWakeAt: number | null;
+  /** Jobs that had to ask the user "may already be on Sora" (never reset; the soak and bench report it). */
+  askedUser: number;
 }
 
 type Listener<A extends unknown[]> = (...args: A) => void;
@@ -126,6 +128,8 @@ export interface Engine {
   list(filter?: ListFilter): Promise<Job[]>;
   cancel(ids: readonly string[]): Promise<Job[]>;
   retry(ids: readonly string[]): Promise<Job[]>;
+  /** The user's "Send again" for jobs that may already be on Sora ("Drop" is `cancel`). */
+  sendAgain(ids: readonly string[]): Promise<Job[]>;
   move(id: string, direction: MoveDirection): Promise<void>;
   /** Deletes finished jobs; returns how many. History stays. */
   clearFinished(options?: ClearOptions): Promise<number>;
@@ -364,9 +368,13 @@ export function createEngine(deps: EngineDeps): Engine {
       polled.resolve?.() ?? null,
     ]);
     if (resolved) {
-      if (resolved.draftsReadAt !== null) {
+      if (resolved.draftsReadAt !== null || resolved.nextDraftsAt !== null) {
         const latest = (await getMeta(db, 'engine.poll')) ?? poll;
-        await setMeta(db, 'engine.poll', { ...latest, lastDraftsAt: resolved.draftsReadAt });
+        await setMeta(db, 'engine.poll', {
+          ...latest,
+          ...(resolved.draftsReadAt === null ? {} : { lastDraftsAt: resolved.draftsReadAt }),
+          ...(resolved.nextDraftsAt === null ? {} : { nextDraftsAt: resolved.nextDraftsAt }),
+        });
       }
       if (resolved.pause) await pauseFor(ctx, resolved.pause.reason, resolved.pause.error);
     }
@@ -479,6 +487,15 @@ export function createEngine(deps: EngineDeps): Engine {
       afterOp(cs);
       return cs.changed;
     },
+    async sendAgain(ids) {
+      const cs = await applyEvents(
+        await getDb(),
+        ids.map((id) => ({ id, event: { type: 'sendAgain' } })),
+        now(),
+      );
+      afterOp(cs);
+      return cs.changed;
+    },
     async move(id, direction) {
       emit(await moveJob(await getDb(), id, direction, now()));
     },
@@ -522,6 +539,7 @@ export function createEngine(deps: EngineDeps): Engine {
         ceiling: { setting, learned: learned && effective < setting ? learned.value : null, effective },
         counts,
         nextWakeAt: (await getMeta(db, 'engine.nextWakeAt')) ?? null,
+        askedUser: (await getMeta(db, 'engine.askedUser')) ?? 0,
       };
     },
     async resetLearnedCeiling() {

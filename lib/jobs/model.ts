@@ -10,10 +10,15 @@
  *   │          submit │  │ requeue: too_many_concurrent (no attempt burned); transient error
  *   │     (slot free) │  │ (backoff with jitter); daily limit / logged out / Cloudflare / Sora not
  *   │                 │  │ answering (no attempt burned, then paused);
- *   │                 │  │ a create not found on Sora after the grace period
+ *   │                 │  │ a create certainly not on Sora after the grace period
  *   │                 ▼  │
  *   │             submitting ──► uploaded, createSent, uncertain: stays (the create may have reached
- *   │                 │          Sora: it is looked for in pending and drafts before any resend)
+ *   │                 │   │      Sora: it is looked for in pending and drafts before any resend)
+ *   │                 │   │ askUser: Sora's lists gave no certain answer after the grace period
+ *   │                 │   ▼
+ *   │                 │  submitting + awaitingUser ("may already be on Sora": no slot, no reads)
+ *   │                 │   ├── sendAgain (the user) ──► queued
+ *   │                 │   └── Drop (the user) = cancel ──► canceled
  *   │                 │ created / matched (task id; matched already finished → resolving)
  *   │                 ▼
  *   │          running(taskId) ──► progress: stays
@@ -192,6 +197,11 @@ export interface Job {
   createSentAt: number | null;
   /** The create ended without a clear answer (network, timeout, 5xx, unreadable answer). */
   createUncertain: boolean;
+  /**
+   * "May already be on Sora": a create that may have reached Sora could not be matched with certainty after
+   * the grace period. The job waits in `submitting` for the user (Send again / Drop); absent in older records.
+   */
+  awaitingUser?: boolean;
   runningAt: number | null;
   resolvingSince: number | null;
   finishedAt: number | null;
@@ -208,6 +218,10 @@ export type JobEvent =
   /** A create of an earlier life (or an uncertain one) was found on Sora. */
   | { type: 'matched'; taskId: string; finished: boolean }
   | { type: 'uncertain'; error: Omit<JobError, 'at'> }
+  /** Sora's lists could not tell whether the create reached it: the user decides. */
+  | { type: 'askUser' }
+  /** The user's "Send again" for a job that may already be on Sora. */
+  | { type: 'sendAgain' }
   /** Back to the queue. `burnAttempt` counts it against the attempt limit. */
   | {
       type: 'requeue';
@@ -286,11 +300,26 @@ export function transition(job: Job, event: JobEvent, now: number): Job | null {
         runningAt: now,
         resolvingSince: event.finished ? now : null,
         createUncertain: false,
+        awaitingUser: false,
         progress: null,
       });
     case 'uncertain':
       if (s !== 'submitting') return null;
       return next({ createUncertain: true, lastError: { ...event.error, at: now } });
+    case 'askUser':
+      if (s !== 'submitting' || job.awaitingUser === true) return null;
+      return next({ awaitingUser: true });
+    case 'sendAgain':
+      if (s !== 'submitting' || job.awaitingUser !== true) return null;
+      // The user chose it: no attempt is burned and it goes out at once.
+      return next({
+        state: 'queued',
+        awaitingUser: false,
+        nextAttemptAt: 0,
+        submittedAt: null,
+        createSentAt: null,
+        createUncertain: false,
+      });
     case 'requeue':
       if (s !== 'submitting') return null;
       return next({
@@ -302,6 +331,7 @@ export function transition(job: Job, event: JobEvent, now: number): Job | null {
         submittedAt: null,
         createSentAt: null,
         createUncertain: false,
+        awaitingUser: false,
       });
     case 'progress':
       if (s !== 'running' || job.progress === event.progress) return null;
@@ -345,6 +375,7 @@ export function transition(job: Job, event: JobEvent, now: number): Job | null {
         submittedAt: null,
         createSentAt: null,
         createUncertain: false,
+        awaitingUser: false,
         runningAt: null,
         resolvingSince: null,
         finishedAt: null,
@@ -454,6 +485,11 @@ export interface PollState {
   nextRecentAt: number;
   recentErrors: number;
   lastDraftsAt: number | null;
+  /**
+   * When the jobs waiting for a result next need a drafts read (0 or absent: as soon as one waits). Written
+   * only after a read's outcome is saved, so a worker stopped in between reads again at once.
+   */
+  nextDraftsAt?: number;
   /** The last pending list read (null: none yet, or a too_many_concurrent answer made it untrustworthy). */
   snapshot: { at: number; tasks: PendingSnapshotTask[] } | null;
 }
@@ -468,5 +504,6 @@ export const initialPollState = (): PollState => ({
   nextRecentAt: 0,
   recentErrors: 0,
   lastDraftsAt: null,
+  nextDraftsAt: 0,
   snapshot: null,
 });

@@ -8,8 +8,10 @@
  * Never one request per job.
  */
 import { getHistoryByTask } from '../db/history';
+import { getMeta, setMeta } from '../db/meta';
 import { SoraError, toSerializedError } from '../sora/errors';
 import type { EngineContext } from './context';
+import { type Candidate, CLOCK_SKEW_MS, matchOrphans } from './match';
 import {
   type EnginePause,
   type GenerationResult,
@@ -53,26 +55,13 @@ export interface ResolveResult {
   pause: { reason: PauseReason; error: ErrorInfo } | null;
   /** When the drafts were read (null: the read failed). */
   draftsReadAt: number | null;
+  /** When the jobs still waiting for a result need the next drafts read (0: none waits). */
+  nextDraftsAt: number | null;
 }
 
 type Apply = (items: JobEventItem[]) => Promise<ChangeSet>;
 
-/** Drafts whose `created_at` is this much before the create was sent still count (clock skew). */
-const CLOCK_SKEW_MS = 2 * 60_000;
-
 const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
-
-/**
- * Whether a draft is the result of an extend job whose create got no clear answer. Sora stores its REWRITE of
- * an extension's prompt, so the prompt rarely matches; the result's length does: the source's plus the
- * extension (a length plain creates mostly cannot have, 20 s for instance). Without the source's length only
- * the prompt is left to go by.
- */
-export function isExtensionResult(job: Job, draft: Pick<DraftInfo, 'durationS'>): boolean {
-  const r = job.request;
-  if (r.kind !== 'extend' || r.sourceDurationS === undefined || draft.durationS === undefined) return false;
-  return Math.abs(draft.durationS - (r.sourceDurationS + r.extensionSeconds)) < 0.5;
-}
 
 const POLICY_WORDS = /polic|guideline|violat|moderat|not allowed|inappropriate/i;
 
@@ -230,15 +219,25 @@ async function claimedChecker(ctx: EngineContext): Promise<(taskId: string) => P
 }
 
 /**
- * The decision for an orphan nothing matched: wait, or (after the grace period, when nothing unknown could
- * still be it) send it again. An uncertain create counts as an attempt; a stopped worker does not.
+ * The decision for an orphan nothing matched with certainty, once the grace period is over:
+ * - `none`: no task on Sora could be it (nothing fits in pending, nothing in the drafts since the create):
+ *   certainly not on Sora, sent again (an uncertain create counts as an attempt; a stopped worker does not);
+ * - `possible`: a pending task without a text match could be it: wait for its draft, at most
+ *   `orphanMaxWaitMs`, then ask the user;
+ * - `ambiguous`: more tasks fit than orphans ask for (a same-prompt task made elsewhere): ask the user.
  */
-function orphanGiveUp(ctx: EngineContext, job: Job, unknownTasks: number): JobEventItem | null {
+function orphanDecision(
+  ctx: EngineContext,
+  job: Job,
+  verdict: 'none' | 'possible' | 'ambiguous',
+): JobEventItem | null {
   const { options } = ctx;
   const now = ctx.now();
   const sentAt = job.createSentAt ?? 0;
   if (now - sentAt < options.orphanGraceMs) return null;
-  if (unknownTasks > 0 && now - sentAt < options.orphanMaxWaitMs) return null;
+  if (verdict === 'ambiguous') return { id: job.id, event: { type: 'askUser' } };
+  if (verdict === 'possible')
+    return now - sentAt < options.orphanMaxWaitMs ? null : { id: job.id, event: { type: 'askUser' } };
   if (job.createUncertain) {
     const error = job.lastError
       ? { code: job.lastError.code, message: job.lastError.message }
@@ -302,7 +301,14 @@ async function pollVideos(
     .filter((j) => isVideoKind(j.kind))
     .sort((a, b) => (a.createSentAt ?? 0) - (b.createSentAt ?? 0));
   const needed = watched.length > 0 || orphans.length > 0 || input.wantFreshSnapshot;
-  if (!needed || now < poll.nextPendingAt) return;
+  if (!needed) return;
+  const resolvingBefore = watched.filter((j) => j.state === 'resolving');
+  const draftsDue = resolvingBefore.length > 0 && now >= (poll.nextDraftsAt ?? 0);
+  if (now < poll.nextPendingAt) {
+    // No pending read due, but results are: they are read on their own cadence.
+    if (draftsDue) result.resolve = () => readDrafts(ctx, resolvingBefore, [], [], apply, now);
+    return;
+  }
 
   let pending: PendingTaskInfo[];
   try {
@@ -310,16 +316,20 @@ async function pollVideos(
   } catch (e) {
     poll.pendingErrors++;
     poll.nextPendingAt = nextReadAfterError(e, poll.pendingErrors, now, base, ctx, result);
+    if (draftsDue) result.resolve = () => readDrafts(ctx, resolvingBefore, [], [], apply, now);
     return;
   }
   result.readPending = true;
   const byId = new Map(pending.map((t) => [t.taskId, t]));
   const events: JobEventItem[] = [];
+  let left = false;
   for (const job of watched) {
     const task = job.taskId === null ? undefined : byId.get(job.taskId);
     if (job.state === 'running') {
-      if (!task) events.push({ id: job.id, event: { type: 'taskLeft' } });
-      else if (isFailedStatus(task.status))
+      if (!task) {
+        events.push({ id: job.id, event: { type: 'taskLeft' } });
+        left = true;
+      } else if (isFailedStatus(task.status))
         events.push({ id: job.id, event: { type: 'fail', error: taskFailure(task.failureReason, 'video') } });
       else if (task.progress !== job.progress)
         events.push({ id: job.id, event: { type: 'progress', progress: task.progress } });
@@ -328,25 +338,22 @@ async function pollVideos(
     }
   }
 
-  // Creates of an earlier life that reached Sora and are still running.
+  // Creates of an earlier life (or uncertain ones): the unfinished tasks no one owns are candidates, matched
+  // together with the drafts (see match.ts): a same-prompt task may be running or finished, either way.
   const isClaimed = orphans.length > 0 ? await claimedChecker(ctx) : async () => false;
-  const taken = new Set<string>();
-  const unmatched: Job[] = [];
-  for (const job of orphans) {
-    const prompt = normalizePrompt(job.request.prompt);
-    let match: PendingTaskInfo | undefined;
-    for (const t of pending) {
-      if (taken.has(t.taskId) || t.prompt === null || normalizePrompt(t.prompt) !== prompt) continue;
-      if (await isClaimed(t.taskId)) continue;
-      match = t;
-      break;
-    }
-    if (match) {
-      taken.add(match.taskId);
-      events.push({ id: job.id, event: { type: 'matched', taskId: match.taskId, finished: false } });
-    } else {
-      unmatched.push(job);
-    }
+  const unmatched: Job[] = [...orphans];
+  const pendingCandidates: Candidate[] = [];
+  for (const t of orphans.length > 0 ? pending : []) {
+    if (isFailedStatus(t.status) || (await isClaimed(t.taskId))) continue;
+    pendingCandidates.push({
+      taskId: t.taskId,
+      prompt: t.prompt,
+      title: t.title ?? null,
+      createdAt: null,
+      nFrames: null,
+      width: null,
+      height: null,
+    });
   }
 
   const tasks: PendingSnapshotTask[] = pending.map((t) => ({
@@ -355,6 +362,11 @@ async function pollVideos(
     prompt: t.prompt,
     progress: t.progress,
   }));
+  // A task left the list (it may be an orphan's, now in the drafts) or a new one appeared (it may be an
+  // orphan's, listed late).
+  const before = new Set((poll.snapshot?.tasks ?? []).map((t) => t.id));
+  const someLeft =
+    (poll.snapshot?.tasks ?? []).some((t) => !byId.has(t.id)) || pending.some((t) => !before.has(t.taskId));
   const changed = events.length > 0 || !sameSnapshot(poll.snapshot?.tasks, tasks);
   const interval = poll.intervalMs > 0 ? poll.intervalMs : base;
   poll.quietReads = changed ? 0 : poll.quietReads + 1;
@@ -372,70 +384,75 @@ async function pollVideos(
 
   const current = overlay(input.open, result.changes);
   const resolving = current.filter((j) => isVideoKind(j.kind) && j.state === 'resolving');
-  if (resolving.length === 0 && unmatched.length === 0) return;
-  // Unknown tasks (no prompt to compare) might be an orphan's: wait for them to show up as drafts. For an
-  // extension any unclaimed task is unknown, since its prompt is Sora's rewrite: its draft's length tells.
-  const unknown = { plain: 0, extend: 0 };
-  for (const t of pending) {
-    if (taken.has(t.taskId) || isFailedStatus(t.status) || (await isClaimed(t.taskId))) continue;
-    unknown.extend++;
-    if (t.prompt === null) unknown.plain++;
-  }
-  result.resolve = () => readDrafts(ctx, resolving, unmatched, unknown, isClaimed, taken, apply, now);
+  // The drafts are read for orphans only when they can tell something new: the first look after the
+  // create, a task that left the pending list, or a decision that falls due. Never every interval.
+  const lastDrafts = poll.lastDraftsAt ?? Number.NEGATIVE_INFINITY;
+  const orphansNeedDrafts = unmatched.some((j) => {
+    const sentAt = j.createSentAt ?? 0;
+    const graceEnd = sentAt + options.orphanGraceMs;
+    const waitEnd = sentAt + options.orphanMaxWaitMs;
+    return (
+      lastDrafts < sentAt ||
+      someLeft ||
+      (now >= graceEnd && lastDrafts < graceEnd) ||
+      (now >= waitEnd && lastDrafts < waitEnd)
+    );
+  });
+  const resolveNow = resolving.length > 0 && (left || now >= (poll.nextDraftsAt ?? 0));
+  if (!resolveNow && !orphansNeedDrafts) return;
+  result.resolve = () =>
+    readDrafts(
+      ctx,
+      resolving,
+      orphansNeedDrafts ? unmatched : [],
+      pendingCandidates,
+      apply,
+      now,
+      orphansNeedDrafts ? isClaimed : undefined,
+    );
 }
+
+/** Drafts pages read at most to find the result of a task that left the pending list. */
+const RESOLVE_PAGES = 5;
 
 async function readDrafts(
   ctx: EngineContext,
   resolving: readonly Job[],
   orphans: readonly Job[],
-  unknownTasks: { plain: number; extend: number },
-  isClaimed: (taskId: string) => Promise<boolean>,
-  taken: Set<string>,
+  pendingCandidates: readonly Candidate[],
   apply: Apply,
   now: number,
+  isClaimedIn?: (taskId: string) => Promise<boolean>,
 ): Promise<ResolveResult> {
   const { options, port } = ctx;
-  const result: ResolveResult = { changes: [], pause: null, draftsReadAt: null };
+  const result: ResolveResult = { changes: [], pause: null, draftsReadAt: null, nextDraftsAt: null };
   const limit = clamp(2 * (resolving.length + orphans.length) + 10, 20, 100);
   const drafts: DraftInfo[] = [];
   const events: JobEventItem[] = [];
-  const matchedOrphans = new Map<string, string>();
-  let remaining = [...orphans];
+  const wanted = new Set(resolving.map((j) => j.taskId).filter((id): id is string => id !== null));
+  // Their drafts cannot be older than the creates (nor older than the runs, for the resolving ones).
+  const since = (j: Job) => (j.createSentAt ?? j.submittedAt ?? j.runningAt ?? 0) - CLOCK_SKEW_MS;
+  const resolvingSince = Math.min(...resolving.map(since));
+  const orphansSince = Math.min(...orphans.map(since));
   let cursor: string | undefined;
   try {
     for (let page = 0; ; page++) {
       const res = await port.listDrafts(limit, cursor);
       drafts.push(...res.items);
-      const still: Job[] = [];
-      for (const job of remaining) {
-        const prompt = normalizePrompt(job.request.prompt);
-        const earliest = (job.createSentAt ?? 0) - CLOCK_SKEW_MS;
-        let match: DraftInfo | undefined;
-        for (const d of res.items) {
-          if (d.taskId === null || taken.has(d.taskId)) continue;
-          if (normalizePrompt(d.prompt) !== prompt && !isExtensionResult(job, d)) continue;
-          if (d.createdAt !== null && d.createdAt < earliest) continue;
-          if (await isClaimed(d.taskId)) continue;
-          match = d;
-          break;
-        }
-        if (match?.taskId) {
-          taken.add(match.taskId);
-          matchedOrphans.set(job.id, match.taskId);
-        } else {
-          still.push(job);
-        }
-      }
-      remaining = still;
-      // Look further back only for orphans, and only while the page is newer than their creates.
+      for (const d of res.items) if (d.taskId !== null) wanted.delete(d.taskId);
+      if (res.cursor === null || res.items.length === 0) break;
+      // Sora may answer fewer items than asked (or others were made meanwhile): look further back while a
+      // finished task's draft is still unseen and the page is newer than its create, and for orphans while
+      // the page is newer than their creates.
       const oldest = Math.min(...res.items.map((d) => d.createdAt ?? Number.POSITIVE_INFINITY));
-      const earliestSent = Math.min(...remaining.map((j) => (j.createSentAt ?? 0) - CLOCK_SKEW_MS));
-      if (remaining.length === 0 || res.cursor === null || page + 1 >= options.orphanDraftPages) break;
-      if (!(oldest > earliestSent)) break;
+      const forResolving = wanted.size > 0 && page + 1 < RESOLVE_PAGES && oldest > resolvingSince;
+      const forOrphans = orphans.length > 0 && page + 1 < options.orphanDraftPages && oldest > orphansSince;
+      if (!forResolving && !forOrphans) break;
       cursor = res.cursor;
     }
   } catch (e) {
     result.pause = readFailure(e).pause;
+    result.nextDraftsAt = ctx.now() + options.pollIntervalMs;
     return result;
   }
   result.draftsReadAt = ctx.now();
@@ -447,6 +464,7 @@ async function readDrafts(
     if (list) list.push(d);
     else byTask.set(d.taskId, [d]);
   }
+  let waiting = false;
   const settle = (job: Job, taskId: string, since: number) => {
     const giveUp = now - since >= options.resolveTimeoutMs;
     const res = resolveFromDrafts(byTask.get(taskId) ?? [], giveUp);
@@ -460,22 +478,61 @@ async function readDrafts(
         event: { type: 'fail', error: { code: 'policy_violation', message: res.reason } },
       });
     else if (giveUp) events.push({ id: job.id, event: { type: 'fail', error: missing(res.why, 'video') } });
+    else waiting = true;
   };
   for (const job of resolving) {
     if (job.taskId !== null) settle(job, job.taskId, job.resolvingSince ?? now);
   }
-  for (const job of orphans) {
-    const taskId = matchedOrphans.get(job.id);
-    if (taskId !== undefined) {
-      events.push({ id: job.id, event: { type: 'matched', taskId, finished: true } });
-      settle(job, taskId, now);
-    } else {
-      const give = orphanGiveUp(ctx, job, job.kind === 'extend' ? unknownTasks.extend : unknownTasks.plain);
+
+  if (orphans.length > 0) {
+    const isClaimed = isClaimedIn ?? (await claimedChecker(ctx));
+    const resolvingTasks = new Set(resolving.map((j) => j.taskId));
+    const candidates: Candidate[] = [];
+    for (const [taskId, list] of byTask) {
+      if (resolvingTasks.has(taskId) || (await isClaimed(taskId))) continue;
+      const d = list[0] as DraftInfo;
+      candidates.push({
+        taskId,
+        prompt: d.prompt,
+        title: d.title ?? null,
+        createdAt: d.createdAt,
+        nFrames: d.nFrames ?? null,
+        width: d.width ?? null,
+        height: d.height ?? null,
+      });
+    }
+    const draftIds = new Set(candidates.map((c) => c.taskId));
+    const outcomes = matchOrphans(
+      orphans,
+      [...pendingCandidates.filter((c) => !draftIds.has(c.taskId)), ...candidates],
+      true,
+    );
+    for (const job of orphans) {
+      const o = outcomes.get(job.id) ?? { kind: 'none' };
+      if (o.kind === 'matched') {
+        const finished = draftIds.has(o.taskId);
+        events.push({ id: job.id, event: { type: 'matched', taskId: o.taskId, finished } });
+        if (finished) settle(job, o.taskId, now);
+        continue;
+      }
+      const give = orphanDecision(ctx, job, o.kind);
       if (give) events.push(give);
     }
   }
-  if (events.length > 0) result.changes.push(await apply(events));
+  if (events.length > 0) {
+    const cs = await apply(events);
+    result.changes.push(cs);
+    await countAsked(ctx, cs);
+  }
+  result.nextDraftsAt = waiting ? ctx.now() + options.pollIntervalMs : 0;
   return result;
+}
+
+/** Adds the jobs that just started waiting for the user to the engine's count. */
+async function countAsked(ctx: EngineContext, cs: ChangeSet): Promise<void> {
+  const asked = cs.changed.filter((j) => j.state === 'submitting' && j.awaitingUser === true).length;
+  if (asked === 0) return;
+  await setMeta(ctx.db, 'engine.askedUser', ((await getMeta(ctx.db, 'engine.askedUser')) ?? 0) + asked);
 }
 
 const SUCCEEDED = new Set(['succeeded', 'completed', 'complete']);
@@ -563,10 +620,14 @@ async function pollImages(
           const open = t.status === null || !(SUCCEEDED.has(t.status) || isFailedStatus(t.status));
           if (t.prompt === null && open && !taken.has(t.taskId) && !(await isClaimed(t.taskId))) unknown++;
         }
-        const give = orphanGiveUp(ctx, job, unknown);
+        const give = orphanDecision(ctx, job, unknown > 0 ? 'possible' : 'none');
         if (give) events.push(give);
       }
     }
   }
-  if (events.length > 0) result.changes.push(await apply(events));
+  if (events.length > 0) {
+    const cs = await apply(events);
+    result.changes.push(cs);
+    await countAsked(ctx, cs);
+  }
 }

@@ -58,7 +58,9 @@ export function occupiedSlots(
   now: number,
   maxAgeMs: number,
 ): number {
-  const ours = open.filter((j) => j.state === 'submitting' || j.state === 'running').length;
+  const ours = open.filter(
+    (j) => (j.state === 'submitting' && j.awaitingUser !== true) || j.state === 'running',
+  ).length;
   return ours + foreignTasks(open, snapshot, now, maxAgeMs).length;
 }
 
@@ -274,7 +276,10 @@ export function serviceRecheckDelay(
 
 /** A job in `submitting` that this engine life is not sending: stopped mid-create or ended uncertain. */
 export const isOrphan = (job: Job, inflight: ReadonlySet<string>): boolean =>
-  job.state === 'submitting' && !inflight.has(job.id);
+  job.state === 'submitting' && !inflight.has(job.id) && job.awaitingUser !== true;
+
+/** "May already be on Sora": waits for the user, takes no slot (if it is on Sora, pending shows it). */
+export const isAwaitingUser = (job: Job): boolean => job.state === 'submitting' && job.awaitingUser === true;
 
 export interface WakeInput {
   open: readonly Job[];
@@ -312,6 +317,9 @@ export function computeNextWake(input: WakeInput): number | null {
     else watchVideo = true;
   }
   if (network && watchVideo) times.push(poll.nextPendingAt);
+  // Results are read on their own cadence, not the pending list's (which slows down while nothing moves).
+  if (network && open.some((j) => isVideoKind(j.kind) && j.state === 'resolving'))
+    times.push(poll.nextDraftsAt ?? 0);
   if (network && watchImages) times.push(poll.nextRecentAt);
   if (times.length === 0) return null;
   return Math.max(now, Math.min(...times));

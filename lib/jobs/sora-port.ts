@@ -21,6 +21,8 @@ export interface PendingTaskInfo {
   progress: number | null;
   prompt: string | null;
   failureReason: string | null;
+  /** A storyboard's title, when Sora sends it (optional in NOTES.md). */
+  title?: string | null;
 }
 
 export interface DraftInfo {
@@ -29,6 +31,9 @@ export interface DraftInfo {
   prompt: string | null;
   /** Epoch ms, when Sora gave a readable time. */
   createdAt: number | null;
+  title?: string | null;
+  /** `n_frames` (optional in NOTES.md). */
+  nFrames?: number | null;
   /** `no_url_yet`: listed, but without a file URL so far (poll a little longer). */
   state: 'ready' | 'no_url_yet' | 'violation' | 'failed';
   /** Sora's reason of a violation or failure. */
@@ -107,6 +112,8 @@ export function toDraftInfo(item: DraftItem): DraftInfo {
     taskId: text(item.task_id),
     prompt: text(item.prompt),
     createdAt: parseTimestamp(item.created_at),
+    title: text(item.title),
+    nFrames: numberOrUndefined(item.n_frames) ?? null,
     state: classified.state,
   };
   if (
@@ -235,6 +242,7 @@ export function createSoraPort(http: SoraHttp): SoraPort {
         progress: numberOrUndefined(t.progress_pct) ?? null,
         prompt: text(t.prompt),
         failureReason: text(t.failure_reason),
+        title: text(t.title),
       }));
     },
     async listDrafts(limit, cursor) {

@@ -12,6 +12,7 @@
  */
 import { SoraError } from '../sora/errors';
 import type { Engine, SetTimer } from './engine';
+import { expectedFrames } from './match';
 import type { JobRequest } from './model';
 import type { DraftInfo, ImageTaskInfo, PendingTaskInfo, QuotaInfo, SoraPort } from './sora-port';
 
@@ -54,6 +55,10 @@ export interface FakeSoraOptions {
   pendingPrompts?: boolean;
   /** Whether too_many_concurrent carries `num_tasks`. Default true. */
   reportNumTasks?: boolean;
+  /** Sora stores a rewritten prompt (enable_rewrite): pending items and drafts carry this instead. */
+  rewritePrompt?: (prompt: string) => string;
+  /** Sora answers at most this many drafts per page, whatever `limit` asks. */
+  draftsPageMax?: number;
 }
 
 interface Scripted {
@@ -84,6 +89,8 @@ export interface FakeSora {
   hangCreates(afterEffect: boolean, times?: number): { release(): void };
   /** Unfinished tasks now. */
   active(): FakeTask[];
+  /** A task started outside the extension (Sora's own page): no call is counted. */
+  startOutside(request: JobRequest): FakeTask;
 }
 
 export function createFakeSora(options: FakeSoraOptions): FakeSora {
@@ -129,7 +136,9 @@ export function createFakeSora(options: FakeSoraOptions): FakeSora {
       };
     },
     active: () => fake.tasks.filter((t) => now() < t.doneAt),
+    startOutside: (request) => start(request, null),
   };
+  const shown = (prompt: string) => options.rewritePrompt?.(prompt) ?? prompt;
 
   function enter(method: FakeMethod): Scripted | null {
     calls[method]++;
@@ -216,7 +225,7 @@ export function createFakeSora(options: FakeSoraOptions): FakeSora {
           taskId: task.id,
           status: failedShown ? 'failed' : 'running',
           progress: failedShown ? null : progressOf(task),
-          prompt: options.pendingPrompts === false ? null : task.request.prompt,
+          prompt: options.pendingPrompts === false ? null : shown(task.request.prompt),
           failureReason: failedShown ? task.failureReason : null,
         });
       }
@@ -229,13 +238,18 @@ export function createFakeSora(options: FakeSoraOptions): FakeSora {
         .filter((task) => task.kind === 'video' && task.outcome !== 'failed' && t >= task.doneAt)
         .sort((a, b) => b.doneAt - a.doneAt || b.id.localeCompare(a.id));
       const from = cursor === undefined ? 0 : Number(cursor);
-      const page = done.slice(from, from + limit);
+      const size = Math.min(limit, options.draftsPageMax ?? limit);
+      const page = done.slice(from, from + size);
       const items: DraftInfo[] = page.map((task) => {
+        const r = task.request;
+        const portrait = r.kind !== 'image' && r.kind !== 'extend' && r.orientation === 'portrait';
+        const frames = r.kind === 'image' ? null : (expectedFrames(r) ?? 300);
         const base = {
           generationId: `gen_${task.id.slice(5)}`,
           taskId: task.id,
-          prompt: task.request.prompt,
+          prompt: shown(r.prompt),
           createdAt: task.doneAt,
+          ...(frames === null ? {} : { nFrames: frames }),
         };
         if (task.outcome === 'policy') {
           return { ...base, state: 'violation', reason: 'This content may violate our content policies.' };
@@ -246,12 +260,12 @@ export function createFakeSora(options: FakeSoraOptions): FakeSora {
           state: 'ready',
           url: `https://videos.openai.com/${task.id}.mp4`,
           thumbnailUrl: `https://videos.openai.com/${task.id}.jpg`,
-          width: 640,
-          height: 352,
-          durationS: 10,
+          width: portrait ? 352 : 640,
+          height: portrait ? 640 : 352,
+          durationS: frames === null ? 10 : frames / 30,
         };
       });
-      return { items, cursor: from + limit < done.length ? String(from + limit) : null };
+      return { items, cursor: from + size < done.length ? String(from + size) : null };
     },
     async listImageTasks(limit) {
       enter('listImageTasks');

@@ -151,6 +151,10 @@ export interface Protocol {
   'posts.list': { req: Record<string, never>; res: { posts: PostRecord[] } };
   /** Deletes one of them on Sora (already gone counts as deleted); `posts` is the list afterwards. */
   'posts.delete': { req: { id: string }; res: { posts: PostRecord[] } };
+
+  // — jobs that may already be on Sora —
+  /** "Send again" for jobs waiting as "may already be on Sora" ("Drop" is `jobs.cancel`). */
+  'jobs.sendAgain': { req: { ids: string[] }; res: { jobs: Job[] } };
 }
 
 export type RequestName = keyof Protocol;

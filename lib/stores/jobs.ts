@@ -35,6 +35,8 @@ export interface JobsState {
   enqueue(inputs: JobInput[]): Promise<Job[]>;
   cancel(id: string): Promise<void>;
   retry(id: string): Promise<void>;
+  /** "Send again" for a job that may already be on Sora ("Drop" is `cancel`). */
+  sendAgain(id: string): Promise<void>;
   move(id: string, direction: MoveDirection): Promise<void>;
   clearFinished(): Promise<void>;
   pause(): Promise<void>;
@@ -144,6 +146,10 @@ export const useJobs = create<JobsState>((set, get) => {
     retry: (id) =>
       act(async () =>
         get().applyChange({ jobs: (await send('jobs.retry', { ids: [id] })).jobs, removed: [] }),
+      ),
+    sendAgain: (id) =>
+      act(async () =>
+        get().applyChange({ jobs: (await send('jobs.sendAgain', { ids: [id] })).jobs, removed: [] }),
       ),
     move: (id, direction) => act(() => send('jobs.move', { id, direction })),
     clearFinished: () =>

@@ -23,6 +23,20 @@ const STOPS = 10;
 const EMAIL = 'durable@example.com';
 /** Longest the whole batch may take in real time before the bench gives up and reports what it saw. */
 const LIMIT_MS = 20 * 60_000;
+/**
+ * BENCH_VARIANTS: simulator variants for the run, e.g. `rewritePrompts,outsideTaskEvery=10` (a bare name is
+ * `true`, `name=n` a number).
+ */
+const VARIANTS = Object.fromEntries(
+  (process.env.BENCH_VARIANTS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+    .map((s) => {
+      const [k, v] = s.split('=');
+      return [k, v === undefined ? true : Number.isNaN(Number(v)) ? v : Number(v)];
+    }),
+);
 
 async function login(context: BrowserContext, sim: Sim): Promise<void> {
   await context.addCookies(soraLoginCookies(sim.control.login(EMAIL)));
@@ -61,13 +75,53 @@ async function waitForDone(page: Page, done: number, deadline: number): Promise<
   }
 }
 
+/**
+ * Answers every "May already be on Sora" row as a user who looked at their drafts would: Drop when Sora has
+ * the video (a task this client created with that prompt), else Send again. Repeats until none is asked for
+ * a while, so questions raised late in the batch are answered too.
+ */
+async function answerAsked(page: Page, sim: Sim) {
+  const asked = { count: 0, dropped: 0, sentAgain: 0 };
+  for (let quiet = 0; quiet < 3; ) {
+    const rows = page.locator('[data-testid="job-row"][data-may-exist="true"]');
+    const n = await rows.count();
+    if (n === 0) {
+      if (
+        (await doneCount(page)) +
+          Number(await page.getByTestId('count-failed').getAttribute('data-count')) +
+          asked.dropped >=
+        JOBS
+      )
+        break;
+      quiet++;
+      await page
+        .waitForSelector('[data-testid="job-row"][data-may-exist="true"]', { timeout: 20_000 })
+        .catch(() => {});
+      continue;
+    }
+    quiet = 0;
+    const row = rows.first();
+    const prompt = (await row.locator('.job-prompt').getAttribute('title')) ?? '';
+    const onSora = sim.control.state().videoTasks.some((t) => !t.outside && t.prompt === prompt);
+    await row.getByRole('button', { name: onSora ? /^Drop/ : /^Send .* again$/ }).click();
+    asked.count++;
+    if (onSora) asked.dropped++;
+    else asked.sentAgain++;
+    await page
+      .locator(`[data-testid="job-row"][data-may-exist="true"] .job-prompt[title="${prompt}"]`)
+      .waitFor({ state: 'detached' })
+      .catch(() => {});
+  }
+  return asked;
+}
+
 export const durabilityBench: Bench = {
   name: 'durability',
   description: `${JOBS} videos, the service worker stopped ${STOPS}× and the browser restarted once (Chromium, real build)`,
   async run(): Promise<BenchReport> {
     const server = await startSimServer({ port: 0 });
     const sim = server.sim;
-    sim.control.setConfig({ speed: 60 });
+    sim.control.setConfig({ speed: 60, ...(Object.keys(VARIANTS).length > 0 ? { variants: VARIANTS } : {}) });
     sim.control.upsertUser({ email: EMAIL, plan: 'pro', quota: { remaining: 1000 } });
     const profileDir = newProfileDir();
     let context = await launchWithExtension({ port: server.port, profileDir });
@@ -109,13 +163,16 @@ export const durabilityBench: Bench = {
           await page.getByTestId('queue-summary').waitFor();
         }
       }
-      const done = await waitForDone(page, JOBS, deadline);
+      // Jobs that wait as "may already be on Sora" never end by themselves: the user answers them first.
+      const asked = await answerAsked(page, sim);
+      const done = await waitForDone(page, JOBS - asked.dropped, deadline);
       const failed = Number(await page.getByTestId('count-failed').getAttribute('data-count'));
       const wallS = (Date.now() - started) / 1000;
 
       const accepted = sim.control
         .log({ method: 'POST', path: '/backend/nf/create' })
         .filter((e) => e.status === 200 && !e.fault);
+      const outsideTasks = sim.control.state().videoTasks.filter((t) => t.outside).length;
       const perPrompt = new Map<string, number>();
       for (const e of accepted) {
         const prompt = (e.body as { prompt?: string } | undefined)?.prompt ?? '';
@@ -123,7 +180,7 @@ export const durabilityBench: Bench = {
       }
       const duplicates = [...perPrompt.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
       const neverSent = prompts.filter((p) => !perPrompt.has(p)).length;
-      const lost = JOBS - done - failed;
+      const lost = JOBS - done - failed - asked.dropped;
       return {
         columns: ['value'],
         rows: [
@@ -135,6 +192,12 @@ export const durabilityBench: Bench = {
           { metric: 'lost (neither done nor failed)', values: [lost] },
           { metric: 'prompts never sent', values: [neverSent] },
           { metric: 'duplicate submissions', values: [duplicates] },
+          { metric: 'variants', values: [JSON.stringify(VARIANTS)] },
+          { metric: 'outside (twin) tasks', values: [outsideTasks] },
+          {
+            metric: 'asked the user (dropped / sent again)',
+            values: [`${asked.count} (${asked.dropped} / ${asked.sentAgain})`],
+          },
           { metric: 'most tasks running at once', values: [sim.control.stats().maxConcurrentObserved] },
           { metric: 'wall time s', values: [Math.round(wallS)] },
         ],
@@ -151,6 +214,9 @@ export const durabilityBench: Bench = {
           lost,
           neverSent,
           duplicates,
+          variants: VARIANTS,
+          outsideTasks,
+          asked,
           wallS,
           at: new Date(),
         },

@@ -19,6 +19,8 @@ export const DEFAULT_VARIANTS: Variants = {
   postAttachmentFile: 'clean',
   mediaHost: 'sora',
   profileFeed: 'ok',
+  rewritePrompts: false,
+  outsideTaskEvery: 0,
 };
 
 export function defaultConfig(): SimConfig {

@@ -3,6 +3,7 @@ import type { SimCore } from './core';
 import { validateFault } from './faults';
 import { cameoView } from './model/cameos';
 import { imageTaskView, listDrafts, titleFromPrompt, videoTaskView } from './model/tasks';
+import { startOutsideTask } from './routes/video';
 import type { UserRec } from './state';
 import type {
   CameoOutcome,
@@ -58,6 +59,8 @@ export class SimControl {
           doneAt: v.leavesAt,
           outcome: t.outcome,
           generationId: t.generationId,
+          ...(t.storedPrompt === undefined ? {} : { storedPrompt: t.storedPrompt }),
+          ...(t.outside ? { outside: true } : {}),
         };
       }),
       imageTasks: [...s.imageTasks.values()].map((t) => ({
@@ -241,6 +244,27 @@ export class SimControl {
   }
 
   /** Drafts "made elsewhere" (on sora.com, another device): listed at once, spaced a minute apart. */
+  /**
+   * A video task started outside the extension, as if in Sora's own page (default 300 frames, landscape):
+   * a same-prompt task that no client of ours may claim. Returns its task id.
+   */
+  outsideTask(spec: {
+    prompt: string;
+    email?: string;
+    nFrames?: number;
+    orientation?: 'landscape' | 'portrait';
+  }): string {
+    const core = this.core;
+    if (typeof spec.prompt !== 'string' || spec.prompt.trim() === '')
+      throw new TypeError('prompt is required');
+    const user = core.ensureUser(spec.email ?? core.state.lastLoginEmail ?? DEFAULT_EMAIL);
+    return startOutsideTask(core, user, {
+      prompt: spec.prompt.trim(),
+      nFrames: spec.nFrames ?? 300,
+      orientation: spec.orientation ?? 'landscape',
+    }).id;
+  }
+
   seedDrafts(spec: SeedDraftsSpec): string[] {
     const core = this.core;
     const count = Math.floor(spec.count);

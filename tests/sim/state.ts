@@ -70,6 +70,10 @@ export interface VideoTaskRec {
   outcome: 'ok' | 'policy' | 'failed';
   generationId: string;
   assets: VideoAssets;
+  /** The prompt Sora stored and echoes (pending, drafts) when it rewrote the one sent (`rewritePrompts`). */
+  storedPrompt?: string;
+  /** Started outside the extension, as if in Sora's own page (`outsideTaskEvery`, control `outsideTask`). */
+  outside?: boolean;
 }
 
 /** A draft that exists without a task of ours: seeded "made elsewhere" drafts and the seeded posts' sources. */

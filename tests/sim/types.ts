@@ -53,6 +53,10 @@ export interface Variants {
    * 404 (the route does not exist).
    */
   profileFeed: 'ok' | 'flat' | 'not_found';
+  /** Sora stores a rewritten prompt (enable_rewrite): pending items and drafts echo it, not the one sent. */
+  rewritePrompts: boolean;
+  /** Every Nth accepted create, the same prompt is also started "in Sora's own page" (0 = never). */
+  outsideTaskEvery: number;
 }
 
 export type VariantKey = keyof Variants;
@@ -425,6 +429,10 @@ export interface SimStateSnapshot {
     doneAt: number;
     outcome: 'ok' | 'policy' | 'failed';
     generationId: string;
+    /** What pending and drafts echo instead of `prompt` (`rewritePrompts`). */
+    storedPrompt?: string;
+    /** Started outside the extension (Sora's own page). */
+    outside?: boolean;
   }[];
   imageTasks: { id: string; user: string; status: string; prompt: string; generationIds: string[] }[];
   drafts: { id: string; user: string; kind: string; taskId: string; prompt: string; created_at: number }[];

@@ -23,6 +23,9 @@ const CHOICES: Choices = {
   mediaHost: ['sora'],
   // Absent (404) makes a client ask its user after a lost publish answer: only on request.
   profileFeed: ['ok', 'flat'],
+  // Not drawn at random: they change what other tests compare (prompts, task counts); turned on by name.
+  rewritePrompts: [false],
+  outsideTaskEvery: [0],
 };
 
 /**

@@ -11,12 +11,13 @@
 import { vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { type HistoryItem, listHistory } from '../../lib/db/history';
+import { getMeta } from '../../lib/db/meta';
 import { type CompanionDb, DB_NAME, getDb } from '../../lib/db/schema';
 import type { JobInput } from '../../lib/jobs/input';
 import { JOB_STATES, type Job, type JobState } from '../../lib/jobs/model';
 import { listJobs } from '../../lib/jobs/queue';
 import { Rng } from '../sim/ids';
-import type { RealFaultKind } from '../sim/types';
+import type { RealFaultKind, Variants } from '../sim/types';
 import { EMAIL, serviceWorkerOf, setUpWorld, type World } from '../unit/harness/background';
 import type { ServiceWorker } from '../unit/harness/service-worker';
 
@@ -38,6 +39,8 @@ export interface SoakOptions {
   maxSimHours: number;
   /** Give up when no job has finished for this long (sim hours). */
   stallHours: number;
+  /** Simulator variants on for the run (e.g. `rewritePrompts`, `outsideTaskEvery`). */
+  variants?: Partial<Variants>;
 }
 
 export const SOAK_DEFAULTS: Omit<SoakOptions, 'jobs'> = {
@@ -93,8 +96,12 @@ export interface SoakResult {
   rows: Record<string, number>;
   openAtEnd: number;
   engineAlarmAtEnd: boolean;
-  /** Accepted creates (video and image tasks on the simulator) per prompt. */
+  /** Accepted creates (video and image tasks on the simulator) per prompt; outside tasks not counted. */
   createsByPrompt: Map<string, number>;
+  /** Tasks the simulator started "in Sora's own page" (`outsideTaskEvery`). */
+  outsideTasks: number;
+  /** Jobs that asked "may already be on Sora" (the engine's count) and what the user chose. */
+  asked: { count: number; dropped: number; sentAgain: number };
   heapShares: HeapShares | null;
   world: World;
 }
@@ -171,6 +178,7 @@ export async function runSoak(jobs: number, overrides: Partial<SoakOptions> = {}
   });
   w.sim.control.setQuota({ remaining: 1_000_000, allowance: 1_000_000, email: EMAIL });
   w.sim.control.setConfig({
+    ...(options.variants ? { variants: options.variants } : {}),
     randomFaults: {
       rate: options.faultRate,
       seed: options.seed,
@@ -240,6 +248,28 @@ export async function runSoak(jobs: number, overrides: Partial<SoakOptions> = {}
     batches++;
   }
 
+  /**
+   * The user answers "may already be on Sora" as a person would: they look at their drafts on Sora (here:
+   * the simulator's tasks this client created) and drop the job when the video is there, else send it again.
+   */
+  const asked = { dropped: 0, sentAgain: 0 };
+  async function answerQuestions(): Promise<void> {
+    const waiting = (await listJobs(db)).filter((j) => j.state === 'submitting' && j.awaitingUser === true);
+    if (waiting.length === 0) return;
+    const state = w.sim.control.state();
+    const onSora = new Set(
+      [...state.videoTasks.filter((t) => !t.outside), ...state.imageTasks].map((t) => t.prompt),
+    );
+    await worker.start();
+    for (const j of waiting) {
+      const there = onSora.has(j.request.prompt);
+      const answer = await w.ask(there ? 'jobs.cancel' : 'jobs.sendAgain', { ids: [j.id] });
+      if (!answer.ok) throw new Error(`answer refused: ${JSON.stringify(answer.error)}`);
+      if (there) asked.dropped++;
+      else asked.sentAgain++;
+    }
+  }
+
   const limit = simStart + options.maxSimHours * 3_600_000;
   let open = 0;
   let finishedSeen = 0;
@@ -264,6 +294,7 @@ export async function runSoak(jobs: number, overrides: Partial<SoakOptions> = {}
         await checkpoint(finished);
         nextCheckpoint += options.checkpointEvery;
       }
+      await answerQuestions();
       await topUp(open);
       if (next >= inputs.length && open === 0) break;
     }
@@ -274,7 +305,7 @@ export async function runSoak(jobs: number, overrides: Partial<SoakOptions> = {}
   const stats = w.sim.control.stats();
   const state = w.sim.control.state();
   const createsByPrompt = new Map<string, number>();
-  for (const t of [...state.videoTasks, ...state.imageTasks]) {
+  for (const t of [...state.videoTasks.filter((x) => !x.outside), ...state.imageTasks]) {
     createsByPrompt.set(t.prompt, (createsByPrompt.get(t.prompt) ?? 0) + 1);
   }
   const result: SoakResult = {
@@ -298,6 +329,8 @@ export async function runSoak(jobs: number, overrides: Partial<SoakOptions> = {}
     openAtEnd: open,
     engineAlarmAtEnd: (await fakeBrowser.alarms.getAll()).some((a) => a.name === 'jobs.engine'),
     createsByPrompt,
+    outsideTasks: state.videoTasks.filter((x) => x.outside).length,
+    asked: { count: ((await getMeta(db, 'engine.askedUser')) as number | undefined) ?? 0, ...asked },
     heapShares: null,
     world: w,
   };
@@ -354,6 +387,7 @@ export function report(r: SoakResult): string {
     `random faults ${Object.values(r.faults).reduce((a, b) => a + b, 0)}: ${JSON.stringify(r.faults)}`,
     `outcomes: ${[...outcomes].map(([k, v]) => `${v}× ${k}`).join(', ')} · open at end ${r.openAtEnd}`,
     `IndexedDB rows at end: ${JSON.stringify(r.rows)} · stopped-instance calls refused: ${r.zombieCalls.length}`,
+    `variants ${JSON.stringify(r.options.variants ?? {})} · outside tasks ${r.outsideTasks} · asked the user ${r.asked.count} (dropped ${r.asked.dropped}: on Sora; sent again ${r.asked.sentAgain}) · duplicate creates ${[...r.createsByPrompt.values()].filter((n) => n > 1).length}`,
     '',
     '| finished jobs | sim h | worker stops | heap MB (after GC) | worker instance MB | job rows | history rows |',
     '| --- | --- | --- | --- | --- | --- | --- |',

@@ -49,6 +49,7 @@ const status: EngineStatus = {
   ceiling: { setting: 3, learned: null, effective: 3 },
   counts: { queued: 0, paused: 0, submitting: 0, running: 0, resolving: 0, done: 0, failed: 0, canceled: 0 },
   nextWakeAt: null,
+  askedUser: 0,
 };
 
 beforeEach(() => {

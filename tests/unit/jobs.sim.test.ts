@@ -154,3 +154,70 @@ describe('engine against the simulator', () => {
     expect(Math.max(...final.map((j) => j.runningAt ?? 0))).toBeGreaterThanOrEqual(until);
   });
 });
+
+describe('create exactly once when Sora rewrites prompts or the user works in Sora’s own page', () => {
+  /** Sora takes the first `n` creates but their answers never come back (a worker stopped right after). */
+  const loseAnswers = (n: number) => {
+    let lost = 0;
+    return (inner: FetchFn): FetchFn =>
+      async (input, init) => {
+        const res = await inner(input, init);
+        const url = String(input instanceof Request ? input.url : input);
+        if (url.endsWith('/backend/nf/create') && lost < n) {
+          lost++;
+          throw new TypeError('fetch failed');
+        }
+        return res;
+      };
+  };
+
+  it('rewritten prompts and lost answers: one create per job, every job done, no question asked', async () => {
+    const s = await setup({ variants: { rewritePrompts: true } }, loseAnswers(3));
+    await s.engine.enqueue(
+      ['a red fox in snow', 'a paper boat on a river', 'a tram at night'].map((prompt) => ({
+        kind: 'video' as const,
+        prompt,
+      })),
+    );
+    expect(await s.runToEnd()).toBe(true);
+    const jobs = await s.engine.list();
+    expect(jobs.map((j) => j.state)).toEqual(['done', 'done', 'done']);
+    expect(creates(s.sim)).toHaveLength(3);
+    // Sora really did store other words than the ones sent.
+    const tasks = s.sim.control.state().videoTasks;
+    expect(tasks.every((t) => t.storedPrompt !== undefined && t.storedPrompt !== t.prompt)).toBe(true);
+    for (const j of jobs) expect(tasks.find((t) => t.id === j.taskId)?.prompt).toBe(j.request.prompt);
+    expect((await s.engine.status()).askedUser).toBe(0);
+  });
+
+  it('a same-prompt task made outside is never claimed; when it cannot be told apart the user decides', async () => {
+    const s = await setup({ variants: { rewritePrompts: true } }, loseAnswers(2));
+    // Made in Sora's own page at the same moment: one with another length, one exactly like the second job.
+    const other = s.sim.control.outsideTask({ email: EMAIL, prompt: 'a glacier at dawn', nFrames: 150 });
+    const twin = s.sim.control.outsideTask({ email: EMAIL, prompt: 'a night market', nFrames: 300 });
+    await s.engine.enqueue([
+      { kind: 'video', prompt: 'a glacier at dawn', nFrames: 450 },
+      { kind: 'video', prompt: 'a night market', nFrames: 300 },
+    ]);
+    // The first job ends done; the second waits for the user (nothing more is scheduled for it).
+    expect(await s.runToEnd()).toBe(false);
+    const asked = async () =>
+      (await s.engine.list()).find((j) => j.awaitingUser === true && j.state === 'submitting');
+    const [first, second] = await s.engine.list();
+    expect(first).toMatchObject({ state: 'done' });
+    expect(first?.taskId).not.toBe(other);
+    expect(second).toMatchObject({ state: 'submitting', awaitingUser: true });
+    expect(second?.taskId).toBeNull();
+    expect(await asked()).toBeDefined();
+    expect(creates(s.sim)).toHaveLength(2);
+    expect((await s.engine.status()).askedUser).toBe(1);
+    // Sora's lists hold two tasks that fit it (its own and the twin): neither was taken.
+    const owned = (await s.engine.list()).map((j) => j.taskId);
+    expect(owned).not.toContain(twin);
+    // The user looked at their drafts on Sora and drops it: nothing more is sent.
+    await s.engine.cancel([second!.id]);
+    expect(await s.runToEnd()).toBe(true);
+    expect((await s.engine.list())[1]?.state).toBe('canceled');
+    expect(creates(s.sim)).toHaveLength(2);
+  });
+});

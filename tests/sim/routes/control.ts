@@ -95,6 +95,9 @@ export function createControlApp(control: SimControl): Hono {
     const b = await body<{ mode?: ServiceMode }>(c);
     return c.json({ mode: control.setConfig({ service: b.mode ?? 'normal' }).service });
   });
+  app.post('/tasks/outside', async (c) =>
+    c.json({ id: control.outsideTask((await body(c)) as Parameters<typeof control.outsideTask>[0]) }),
+  );
   app.post('/cameos', async (c) => {
     control.setCameoOutcome(await body(c));
     return c.json({ ok: true });

@@ -40,7 +40,7 @@ export function registerVideo(app: Hono<SimEnv>, core: SimCore): void {
       const item: Json = { id: t.id, status: v.status, progress_pct: v.progress };
       if (variant(core.config, 'pendingFields', t.id) === 'full') {
         Object.assign(item, {
-          prompt: t.prompt,
+          prompt: t.storedPrompt ?? t.prompt,
           title: t.title,
           failure_reason: v.failureReason,
           generations: [],
@@ -119,10 +119,18 @@ async function createVideo(core: SimCore, c: Ctx, source: 'create' | 'storyboard
       outcome: policy ? 'policy' : failing ? 'failed' : 'ok',
       generationId: core.ids.generation(),
       assets: core.newVideoAssets(id, spec.orientation),
+      ...(variant(core.config, 'rewritePrompts', id) && source === 'create'
+        ? { storedPrompt: rewritePrompt(spec.prompt) }
+        : {}),
     };
     core.state.videoTasks.set(id, task);
     core.log.countCreate(kind, true);
     core.log.observeConcurrency(user.email, active + 1);
+    const every = variant(core.config, 'outsideTaskEvery', id);
+    if (every > 0 && active + 2 <= core.config.ceiling) {
+      const ours = [...core.state.videoTasks.values()].filter((t) => t.userId === user.id && !t.outside);
+      if (ours.length % every === 0) startOutsideTask(core, user, spec);
+    }
 
     const shape = variant(core.config, 'createResponse', id);
     const answer: Json = { id };
@@ -135,6 +143,51 @@ async function createVideo(core: SimCore, c: Ctx, source: 'create' | 'storyboard
     if (e instanceof SimHttpError) core.log.countCreate(kind, false, e.body.code);
     throw e;
   }
+}
+
+/**
+ * What `enable_rewrite` does to a prompt, roughly: the words asked for, wrapped in more of them (so a client
+ * matching by exact text finds nothing, and one matching by meaning still can).
+ */
+export function rewritePrompt(prompt: string): string {
+  return `Cinematic shot, richly detailed: ${prompt.trim()}. Soft natural light, gentle camera movement.`;
+}
+
+/**
+ * A video task started outside the extension (as if in Sora's own page) with the given settings: it takes a
+ * slot and shows in pending and drafts like any other, but no client of ours created it.
+ */
+export function startOutsideTask(
+  core: SimCore,
+  user: UserRec,
+  spec: Pick<VideoSpec, 'prompt' | 'nFrames' | 'orientation'> & Partial<VideoSpec>,
+): VideoTaskRec {
+  const id = core.ids.task();
+  const full: VideoSpec = {
+    title: null,
+    size: 'small',
+    model: 'sy_8',
+    remixTargetId: null,
+    uploadIds: [],
+    cameoIds: [],
+    storyboard: null,
+    ...spec,
+  };
+  const task: VideoTaskRec = {
+    ...full,
+    id,
+    userId: user.id,
+    source: 'create',
+    createdAt: core.now(),
+    body: { prompt: spec.prompt, outside: true },
+    phasesMs: videoPhasesMs(full.nFrames, core.config),
+    outcome: 'ok',
+    generationId: core.ids.generation(),
+    assets: core.newVideoAssets(id, full.orientation),
+    outside: true,
+  };
+  core.state.videoTasks.set(id, task);
+  return task;
 }
 
 type VideoSpec = Pick<
