@@ -413,6 +413,9 @@ test.describe('publish exactly once, never left public', () => {
     await page.getByTestId('history-download-clean').click();
     await page.keyboard.press('Escape');
     await expect(page.getByTestId('history-dl-row')).toHaveAttribute('data-state', 'publishing');
+    // The request has reached Sora (held there for 3 s): the cancel overtakes a publish in flight. (A cancel
+    // while the sentinel token is still being made sends nothing at all.)
+    await expect.poll(() => sim.control.faults()[0]?.triggered).toBe(1);
     await page.getByRole('button', { name: /^Cancel the download of/ }).click();
     await expect(page.getByTestId('history-dl-row')).toHaveAttribute('data-state', 'canceled', {
       timeout: 20_000,
