@@ -164,6 +164,11 @@ describe('layers', () => {
     expect(unplaced, 'add these to LAYERS in tests/unit/layers.test.ts').toEqual([]);
   });
 
+  it('keeps test fakes out of lib/ (a product build would carry them)', () => {
+    const fakes = files.filter((f) => /\/testing\.tsx?$/.test(f)).map((f) => relative(ROOT, f));
+    expect(fakes, 'move them under tests/').toEqual([]);
+  });
+
   it('has no import that points up', () => {
     const upward: string[] = [];
     for (const [file, list] of imports) {
