@@ -1,9 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 import { MAX_START_IMAGE_BYTES, START_IMAGE_TYPES, startImageIssue } from '../../lib/create/build';
 import { formatBytes, issueText } from '../../lib/create/messages';
-import type { StoryboardImage } from '../../lib/db/storyboards';
 import { t } from '../../lib/i18n';
 import { useStoryboard } from '../../lib/stores/storyboard';
+import type { StoryboardImage } from '../../lib/storyboard/repo';
 import { typeOfContent } from '../../lib/util/file-type';
 import { IssueList, type ViewIssue } from './issues';
 

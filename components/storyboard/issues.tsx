@@ -4,7 +4,6 @@
  */
 import { startImageIssue } from '../../lib/create/build';
 import { issueText } from '../../lib/create/messages';
-import type { StoryboardImage } from '../../lib/db/storyboards';
 import { getLocale, t } from '../../lib/i18n';
 import {
   type PlanIssue,
@@ -14,6 +13,7 @@ import {
   type StoryboardOptions,
   validateStoryboard,
 } from '../../lib/storyboard';
+import type { StoryboardImage } from '../../lib/storyboard/repo';
 
 export type IssuePlace =
   | 'shots'

@@ -3,12 +3,11 @@
  * failures a few times, caches the result in storage.local (it holds no secret) so the popup can paint
  * the last known figures before the background has even woken up, and tells open pages when it changes.
  */
-import type { AccountSnapshot } from '../messaging/protocol';
 import { isSoraError, isTransient, toSerializedError } from '../sora/errors';
 import type { MeResponse, RateLimitAndCreditBalance, SubscriptionsResponse } from '../sora/schemas';
 import { withRetry } from '../util/backoff';
 import { ACCOUNT_CACHE_KEY } from './cache-key';
-import { toSnapshot } from './snapshot';
+import { type AccountSnapshot, toSnapshot } from './snapshot';
 
 export { ACCOUNT_CACHE_KEY };
 

@@ -4,7 +4,6 @@
  * the UI words itself; only failures the user cannot act on here (network, session, server) are thrown
  * and reach the page as a SerializedError.
  */
-import type { AccountSnapshot } from '../messaging/protocol';
 import {
   acceptInvite,
   bootstrapSora2,
@@ -15,6 +14,7 @@ import {
 } from '../sora/endpoints';
 import { isSoraError, type SoraError } from '../sora/errors';
 import type { SoraHttp } from '../sora/http';
+import type { AccountSnapshot } from './snapshot';
 import { type UsernameProblem, validateInviteCode, validateUsername } from './validate';
 
 export interface InviteInfo {

@@ -18,11 +18,11 @@
 import { getFile } from '../db/files';
 import { getHistoryItem } from '../db/history';
 import type { CompanionDb, StoredFile } from '../db/schema';
-import { randomId } from '../jobs/model';
 import { isSoraError, isTransient, type SerializedError, SoraError, toSerializedError } from '../sora/errors';
 import { isGenerationId } from '../sora/ids';
 import { backoffDelay } from '../util/backoff';
 import { typeOfContent } from '../util/file-type';
+import { randomId } from '../util/id';
 import { createTicker, defaultSetTimer, type SetTimer } from '../util/ticker';
 import {
   type CharacterError,

@@ -1,5 +1,5 @@
 /** Files the user picked (start images), stored until the job that uses them is cleared. */
-import { randomId } from '../jobs/model';
+import { randomId } from '../util/id';
 import type { CompanionDb, StoredFile } from './schema';
 
 /** Stores a blob and returns its id. Extension pages may call this directly (same origin as the worker). */

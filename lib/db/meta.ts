@@ -2,7 +2,7 @@
  * Small key → value records. Each key has one type, declared in {@link MetaValues}; other modules add
  * theirs there. Never a secret (no token, no cookie).
  */
-import type { EnginePause, LearnedCeiling, PollState } from '../jobs/model';
+import type { EnginePause, LearnedCeiling, PollState } from './job-record';
 import type { CompanionDb } from './schema';
 
 export interface MetaValues {

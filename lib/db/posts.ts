@@ -5,24 +5,10 @@
  * a stopped worker, a cancel or a failed delete left online is still listed ("Posts still online" in
  * History) and the user can delete it.
  */
+import type { PostRecord } from './post-record';
 import type { CompanionDb } from './schema';
 
-export interface PostRecord {
-  /** The post id (`s_…`). */
-  id: string;
-  /** The history item (generation id) it publishes. */
-  itemId: string;
-  /** When the extension learned of it (epoch ms). */
-  createdAt: number;
-  /** `download`: published for a clean download; `share`: a share link the user asked for. */
-  purpose: 'download' | 'share';
-  /** The download job that made it, if one did. */
-  jobId: string | null;
-  /** The user asked to keep it published (share link, "keep published" setting). */
-  kept: boolean;
-  /** Why the last delete did not go through, for the list. */
-  lastError?: string;
-}
+export type { PostRecord } from './post-record';
 
 export async function putPostRecord(db: CompanionDb, record: PostRecord): Promise<void> {
   await db.put('posts', record);

@@ -7,12 +7,12 @@
  * Nothing secret is stored here: never the access token, never a cookie.
  */
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
-import type { SnapshotRecord } from '../history/snapshot';
-import type { Job, JobState } from '../jobs/model';
-import type { DownloadJob, DownloadState } from '../media/model';
 import { SoraError } from '../sora/errors';
-import type { HistoryItem } from './history';
-import type { PostRecord } from './posts';
+import type { DownloadJob, DownloadState } from './download-record';
+import type { SnapshotRecord } from './history-index';
+import type { HistoryItem } from './history-record';
+import type { Job, JobState } from './job-record';
+import type { PostRecord } from './post-record';
 
 export const DB_NAME = 'companion';
 

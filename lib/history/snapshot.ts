@@ -10,6 +10,7 @@
  * the index is rebuilt from the items themselves. Only a page that has just loaded writes a snapshot.
  */
 import type { FileSource, HistoryItem, HistoryOrientation, HistoryStatus } from '../db/history';
+import type { SnapshotChunk, SnapshotMeta } from '../db/history-index';
 import type { CompanionDb } from '../db/schema';
 import type { JobKind } from '../jobs/model';
 import { historyChunks } from './repo';
@@ -20,35 +21,6 @@ export const SNAPSHOT_VERSION = 2;
 const CHUNK = 10_000;
 /** Items stamped this long before the snapshot are read again: a clock step must not hide a change. */
 export const SNAPSHOT_MARGIN_MS = 5 * 60_000;
-
-export interface SnapshotMeta {
-  id: 'meta';
-  version: number;
-  /** Epoch ms when the state it holds was read. */
-  asOf: number;
-  chunks: number;
-  entries: number;
-  /** Ids deleted from history (tombstones), so the total can be checked. */
-  tombstones: string[];
-}
-
-export interface SnapshotChunk {
-  id: string;
-  ids: string;
-  shown: string;
-  texts: string;
-  created: Float64Array;
-  kinds: Uint8Array;
-  statuses: Uint8Array;
-  orientations: Uint8Array;
-  /**
-   * bit 0: downloaded, bit 1: the last download was clean, bits 2–3: its file source (0 none, then
-   * {@link FILE_SOURCES} in order), bit 4: it fell back to the watermarked original.
-   */
-  flags: Uint8Array;
-}
-
-export type SnapshotRecord = SnapshotMeta | SnapshotChunk;
 
 const KINDS: readonly JobKind[] = ['video', 'remix', 'storyboard', 'image', 'extend'];
 const STATUSES: readonly HistoryStatus[] = ['ready', 'violation', 'failed', 'deleted'];

@@ -8,6 +8,7 @@ import type { IDBPObjectStore, IDBPTransaction } from 'idb';
 import type { HistoryItem } from '../db/history';
 import type { CompanionDb, CompanionSchema, StoredFile } from '../db/schema';
 import { SoraError } from '../sora/errors';
+import { randomId } from '../util/id';
 import { checkStartImage, type JobInput, type StartImageInput, toRequest } from './input';
 import {
   type EnginePause,
@@ -20,7 +21,6 @@ import {
   newJob,
   OPEN_STATES,
   type PauseReason,
-  randomId,
   type StartImage,
   startImageOf,
   transition,

@@ -2,17 +2,9 @@
  * A job's states as plain data, apart from the state machine in model.ts: the pages' job store needs these
  * and nothing else of the engine, and the popup loads that store.
  */
-export const JOB_STATES = [
-  'queued',
-  'paused',
-  'submitting',
-  'running',
-  'resolving',
-  'done',
-  'failed',
-  'canceled',
-] as const;
-export type JobState = (typeof JOB_STATES)[number];
+import type { JobState } from '../db/job-record';
+
+export { JOB_STATES, type JobState } from '../db/job-record';
 
 export const FINAL_STATES: readonly JobState[] = ['done', 'failed', 'canceled'];
 export const OPEN_STATES: readonly JobState[] = ['queued', 'paused', 'submitting', 'running', 'resolving'];

@@ -37,24 +37,26 @@
  * ```
  * `downloading` with an expired-URL interruption goes back to `resolving` (once per attempt).
  */
+import type {
+  DownloadError,
+  DownloadJob,
+  DownloadMode,
+  DownloadState,
+  FinalDownloadState,
+} from '../db/download-record';
 import type { FileSource } from '../db/history';
-import type { SoraErrorCode } from '../sora/errors';
 
-export const DOWNLOAD_STATES = [
-  'queued',
-  'publishing',
-  'resolving',
-  'downloading',
-  'unpublishing',
-  'done',
-  'no_clean',
-  'failed',
-  'canceled',
-  /** A publish may have gone out and there is no way to look for its post: the user decides (no slot held). */
-  'unsure',
-] as const;
-export type DownloadState = (typeof DOWNLOAD_STATES)[number];
-export type FinalDownloadState = 'done' | 'no_clean' | 'failed' | 'canceled';
+/** The stored record's types live in lib/db (the bottom layer); the worker and pages name them from here. */
+export {
+  DOWNLOAD_STATES,
+  type DownloadError,
+  type DownloadErrorCode,
+  type DownloadJob,
+  type DownloadMode,
+  type DownloadState,
+  type FinalDownloadState,
+} from '../db/download-record';
+
 export const FINAL_DOWNLOAD_STATES: readonly DownloadState[] = ['done', 'no_clean', 'failed', 'canceled'];
 /** States that hold one of the concurrent download slots. */
 export const ACTIVE_DOWNLOAD_STATES: readonly DownloadState[] = [
@@ -65,7 +67,6 @@ export const ACTIVE_DOWNLOAD_STATES: readonly DownloadState[] = [
 ];
 export const isFinalDownload = (s: DownloadState): boolean => FINAL_DOWNLOAD_STATES.includes(s);
 
-export type DownloadMode = 'clean' | 'original';
 /**
  * Where the saved file came from. Only a file other than the draft's own is clean (NOTES.md: whether a web
  * session's post read carries a clean file is unverified): `post_attachment` (the post named a different
@@ -87,78 +88,6 @@ export const isCleanSource = (source: FileSource | null | undefined): boolean =>
 /** The user asked for the clean file and got the watermarked original: they must be told. */
 export const fellBackToOriginal = (job: Pick<DownloadJob, 'mode' | 'source'>): boolean =>
   job.mode === 'clean' && fileSourceOf(job.source) === 'original';
-
-/** Codes of our own, besides Sora's. */
-export type DownloadErrorCode =
-  | SoraErrorCode
-  /** No watermark-free URL: neither the parse service nor the post offered one. */
-  | 'no_clean_source'
-  /** The browser refused or interrupted the download (`message` holds its reason). */
-  | 'download_failed'
-  /** The history item (or its media) is gone. */
-  | 'item_missing'
-  | 'parse_service'
-  /** The file URL is not on Sora's media host (lib/sora/config.ts `MEDIA_HOSTS`): never requested. */
-  | 'foreign_host'
-  /** The parse service's link is on a host the user has not confirmed yet: waits for the user. */
-  | 'host_unconfirmed'
-  /** A publish may have reached Sora and its post cannot be looked for: waits for the user. */
-  | 'publish_unsure';
-
-export interface DownloadError {
-  code: DownloadErrorCode;
-  message: string;
-  at: number;
-  /** For `foreign_host` / `host_unconfirmed`: the host the URL pointed at, shown to the user. */
-  host?: string;
-}
-
-export interface DownloadJob {
-  id: string;
-  /** The history item (generation id). */
-  itemId: string;
-  batchId: string;
-  /** 1-based position in its batch and the batch size, for `{index}`. */
-  index: number;
-  total: number;
-  mode: DownloadMode;
-  state: DownloadState;
-  /** The final state `unpublishing` leads to. */
-  after: FinalDownloadState | null;
-  createdAt: number;
-  updatedAt: number;
-  finishedAt: number | null;
-  /** Tries of the current step. */
-  attempts: number;
-  nextAttemptAt: number;
-  lastError: DownloadError | null;
-  /** Set BEFORE the publish request goes out: a restart then knows it may have reached Sora. */
-  publishSentAt: number | null;
-  postId: string | null;
-  /** The post was published before (kept by the user): never delete it. */
-  postWasKept: boolean;
-  /** The user's "keep it published" setting when the job was made. */
-  keepPublished: boolean;
-  /** The post could not be deleted (shown to the user with its link). */
-  postLeftPublished: boolean;
-  /**
-   * A publish may have created a post whose id the extension never learned (no answer, no way to look it
-   * up): the user is told to check their Sora profile. Absent on records of older versions.
-   */
-  postMaybeLeft?: boolean;
-  sourceUrl: string | null;
-  source: FileSource | null;
-  /** The relative path asked of the browser. */
-  filename: string | null;
-  /** Set BEFORE `downloads.download` is called: a restart looks for a download it may have started. */
-  downloadRequestedAt: number | null;
-  downloadId: number | null;
-  bytesReceived: number | null;
-  totalBytes: number | null;
-  /** The name the browser finally saved (it may add " (1)"). */
-  savedAs: string | null;
-  sidecar: 'none' | 'txt' | 'json';
-}
 
 export type DownloadEvent =
   | { type: 'start' }

@@ -19,13 +19,13 @@ import { isPublishable, isUrlExpired } from '../history/fields';
 import { buildFilename, extensionFromUrl, withExtension } from '../history/filename';
 import { patchHistoryItem } from '../history/repo';
 import type { HistorySoraPort } from '../history/sora-port';
-import { randomId } from '../jobs/model';
 import type { Settings } from '../settings';
 import { postUrl } from '../sora/config';
 import { SoraError, type SoraErrorCode } from '../sora/errors';
 import { choosePostFile, fileIdentity, findAttachment } from '../sora/media';
 import { checkMediaUrl, httpsHostOf, isSoraMediaUrl } from '../sora/media-hosts';
 import type { Post } from '../sora/schemas';
+import { randomId } from '../util/id';
 import {
   ACTIVE_DOWNLOAD_STATES,
   DOWNLOAD_WAIT_CODES,

@@ -6,6 +6,7 @@
  * The access token never appears in any request, response or event here.
  */
 
+import type { AccountSnapshot } from '../account/snapshot';
 import type {
   ActivateResult,
   RedeemResult,
@@ -29,34 +30,8 @@ import type { MoveDirection } from '../jobs/queue';
 import type { DownloadJob, DownloadMode } from '../media/model';
 import type { SerializedError } from '../sora/errors';
 
-export interface PlanInfo {
-  id: string;
-  title: string;
-  isPro: boolean;
-  /** Renewal or end date, epoch ms, when Sora gives one. */
-  endsAt?: number;
-}
-
-export interface QuotaInfo {
-  remaining: number;
-  rateLimitReached: boolean;
-  /** Epoch ms when the rolling allowance resets (now + access_resets_in_seconds at fetch time). */
-  resetsAt?: number;
-}
-
-/** What the popup shows; cached in storage.local (it holds no secret) so the popup paints at once. */
-export interface AccountSnapshot {
-  status: 'ok' | 'logged_out' | 'error';
-  email?: string;
-  name?: string;
-  username?: string;
-  plan?: PlanInfo | null;
-  quota?: QuotaInfo | null;
-  /** Epoch ms of the last successful read. */
-  fetchedAt?: number;
-  /** Set when the last refresh failed; the figures above are then the last known ones. */
-  error?: SerializedError;
-}
+/** The account's types belong to lib/account; named here too, as pages have always imported them. */
+export type { AccountSnapshot, PlanInfo, QuotaInfo } from '../account/snapshot';
 
 export interface Protocol {
   /** The account, plan and quota. `refresh: false` may answer from the background's cache. */

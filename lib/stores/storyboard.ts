@@ -9,20 +9,6 @@
 import { create } from 'zustand';
 import { deleteFile, putFile } from '../db/files';
 import { type CompanionDb, getDb } from '../db/schema';
-import {
-  deleteStoryboard,
-  duplicateStoryboard,
-  getDraft,
-  getStoryboard,
-  listMentionCandidates,
-  listStoryboards,
-  putDraft,
-  renameStoryboard,
-  type SavedStoryboard,
-  type StoryboardContent,
-  type StoryboardImage,
-  saveStoryboard,
-} from '../db/storyboards';
 import { formatDate, formatTime, t } from '../i18n';
 import type { JobInput } from '../jobs/input';
 import type { Job } from '../jobs/model';
@@ -42,6 +28,20 @@ import {
   toStoryboardInput,
   validateStoryboard,
 } from '../storyboard';
+import {
+  deleteStoryboard,
+  duplicateStoryboard,
+  getDraft,
+  getStoryboard,
+  listMentionCandidates,
+  listStoryboards,
+  putDraft,
+  renameStoryboard,
+  type SavedStoryboard,
+  type StoryboardContent,
+  type StoryboardImage,
+  saveStoryboard,
+} from '../storyboard/repo';
 import { useJobs } from './jobs';
 
 export type { StoryboardImage };

@@ -10,6 +10,7 @@
  * in the last shot) are found by `sceneAmbiguity` / `instructionsAmbiguity`, which validation uses to refuse
  * such text instead of sending a prompt Sora would split differently.
  */
+import type { ParseErrorCode, SceneAmbiguity } from './issues';
 import { describeParseError } from './messages';
 import {
   lengthForTotal,
@@ -136,8 +137,8 @@ export function parseShorthand(text: string): ParsedStoryboard | null {
   return { shots, instructions: normalizeText(source.slice(0, first.index)) };
 }
 
+export type { ParseErrorCode, SceneAmbiguity };
 export type StoryboardFormat = 'timeline' | 'shorthand';
-export type ParseErrorCode = 'empty' | 'unrecognized' | 'too_many_shots';
 
 export interface ParseError {
   code: ParseErrorCode;
@@ -187,8 +188,6 @@ export function parseAny(text: string, options: ParseOptions = {}): ParseResult 
 function parseFailure(code: ParseErrorCode): { ok: false; error: ParseError } {
   return { ok: false, error: { code, message: describeParseError(code) } };
 }
-
-export type SceneAmbiguity = 'shot_header' | 'instructions_header';
 
 /**
  * Why this scene (at `index` of `count` shots) would not survive the prompt format, or null when it is

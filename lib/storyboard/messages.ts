@@ -2,8 +2,7 @@
  * Every English sentence of the storyboard model, in one place. The UI localises by `code` (and the issue's
  * params); these texts are the reference wording and the fallback.
  */
-import type { ParseErrorCode } from './format';
-import type { StoryboardIssue } from './validate';
+import type { ParseErrorCode, StoryboardIssue } from './issues';
 
 /** "10 s", "2.5 s": one decimal only when needed. */
 export function formatSeconds(seconds: number): string {

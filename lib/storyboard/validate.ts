@@ -4,7 +4,8 @@
  * the shot to highlight.
  */
 import { isBlankText } from '../jobs/input';
-import { instructionsAmbiguity, normalizeText, type SceneAmbiguity, sceneAmbiguity } from './format';
+import { instructionsAmbiguity, normalizeText, sceneAmbiguity } from './format';
+import type { StoryboardIssue } from './issues';
 import {
   DURATION_STEP_S,
   isOnStep,
@@ -14,40 +15,11 @@ import {
   maxShotsFor,
   roundSeconds,
   type Storyboard,
-  type StoryboardLength,
   totalDuration,
 } from './model';
 
+export type { StoryboardIssue, StoryboardIssueCode } from './issues';
 export { describeIssue, formatSeconds } from './messages';
-
-export type StoryboardIssue =
-  | { code: 'no_shots'; shotIndex?: undefined; params: Record<string, never> }
-  | {
-      code: 'too_many_shots';
-      shotIndex?: undefined;
-      params: { max: number; actual: number; lengthS: StoryboardLength };
-    }
-  | { code: 'empty_scene'; shotIndex: number; params: Record<string, never> }
-  | { code: 'duration_invalid'; shotIndex: number; params: Record<string, never> }
-  | { code: 'duration_too_short'; shotIndex: number; params: { min: number; actual: number } }
-  | { code: 'duration_too_long'; shotIndex: number; params: { max: number; actual: number } }
-  | {
-      code: 'duration_not_step';
-      shotIndex: number;
-      params: { step: number; actual: number; nearest: number };
-    }
-  | {
-      code: 'total_mismatch';
-      shotIndex?: undefined;
-      /** `difference` = actual − expected: positive means too long, negative means seconds left over. */
-      params: { expected: number; actual: number; difference: number };
-    }
-  | { code: 'scene_too_long'; shotIndex: number; params: { max: number; actual: number } }
-  | { code: 'instructions_too_long'; shotIndex?: undefined; params: { max: number; actual: number } }
-  | { code: 'ambiguous_scene'; shotIndex: number; params: { reason: SceneAmbiguity; nextShot: number } }
-  | { code: 'ambiguous_instructions'; shotIndex?: undefined; params: { nextShot: number } };
-
-export type StoryboardIssueCode = StoryboardIssue['code'];
 
 /** Code points, not UTF-16 units, so an emoji counts as one character like the user sees it. */
 function charCount(text: string): number {

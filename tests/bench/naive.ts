@@ -8,7 +8,7 @@ import { type HistoryItem, putHistoryItems } from '../../lib/db/history';
 import type { CompanionDb } from '../../lib/db/schema';
 import type { JobRequest } from '../../lib/jobs/model';
 import type { SoraPort } from '../../lib/jobs/sora-port';
-import type { ManualClock } from '../../lib/jobs/testing';
+import type { ManualClock } from '../unit/fakes/jobs';
 
 export interface NaiveOptions {
   port: SoraPort;

@@ -16,9 +16,9 @@ import { getCharacter } from '../../lib/characters/repo';
 import { getFile, putFile } from '../../lib/db/files';
 import { type HistoryItem, putHistoryItems } from '../../lib/db/history';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
-import { createManualClock, type ManualClock } from '../../lib/jobs/testing';
 import { SoraError } from '../../lib/sora/errors';
 import { type FaultSpec, loadFixture, type Sim, type SimConfigPatch } from '../sim/app';
+import { createManualClock, type ManualClock } from './fakes/jobs';
 import { simClient } from './harness/sim-client';
 
 const EMAIL = 'ada@example.com';

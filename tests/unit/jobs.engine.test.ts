@@ -6,14 +6,8 @@ import type { EngineOptions } from '../../lib/jobs/context';
 import { createEngine, type Engine } from '../../lib/jobs/engine';
 import type { JobInput } from '../../lib/jobs/input';
 import { isFinal, type Job } from '../../lib/jobs/model';
-import {
-  createFakeSora,
-  createManualClock,
-  type FakeSoraOptions,
-  runFor,
-  runUntil,
-} from '../../lib/jobs/testing';
 import { SoraError } from '../../lib/sora/errors';
+import { createFakeSora, createManualClock, type FakeSoraOptions, runFor, runUntil } from './fakes/jobs';
 
 const T0 = Date.UTC(2025, 0, 1);
 let dbCount = 0;

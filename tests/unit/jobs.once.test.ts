@@ -9,13 +9,7 @@ import type { EngineOptions } from '../../lib/jobs/context';
 import { createEngine } from '../../lib/jobs/engine';
 import type { JobInput } from '../../lib/jobs/input';
 import { isFinal, newJob, transition, type VideoRequest } from '../../lib/jobs/model';
-import {
-  createFakeSora,
-  createManualClock,
-  type FakeSoraOptions,
-  runFor,
-  runUntil,
-} from '../../lib/jobs/testing';
+import { createFakeSora, createManualClock, type FakeSoraOptions, runFor, runUntil } from './fakes/jobs';
 
 const T0 = Date.UTC(2025, 0, 1);
 let dbCount = 0;

@@ -9,7 +9,6 @@ import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import { errorText } from '../../lib/i18n/popup';
 import { createEngine } from '../../lib/jobs/engine';
 import { isFinal } from '../../lib/jobs/model';
-import { createFakeSora, createManualClock, runUntil } from '../../lib/jobs/testing';
 import {
   createServiceStatusTracker,
   nextServiceStatus,
@@ -22,6 +21,7 @@ import { createReachability, createSoraHttp, type FetchFn } from '../../lib/sora
 import { AnyBodySchema } from '../../lib/sora/schemas';
 import { createSim } from '../sim/app';
 import type { ServiceMode } from '../sim/types';
+import { createFakeSora, createManualClock, runUntil } from './fakes/jobs';
 import { failure } from './harness/failure';
 
 const Obj = v.looseObject({ ok: v.boolean() });

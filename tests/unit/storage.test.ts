@@ -34,9 +34,9 @@ import { errorText } from '../../lib/i18n/popup';
 import { createEngine } from '../../lib/jobs/engine';
 import type { JobInput } from '../../lib/jobs/input';
 import { enqueueJobs, listJobs } from '../../lib/jobs/queue';
-import { createFakeSora, createManualClock, runFor, runUntil } from '../../lib/jobs/testing';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../../lib/settings';
 import { toSerializedError } from '../../lib/sora/errors';
+import { createFakeSora, createManualClock, runFor, runUntil } from './fakes/jobs';
 
 const T0 = Date.UTC(2026, 0, 1);
 let dbCount = 0;

@@ -5,6 +5,17 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getFile } from '../../lib/db/files';
 import { type CompanionDb, openCompanionDb, type StoredRecord } from '../../lib/db/schema';
+import { setLocale } from '../../lib/i18n';
+import type { JobInput } from '../../lib/jobs/input';
+import type { Job } from '../../lib/jobs/model';
+import { createStoryboardStore, fingerprint, isBlank, isDirty } from '../../lib/stores/storyboard';
+import {
+  createStoryboard,
+  DEFAULT_STORYBOARD_OPTIONS,
+  makeShot,
+  type Storyboard,
+  serializeStoryboard,
+} from '../../lib/storyboard';
 import {
   DRAFT_ID,
   deleteStoryboard,
@@ -17,18 +28,7 @@ import {
   renameStoryboard,
   type StoryboardContent,
   saveStoryboard,
-} from '../../lib/db/storyboards';
-import { setLocale } from '../../lib/i18n';
-import type { JobInput } from '../../lib/jobs/input';
-import type { Job } from '../../lib/jobs/model';
-import { createStoryboardStore, fingerprint, isBlank, isDirty } from '../../lib/stores/storyboard';
-import {
-  createStoryboard,
-  DEFAULT_STORYBOARD_OPTIONS,
-  makeShot,
-  type Storyboard,
-  serializeStoryboard,
-} from '../../lib/storyboard';
+} from '../../lib/storyboard/repo';
 
 let n = 0;
 let db: CompanionDb;
@@ -65,7 +65,7 @@ function newStore(enqueue = vi.fn(async (_inputs: JobInput[]) => [] as Job[])) {
   return { store, enqueue };
 }
 
-describe('lib/db/storyboards', () => {
+describe('lib/storyboard/repo', () => {
   it('saves, lists newest first, and keeps the draft out of the list', async () => {
     const a = await saveStoryboard(db, content('A'), { now: 10 });
     const b = await saveStoryboard(db, content('B'), { now: 20 });

@@ -7,10 +7,10 @@ import { openCompanionDb } from '../../../lib/db/schema';
 import { createEngine } from '../../../lib/jobs/engine';
 import { isFinal } from '../../../lib/jobs/model';
 import { createSoraPort } from '../../../lib/jobs/sora-port';
-import { createManualClock, runUntil } from '../../../lib/jobs/testing';
 import { createSoraHttp, type FetchFn } from '../../../lib/sora/http';
 import { createSim } from '../../sim/app';
 import type { SimConfigPatch } from '../../sim/types';
+import { createManualClock, runUntil } from '../fakes/jobs';
 import { randomSentinel } from './random-sentinel';
 
 export interface SimClientOptions {

@@ -10,16 +10,12 @@
  * jobs and are deleted with them, while a storyboard's picture must live as long as the storyboard.
  */
 
-import { randomId } from '../jobs/model';
-import {
-  type MentionCandidate,
-  normalizeOptions,
-  reviveStoryboard,
-  type Storyboard,
-  type StoryboardOptions,
-  toMentionCandidates,
-} from '../storyboard';
-import type { CompanionDb, StoredRecord } from './schema';
+import type { CompanionDb, StoredRecord } from '../db/schema';
+import { randomId } from '../util/id';
+import { type MentionCandidate, toMentionCandidates } from './mentions';
+import type { Storyboard } from './model';
+import { reviveStoryboard } from './revive';
+import { normalizeOptions, type StoryboardOptions } from './submit';
 
 export const DRAFT_ID = 'draft';
 

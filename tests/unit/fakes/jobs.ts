@@ -1,5 +1,5 @@
 /**
- * Test doubles for the job engine (never imported by shipped code):
+ * Test doubles for the job engine (under tests/, so no product build can contain them):
  * - `createFakeSora`: an in-memory Sora behind the engine's port, for unit tests of the engine and of
  *   whatever drives it (background, UI stores).
  * - `createManualClock` / `runFor` / `runUntil`: a clock that only moves when told, driving the engine's
@@ -10,11 +10,18 @@
  * (possibly without a URL for a while), image tasks, a daily allowance, logged-out answers, and scripted
  * failures — including a create that starts a task but loses its answer.
  */
-import { SoraError } from '../sora/errors';
-import type { Engine, SetTimer } from './engine';
-import { expectedFrames } from './match';
-import type { JobRequest } from './model';
-import type { DraftInfo, ImageTaskInfo, PendingTaskInfo, QuotaInfo, SoraPort } from './sora-port';
+
+import type { Engine, SetTimer } from '../../../lib/jobs/engine';
+import { expectedFrames } from '../../../lib/jobs/match';
+import type { JobRequest } from '../../../lib/jobs/model';
+import type {
+  DraftInfo,
+  ImageTaskInfo,
+  PendingTaskInfo,
+  QuotaInfo,
+  SoraPort,
+} from '../../../lib/jobs/sora-port';
+import { SoraError } from '../../../lib/sora/errors';
 
 export type FakeMethod =
   | 'create'
