@@ -61,7 +61,13 @@ test('results fetched while the worker is stopped twice, under CPU load: all don
     speed: 40,
     variants: { draftUrlDelaySec: urlDelaySec, pendingFields: 'minimal', rewritePrompts: true },
   });
-  sim.control.addFault({ method: 'POST', path: '/backend/nf/create', kind: 'answer_lost', times: 1, after: 2 });
+  sim.control.addFault({
+    method: 'POST',
+    path: '/backend/nf/create',
+    kind: 'answer_lost',
+    times: 1,
+    after: 2,
+  });
   const load = spawn(process.execPath, ['-e', 'for(;;){}'], { stdio: 'ignore' });
   try {
     await extension.login(EMAIL);
