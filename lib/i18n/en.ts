@@ -737,6 +737,7 @@ export const sidePanelEn = {
   'job.sendAgainOf': 'Send “{prompt}” again',
   'job.drop': 'Drop',
   'job.dropOf': 'Drop “{prompt}”',
+  'nav.loadFailed': 'This section could not be loaded. Close the side panel and open it again.',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

@@ -696,4 +696,5 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'job.sendAgainOf': '重新发送 “{prompt}”',
   'job.drop': '放弃',
   'job.dropOf': '放弃 “{prompt}”',
+  'nav.loadFailed': '无法加载此分区。请关闭侧边栏后重新打开。',
 };
