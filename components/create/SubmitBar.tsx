@@ -1,7 +1,7 @@
 import type { BatchPlan } from '../../lib/create/build';
 import { issueText } from '../../lib/create/messages';
 import type { Issue } from '../../lib/create/types';
-import { type MessageKey, t } from '../../lib/i18n';
+import { t } from '../../lib/i18n';
 
 function countLine(plan: BatchPlan): string {
   const { total, counts } = plan;
@@ -12,9 +12,7 @@ function countLine(plan: BatchPlan): string {
     return t('create.summary.mixed', { count: total, detail });
   }
   const kind = kinds[0] ?? 'video';
-  return total === 1
-    ? t(`create.summary.${kind}1` as MessageKey)
-    : t(`create.summary.${kind}`, { count: total });
+  return t(`create.summary.${kind}`, { count: total });
 }
 
 interface Props {
@@ -58,7 +56,7 @@ export function SubmitBar({ plan, blocker, busy, done, onShowQueue }: Props) {
       )}
       {done !== null && (
         <div class="notice notice-ok create-done" role="status" data-testid="create-done">
-          <p>{done === 1 ? t('create.done1') : t('create.done', { count: done })}</p>
+          <p>{t('create.done', { count: done })}</p>
           <button type="button" class="btn-link" onClick={onShowQueue}>
             {t('create.openQueue')}
           </button>

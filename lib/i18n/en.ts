@@ -112,7 +112,7 @@ export const sidePanelEn = {
   'create.import': 'Import CSV / JSON',
   'create.import.hint':
     'CSV with a “prompt” column (optional: kind, orientation, length, model, size, style, remix, image size), or a JSON list.',
-  'create.import.loaded': '{count} prompts from {file}',
+  'create.import.loaded': '{count, plural, one {# prompt} other {# prompts}} from {file}',
   'create.import.remove': 'Remove the prompts imported from {file}',
   'create.options.video': 'Video options',
   'create.options.image': 'Image options',
@@ -157,26 +157,24 @@ export const sidePanelEn = {
   'create.imageSize.option': '{label} ({width}×{height})',
   'create.variants': 'Images per prompt',
   'create.summary.none': 'Nothing to queue yet.',
-  'create.summary.video': '{count} videos will be queued',
-  'create.summary.video1': '1 video will be queued',
-  'create.summary.image': '{count} images will be queued',
-  'create.summary.image1': '1 image will be queued',
-  'create.summary.remix': '{count} remixes will be queued',
-  'create.summary.remix1': '1 remix will be queued',
-  'create.summary.mixed': '{count} jobs will be queued ({detail})',
-  'create.summary.expanded': 'Variables turn {prompts} prompts into {count} jobs.',
+  'create.summary.video': '{count, plural, one {# video} other {# videos}} will be queued',
+  'create.summary.image': '{count, plural, one {# image} other {# images}} will be queued',
+  'create.summary.remix': '{count, plural, one {# remix} other {# remixes}} will be queued',
+  'create.summary.mixed': '{count, plural, one {# job} other {# jobs}} will be queued ({detail})',
+  'create.summary.expanded':
+    'Variables turn {prompts, plural, one {# prompt} other {# prompts}} into {count, plural, one {# job} other {# jobs}}.',
   'create.submit': 'Add to queue',
   'create.submitting': 'Adding…',
   'create.blocked': 'Can’t add yet: {reason}',
   'create.moreIssues': '…and {count} more',
-  'create.done': '{count} jobs added to the queue.',
-  'create.done1': '1 job added to the queue.',
+  'create.done': '{count, plural, one {# job} other {# jobs}} added to the queue.',
   'create.openQueue': 'Open the Queue',
   'create.at.line': 'Line {line}: {message}',
   'create.at.file': '{file}: {message}',
   'create.at.fileLine': '{file}, line {line}: {message}',
   'create.at.fileItem': '{file}, item {item}: {message}',
-  'create.error.tooMany': 'This makes {count} jobs; one batch takes at most {max}.',
+  'create.error.tooMany':
+    'This makes {count, plural, one {# job} other {# jobs}}; one batch takes at most {max}.',
   'create.error.proLength': '25 s videos need ChatGPT Pro.',
   'create.error.proModel': 'The Pro model (sy_ore) needs ChatGPT Pro.',
   'create.error.proSize': 'The large size needs ChatGPT Pro.',
@@ -190,7 +188,7 @@ export const sidePanelEn = {
   'create.error.imageType': 'A start image must be PNG, JPEG or WebP (this file is {type}).',
   'create.error.imageEmpty': 'The start image file is empty.',
   'create.error.imageTooBig': 'The start image is {size}; the limit is {max}.',
-  'create.error.variants': 'Choose 1 to {max} images per prompt.',
+  'create.error.variants': 'Choose 1 to {max, plural, one {# image} other {# images}} per prompt.',
   'create.error.importType': 'Import a .csv or .json file.',
   'create.error.importRead': 'The file could not be read.',
   'create.error.importTooBig': 'The file is {size}; a batch file may be up to {max}.',
@@ -336,8 +334,10 @@ export const sidePanelEn = {
   'characters.finish.error.username.start': 'Start with a letter or a digit.',
   'characters.finish.error.username.taken': 'This username is taken. Try another.',
   'characters.finish.error.displayName.empty': 'Enter a display name.',
-  'characters.finish.error.displayName.too_long': 'Use at most {max} characters.',
-  'characters.finish.error.instructions.too_long': 'Use at most {max} characters.',
+  'characters.finish.error.displayName.too_long':
+    'Use at most {max, plural, one {# character} other {# characters}}.',
+  'characters.finish.error.instructions.too_long':
+    'Use at most {max, plural, one {# character} other {# characters}}.',
   'characters.finish.error.visibility.invalid': 'Choose who can use it.',
   'characters.error.cameo_failed': 'Sora gave up on this video: {message}',
   'characters.error.cameo_stalled':
@@ -377,11 +377,11 @@ export const sidePanelEn = {
   'storyboard.timeline.over': '{total} of {length}: {excess} too long.',
   'storyboard.timeline.fit': 'Fit to length',
   'storyboard.timeline.cannotFit':
-    '{count} shots of at least {min} do not fit into {length}: remove a shot or choose a longer video.',
+    '{count, plural, one {# shot} other {# shots}} of at least {min} do not fit into {length}: remove a shot or choose a longer video.',
   'storyboard.shots.title': 'Shots ({count})',
   'storyboard.shots.reorderHint': 'Drag ⠿ or press Alt+↑ / Alt+↓ to reorder.',
   'storyboard.shots.add': 'Add shot',
-  'storyboard.shots.full': 'This length holds at most {max} shots.',
+  'storyboard.shots.full': 'This length holds at most {max, plural, one {# shot} other {# shots}}.',
   'storyboard.shot.title': 'Shot {n}',
   'storyboard.shot.span': '{start} – {end}',
   'storyboard.shot.scene': 'Scene of shot {n}',
@@ -407,7 +407,8 @@ export const sidePanelEn = {
   'storyboard.instructionsPlaceholder': 'Style, mood, camera or sound for the whole video',
   'storyboard.instructionsHint': 'Sent after the shots, for the whole video.',
   'storyboard.startImage': 'Start image (optional)',
-  'storyboard.preview.title': 'Prompt that will be sent ({count} characters)',
+  'storyboard.preview.title':
+    'Prompt that will be sent ({count, plural, one {# character} other {# characters}})',
   'storyboard.preview.copy': 'Copy prompt',
   'storyboard.preview.copied': 'Copied.',
   'storyboard.preview.copyFailed': 'Could not copy. Select the text and copy it by hand.',
@@ -416,8 +417,10 @@ export const sidePanelEn = {
   'storyboard.paste.help':
     'A storyboard prompt (“Shot 1:”, “duration: 5.0sec”, “Scene: …”) or the shorthand “intro [5s] first scene [5s] second scene”.',
   'storyboard.paste.label': 'Storyboard text',
-  'storyboard.paste.foundPrompt': 'Storyboard prompt with {count} shots ({length}).',
-  'storyboard.paste.foundShorthand': 'Shorthand with {count} shots ({length}).',
+  'storyboard.paste.foundPrompt':
+    'Storyboard prompt with {count, plural, one {# shot} other {# shots}} ({length}).',
+  'storyboard.paste.foundShorthand':
+    'Shorthand with {count, plural, one {# shot} other {# shots}} ({length}).',
   'storyboard.paste.replaces':
     'This replaces the board in the editor; unsaved work is kept in your saved storyboards.',
   'storyboard.paste.apply': 'Use this storyboard',
@@ -428,7 +431,7 @@ export const sidePanelEn = {
   'storyboard.saved.empty': 'Nothing saved yet. “Save storyboard” keeps the board here.',
   'storyboard.saved.listLabel': 'Saved storyboards',
   'storyboard.saved.current': 'open',
-  'storyboard.saved.meta': '{count} shots · {length} · {when}',
+  'storyboard.saved.meta': '{count, plural, one {# shot} other {# shots}} · {length} · {when}',
   'storyboard.saved.openNamed': 'Open “{name}”',
   'storyboard.saved.rename': 'Rename',
   'storyboard.saved.renameNamed': 'Rename “{name}”',
@@ -441,7 +444,8 @@ export const sidePanelEn = {
   'storyboard.saved.deleteNamed': 'Delete “{name}”',
   'storyboard.saved.deleteTitle': 'Delete “{name}”?',
   'storyboard.saved.deleteBody': 'The saved storyboard is removed. Videos already made from it stay.',
-  'storyboard.submit.summary': '{length} video, {count} shots · uses about {cost} of your daily videos',
+  'storyboard.submit.summary':
+    '{length} video, {count, plural, one {# shot} other {# shots}} · uses about {cost} of your daily videos',
   'storyboard.submit.button': 'Add storyboard to queue',
   'storyboard.submit.sending': 'Adding…',
   'storyboard.submit.blocked': 'Can’t add yet: {reason}',
@@ -455,7 +459,8 @@ export const sidePanelEn = {
   'storyboard.openIn': 'Open in storyboard',
   'storyboard.openInOf': 'Open “{prompt}” in the storyboard editor',
   'storyboard.issue.noShots': 'Add at least one shot.',
-  'storyboard.issue.tooManyShots': 'A {length} video holds at most {max} shots: remove {extra}.',
+  'storyboard.issue.tooManyShots':
+    'A {length} video holds at most {max, plural, one {# shot} other {# shots}}: remove {extra}.',
   'storyboard.issue.emptyScene': 'Shot {n} has no scene: describe what happens in it.',
   'storyboard.issue.durationInvalid': 'Shot {n} has no valid duration.',
   'storyboard.issue.durationTooShort': 'Shot {n} lasts {actual}; a shot lasts at least {min}.',
@@ -466,9 +471,10 @@ export const sidePanelEn = {
     'The shots add up to {actual} but the video is {expected}: shorten them by {difference}, or use “Fit to length”.',
   'storyboard.issue.totalUnder':
     'The shots add up to {actual} but the video is {expected}: {difference} still unassigned. Lengthen shots, or use “Fit to length”.',
-  'storyboard.issue.sceneTooLong': 'Shot {n}’s scene is {actual} characters long; the limit is {max}.',
+  'storyboard.issue.sceneTooLong':
+    'Shot {n}’s scene is {actual, plural, one {# character} other {# characters}} long; the limit is {max}.',
   'storyboard.issue.instructionsTooLong':
-    'The instructions are {actual} characters long; the limit is {max}.',
+    'The instructions are {actual, plural, one {# character} other {# characters}} long; the limit is {max}.',
   'storyboard.issue.ambiguousShot':
     'Shot {n}’s scene has lines that read like the start of shot {next} (“Shot {next}:”, “duration:”, “Scene:”): Sora would split it. Reword or join those lines.',
   'storyboard.issue.ambiguousInstructionsLine':
@@ -479,7 +485,7 @@ export const sidePanelEn = {
   'storyboard.issue.proModel': 'The Pro model (sy_ore) needs ChatGPT Pro.',
   'storyboard.issue.proSize': 'The large size needs ChatGPT Pro.',
   'storyboard.issue.promptTooLong':
-    'The whole prompt is {length} characters long; the limit is {max}. Shorten some scenes.',
+    'The whole prompt is {length, plural, one {# character} other {# characters}} long; the limit is {max}. Shorten some scenes.',
   // — end storyboard —
   // — history & downloads —
   'nav.history': 'History',
@@ -507,21 +513,22 @@ export const sidePanelEn = {
   'history.downloaded': 'Downloaded',
   'history.noPrompt': '(no prompt)',
   'history.loading': 'Loading history…',
-  'history.count': '{count} items',
-  'history.countFiltered': '{count} of {total} items',
+  'history.count': '{count, plural, one {# item} other {# items}}',
+  'history.countFiltered': '{count} of {total, plural, one {# item} other {# items}}',
   'history.empty':
     'Nothing here yet. Finished generations appear here; “Import from Sora” brings in what you made elsewhere.',
   'history.importFromSora': 'Import from Sora',
   'history.importing': 'Importing… {added} new',
-  'history.import.done': 'Import finished: {added} new items.',
+  'history.import.done': 'Import finished: {added, plural, one {# new item} other {# new items}}.',
   'history.selection': 'Selection',
   'history.selected': '{count} selected',
   'history.selectAll': 'Select all {count}',
   'history.clearSelection': 'Clear selection',
   'history.downloadSelected': 'Download',
   'history.delete': 'Delete from history',
-  'history.deleteConfirm': 'Remove {count} item(s) from history? Nothing is deleted on Sora.',
-  'history.deleted': '{count} item(s) removed from history.',
+  'history.deleteConfirm':
+    'Remove {count, plural, one {# item} other {# items}} from history? Nothing is deleted on Sora.',
+  'history.deleted': '{count, plural, one {# item} other {# items}} removed from history.',
   'history.dismiss': 'Dismiss',
   'history.details': 'Details',
   'history.close': 'Close',
@@ -580,7 +587,8 @@ export const sidePanelEn = {
   'create.error.imageContent': '“{name}” is named like a picture, but its content is not PNG, JPEG or WebP.',
   'create.error.importBinary': 'this is not a text file; save the prompts as CSV or JSON.',
   'characters.video.error.content': '“{name}” is named like an MP4, but its content is not an MP4 video.',
-  'history.template.error.too_long': 'The template is longer than {max} bytes; shorten it. Not saved.',
+  'history.template.error.too_long':
+    'The template is longer than {max, plural, one {# byte} other {# bytes}}; shorten it. Not saved.',
   'history.template.error.control': 'The template holds invisible control characters; retype it. Not saved.',
   'history.template.error.absolute':
     'Downloads stay in the browser’s download folder: start with a name, not / \\ ~ or a drive. Not saved.',
@@ -601,7 +609,7 @@ export const sidePanelEn = {
   'create.error.importEncoding': 'the file is not UTF-8 text; save it as “CSV UTF-8” and import it again.',
   'history.fileImport.reason.encoding': 'it is not UTF-8 text',
   'storyboard.paste.tooManyShots':
-    'This text has {count} shots; a storyboard holds at most {max}. Nothing was replaced: shorten the text.',
+    'This text has {count, plural, one {# shot} other {# shots}}; a storyboard holds at most {max}. Nothing was replaced: shorten the text.',
   // — enhance prompt —
   'enhance.button': 'Enhance',
   'enhance.busy': 'Enhancing…',
@@ -626,7 +634,7 @@ export const sidePanelEn = {
   'enhance.disabled.image': 'Enhance writes for videos: choose “Video” to use it.',
   'enhance.error.empty': 'Write something first: there is nothing to enhance. Nothing was sent.',
   'enhance.error.too_long':
-    'The text is longer than {max} characters; shorten it to enhance it. Nothing was sent.',
+    'The text is longer than {max, plural, one {# character} other {# characters}}; shorten it to enhance it. Nothing was sent.',
   'enhance.error.level': 'Choose Medium or Long. Nothing was sent.',
   'enhance.error.duration': 'This video length cannot be enhanced. Nothing was sent.',
   // — character from a video made on Sora (components/characters/FromVideo) —
@@ -660,7 +668,7 @@ export const sidePanelEn = {
   'history.fellBackNotice':
     'You asked for this video without the watermark, but no clean file was found: the watermarked original was saved instead.',
   'history.dl.fellBackCount':
-    'No clean file was found for {count} of the videos you asked for without the watermark: the watermarked original was saved instead.',
+    'No clean file was found for {count, plural, one {# video} other {# of the videos}} you asked for without the watermark: the watermarked original was saved instead.',
   'history.extend': 'Extend',
   'history.extendOf': 'Extend: {prompt}',
   'history.extend.title': 'Extend this video',
@@ -673,7 +681,8 @@ export const sidePanelEn = {
   'history.extend.submit': 'Add to queue',
   'history.extend.cancel': 'Cancel',
   'history.extend.error.empty': 'Write what happens next.',
-  'history.extend.error.tooLong': 'The prompt is longer than {max} characters.',
+  'history.extend.error.tooLong':
+    'The prompt is longer than {max, plural, one {# character} other {# characters}}.',
   'history.extend.queued': 'The extension is in the queue.',
   'history.extendedFrom': 'Extension of',
   'history.extendedFrom.open': 'Open the video this extends: {prompt}',
@@ -728,6 +737,7 @@ export const sidePanelEn = {
   'job.sendAgainOf': 'Send “{prompt}” again',
   'job.drop': 'Drop',
   'job.dropOf': 'Drop “{prompt}”',
+  'nav.loadFailed': 'This section could not be loaded. Close the side panel and open it again.',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

@@ -138,7 +138,81 @@ export function getLocale(): Locale {
 export function translate(key: string, params?: Record<string, string | number>): string {
   const text = dictionaries[current][key] ?? dictionaries.en[key] ?? key;
   if (!params) return text;
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return fill(text, params, current);
+}
+
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+
+function pluralCategory(n: number, locale: Locale): string {
+  let rules = pluralRules.get(locale);
+  if (!rules) {
+    rules = new Intl.PluralRules(locale === 'zh_CN' ? 'zh-CN' : 'en');
+    pluralRules.set(locale, rules);
+  }
+  return rules.select(n);
+}
+
+/**
+ * Fills `{name}` placeholders and picks plural forms. A plural is written as in ICU MessageFormat, the
+ * subset the catalogues need: `{count, plural, =0 {none} one {# shot} other {# shots}}`. The form is chosen
+ * by the platform's plural rules for the language in use (`Intl.PluralRules`), an exact `=n` first, then
+ * the category, then `other`; `#` is the number. English has "one" and "other"; Chinese has only "other",
+ * so its strings need no plural block, but may have one.
+ */
+export function fill(
+  text: string,
+  params: Record<string, string | number>,
+  locale: Locale = current,
+): string {
+  let out = '';
+  let i = 0;
+  while (i < text.length) {
+    const open = text.indexOf('{', i);
+    if (open < 0) break;
+    const close = matchingBrace(text, open);
+    if (close < 0) break;
+    out += text.slice(i, open);
+    const inner = text.slice(open + 1, close);
+    const plural = /^(\w+),\s*plural,/.exec(inner);
+    if (plural?.[1] && plural[1] in params) {
+      out += pluralForm(inner.slice(plural[0].length), Number(params[plural[1]]), params, locale);
+    } else if (/^\w+$/.test(inner) && inner in params) {
+      out += String(params[inner]);
+    } else {
+      out += text.slice(open, close + 1);
+    }
+    i = close + 1;
+  }
+  return out + text.slice(i);
+}
+
+function matchingBrace(text: string, open: number): number {
+  let depth = 0;
+  for (let j = open; j < text.length; j++) {
+    if (text[j] === '{') depth++;
+    else if (text[j] === '}' && --depth === 0) return j;
+  }
+  return -1;
+}
+
+function pluralForm(
+  options: string,
+  n: number,
+  params: Record<string, string | number>,
+  locale: Locale,
+): string {
+  const forms = new Map<string, string>();
+  let i = 0;
+  while (i < options.length) {
+    const open = options.indexOf('{', i);
+    if (open < 0) break;
+    const close = matchingBrace(options, open);
+    if (close < 0) break;
+    forms.set(options.slice(i, open).trim(), options.slice(open + 1, close));
+    i = close + 1;
+  }
+  const body = forms.get(`=${n}`) ?? forms.get(pluralCategory(n, locale)) ?? forms.get('other') ?? '';
+  return fill(body.replaceAll('#', String(n)), params, locale);
 }
 
 /** "3 h 12 min" style durations for countdowns. */

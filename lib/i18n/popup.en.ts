@@ -50,7 +50,8 @@ export const popupEn = {
   'error.aborted': 'Canceled.',
   'error.openSora': 'Open sora.chatgpt.com',
   'create.error.promptEmpty': 'Write a prompt first.',
-  'create.error.promptTooLong': 'The prompt is {length} characters long; the limit is {max}.',
+  'create.error.promptTooLong':
+    'The prompt is {length, plural, one {# character} other {# characters}} long; the limit is {max}.',
   'job.kind.video': 'Video',
   'job.kind.remix': 'Remix',
   'job.kind.storyboard': 'Storyboard',

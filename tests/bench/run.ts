@@ -11,9 +11,18 @@ import { engineBench } from './engine';
 import { historyBench } from './history';
 import { popupBench } from './popup';
 import { sentinelBench } from './sentinel';
+import { sidepanelBench } from './sidepanel';
 import type { Bench, BenchReport } from './types';
 
-const BENCHES: Bench[] = [engineBench, popupBench, bundleBench, historyBench, durabilityBench, sentinelBench];
+const BENCHES: Bench[] = [
+  engineBench,
+  popupBench,
+  bundleBench,
+  historyBench,
+  durabilityBench,
+  sentinelBench,
+  sidepanelBench,
+];
 
 const RESULTS_DIR = join(import.meta.dirname, 'results');
 

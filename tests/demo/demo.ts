@@ -111,12 +111,22 @@ async function main() {
             .toLowerCase()
             .split(/[^a-z]/)[0] || 'view';
         await tab.click();
-        await panel.getByRole('tabpanel').first().waitFor();
+        // Views load on first open (components/panel/views.tsx): wait for the shown one's content.
+        await panel.locator('[role="tabpanel"]:not([hidden])[aria-busy="false"]').waitFor();
         const panelShot = path.join(OUT_DIR, `sidepanel-${name}-${scheme}.png`);
         await panel.screenshot({ path: panelShot, fullPage: true });
         shots.push(panelShot);
       }
       await panel.close();
+
+      // The navigation at the side panel's narrowest width: all six sections fit in two rows.
+      const narrow = await open('sidepanel.html', 320, 480);
+      await narrow.emulateMedia({ colorScheme: scheme });
+      await narrow.locator('[role="tabpanel"]:not([hidden])[aria-busy="false"]').waitFor();
+      const navShot = path.join(OUT_DIR, `sidepanel-nav-320-${scheme}.png`);
+      await narrow.screenshot({ path: navShot, clip: { x: 0, y: 0, width: 320, height: 160 } });
+      shots.push(navShot);
+      await narrow.close();
     }
     console.info('No display found, so the demo ran headless and walked through the main screens.');
     console.info(`Screenshots saved in ${OUT_DIR}:`);

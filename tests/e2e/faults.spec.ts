@@ -527,7 +527,7 @@ for (const fault of FAULTS) {
     await ask(queue, 'account.get', { refresh: true });
     const history = await openView(extension, /^History/);
     await history.getByTestId('history-import').click();
-    await expect(history.getByTestId('history-count')).toHaveText('1 items');
+    await expect(history.getByTestId('history-count')).toHaveText('1 item');
     const characters = await openView(extension, /^Characters/);
 
     let left = new Set<JourneyName>(JOURNEY_NAMES);

@@ -94,7 +94,7 @@ test('a video made through the queue appears in History as soon as it is done', 
   const row = page.getByTestId('history-row').first();
   await expect(row).toContainText('A paper boat on a puddle', { timeout: 20_000 });
   await expect(row).toContainText('Portrait');
-  await expect(page.getByTestId('history-count')).toHaveText('1 items');
+  await expect(page.getByTestId('history-count')).toHaveText('1 item');
 });
 
 test('search, filters, keyboard selection and the item actions', async ({ extension, sim }) => {

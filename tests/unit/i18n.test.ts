@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { detectLocale, errorText, loadLocale, setLocale, t } from '../../lib/i18n';
+import { detectLocale, errorText, loadLocale, type MessageKey, setLocale, t } from '../../lib/i18n';
 import { sidePanelEn } from '../../lib/i18n/en';
 import { popupEn } from '../../lib/i18n/popup.en';
 import { popupZhCN } from '../../lib/i18n/popup.zh_CN';
@@ -8,7 +8,9 @@ import { SORA_ERROR_CODES } from '../../lib/sora/errors';
 import enManifest from '../../public/_locales/en/messages.json';
 import zhManifest from '../../public/_locales/zh_CN/messages.json';
 
-const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+// `{name}` and the number of a plural block, `{name, plural, …}`: a Chinese string may use the plain form.
+const placeholders = (s: string) =>
+  [...new Set([...s.matchAll(/\{(\w+)(?:\}|,\s*plural,)/g)].map((m) => m[1]))].sort();
 
 describe('UI strings', () => {
   const parts: Array<[string, Record<string, string>, Record<string, string>]> = [
@@ -67,5 +69,44 @@ describe('UI strings', () => {
     } finally {
       vi.unstubAllGlobals();
     }
+  });
+
+  it('picks plural forms by the language’s plural rules', async () => {
+    setLocale('en');
+    expect(t('history.count', { count: 1 })).toBe('1 item');
+    expect(t('history.count', { count: 0 })).toBe('0 items');
+    expect(t('history.count', { count: 2 })).toBe('2 items');
+    expect(t('create.summary.video', { count: 1 })).toBe('1 video will be queued');
+    expect(t('create.summary.expanded', { prompts: 1, count: 3 })).toBe(
+      'Variables turn 1 prompt into 3 jobs.',
+    );
+    expect(t('storyboard.saved.meta', { count: 1, length: '10 s', when: 'today' })).toBe(
+      '1 shot · 10 s · today',
+    );
+    expect(t('history.countFiltered', { count: 1, total: 1 })).toBe('1 of 1 item');
+    await loadLocale('zh_CN');
+    expect(t('history.count', { count: 1 })).toBe('1 条');
+    expect(t('storyboard.saved.meta', { count: 1, length: '10 秒', when: '今天' })).toContain('1 个镜头');
+    setLocale('en');
+  });
+
+  const COUNTS = ['count', 'max', 'total', 'added', 'actual', 'prompts', 'extra', 'n'];
+  // A count in front of a plural noun must go through a plural block ("1 shots" was shown before).
+  it.each(parts)('has no %s string that shows a number before a fixed plural noun', (_, en, zh_CN) => {
+    const nouns =
+      /\{(?:count|max|total|added|actual|prompts|extra|n)\} (?:new )?(?:items|shots|videos|images|jobs|prompts|characters|remixes)\b/;
+    for (const [key, text] of Object.entries(en)) {
+      expect(text, key).not.toMatch(nouns);
+      expect(text, key).not.toMatch(/\w\(s\)/);
+      for (const n of [1, 2]) {
+        const params = Object.fromEntries(
+          placeholders(text).map((name) => [name as string, COUNTS.includes(name as string) ? n : 'X']),
+        );
+        expect(t(key as MessageKey, params), key).not.toMatch(
+          /\b1 (?:items|shots|videos|images|jobs|prompts|characters|remixes)\b/,
+        );
+      }
+    }
+    expect(Object.keys(zh_CN).length).toBeGreaterThan(0);
   });
 });

@@ -1,0 +1,43 @@
+/**
+ * The static floor the popup and side panel benches compare against: an extension page holding the same
+ * figure in its HTML (no script, no stylesheet file), opened in the same browser, interleaved with the
+ * page measured. What this machine needs to show an extension page at all; the targets are ratios to it,
+ * because absolute milliseconds on a shared 2-core machine swing with its load.
+ *
+ * The page is written into the build only while a bench runs (it is no part of the product) and removed
+ * after; Chromium reads an unpacked extension's files from disk when they are requested.
+ */
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXTENSION_DIR } from '../e2e/browser';
+
+export const FLOOR_FILE = 'bench-floor.html';
+
+const FLOOR_HTML = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8" />
+    <title>Companion for Sora</title>
+    <style>body { width: 340px; font: 14px system-ui, sans-serif; margin: 0; padding: 12px; }</style>
+  </head>
+  <body>
+    <div id="app"><p>Videos left</p><p data-testid="videos-left" data-bench-first elementtiming="quota">27 left</p></div>
+  </body>
+</html>
+`;
+
+/** Writes the floor page into the build; the returned function removes it. */
+export function installFloor(): () => void {
+  const file = join(EXTENSION_DIR, FLOOR_FILE);
+  writeFileSync(file, FLOOR_HTML);
+  return () => rmSync(file, { force: true });
+}
+
+export function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+export function median(values: number[]): number {
+  return percentile(values, 50);
+}
