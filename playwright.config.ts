@@ -1,9 +1,10 @@
 import { defineConfig } from '@playwright/test';
 
-// One worker: each test starts its own simulator and browser profile, and the machine has two cores.
+// Each test starts its own simulator and browser profile. Two workers on two cores: most of the suite's time is
+// the product's own real-time waits (backoff, timeouts, polling), which overlap well; E2E_WORKERS overrides.
 export default defineConfig({
   testDir: 'tests/e2e',
-  workers: 1,
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   fullyParallel: false,
   timeout: 60_000,
   expect: { timeout: 10_000 },

@@ -265,21 +265,23 @@ export async function runPolls(ctx: EngineContext, input: PollInput, apply: Appl
   const result: PollResult = { poll, changes: [], pause: null, readPending: false, resolve: null };
   const orphans = input.open.filter((j) => isOrphan(j, input.inflight));
 
-  // Never sent (the worker stopped before the create went out): back in line, nothing to look for.
+  // Never sent (the worker stopped before the create went out): back in line, nothing to look for. After the
+  // reads: when storage refuses writes this write fails the tick, and the reads should still have happened.
   const unsent = orphans.filter((j) => j.createSentAt === null);
-  if (unsent.length > 0) {
+  const requeueUnsent = async () => {
+    if (unsent.length === 0) return;
     result.changes.push(
       await apply(
         unsent.map((j) => ({ id: j.id, event: { type: 'requeue', delayMs: 0, burnAttempt: false } })),
       ),
     );
+  };
+  if (!pauseBlocksNetwork(input.pause)) {
+    const sent = orphans.filter((j) => j.createSentAt !== null);
+    await pollVideos(ctx, input, sent, apply, result, now);
+    if (!result.pause) await pollImages(ctx, input, sent, apply, result, now);
   }
-  if (pauseBlocksNetwork(input.pause)) return result;
-
-  const sent = orphans.filter((j) => j.createSentAt !== null);
-  await pollVideos(ctx, input, sent, apply, result, now);
-  if (result.pause) return result;
-  await pollImages(ctx, input, sent, apply, result, now);
+  await requeueUnsent();
   return result;
 }
 

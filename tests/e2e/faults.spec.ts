@@ -509,6 +509,10 @@ const firstLine = (e: unknown) => stripVTControlCharacters(String((e as Error).m
 const results: Results = {};
 const shown: Record<string, string> = {};
 
+// The cells are independent (each its own simulator and browser profile) and spend most of their time in the
+// product's own waits: they are spread over the workers. Each worker saves the cells it ran (saveMatrix merges).
+test.describe.configure({ mode: 'parallel' });
+
 test.afterAll(() => {
   saveMatrix(fileURLToPath(new URL('./.reliability.json', import.meta.url)), results, shown);
 });
