@@ -21,6 +21,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { INVITE_PROBLEM_TEXT } from '../../components/account/RedeemInviteForm';
@@ -38,7 +39,6 @@ import {
 } from '../../components/settings/validate';
 import { collectIssues } from '../../components/storyboard/issues';
 import { parseErrorText } from '../../components/storyboard/PasteDialog';
-import background from '../../entrypoints/background/index';
 import { validateInviteCode, validateUsername } from '../../lib/account/validate';
 import { mp4DurationSec } from '../../lib/characters/mp4';
 import { checkVideoFile, finishProblems } from '../../lib/characters/validate';
@@ -75,6 +75,7 @@ import type { LogEntry } from '../sim/types';
 import {
   EMAIL,
   jobsOf,
+  serviceWorkerOf,
   setUpWorld,
   tearDownWorld,
   type World,
@@ -124,12 +125,17 @@ async function flush(rounds = 6): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
 }
 
+/** The IndexedDB of the row before: deleting it closes the page side's shared connection (`getDb` reopens). */
+let lastDb: IDBFactory | null = null;
+
 async function boot(options: WorldOptions = {}): Promise<World> {
   fakeBrowser.reset();
-  await new Promise<void>((resolve) => {
-    const r = indexedDB.deleteDatabase(DB_NAME);
-    r.onsuccess = r.onerror = r.onblocked = () => resolve();
-  });
+  // A fresh browser profile per row: its own IndexedDB (undone by tearDownWorld's unstubAllGlobals). The old one
+  // is deleted without waiting for it: the last row's stopped worker instance may still hold it open.
+  lastDb?.deleteDatabase(DB_NAME);
+  await flush();
+  lastDb = new IDBFactory();
+  vi.stubGlobal('indexedDB', lastDb);
   const w = setUpWorld(options);
   const ask = w.ask.bind(w);
   asked.length = 0;
@@ -137,7 +143,9 @@ async function boot(options: WorldOptions = {}): Promise<World> {
     asked.push(name);
     return ask(name, req, sender);
   };
-  background.main?.();
+  // A worker instance per row, stopped by tearDownWorld: a row's background must not live on into the next row
+  // (its engine would act on the next row's jobs, as no real browser would let it).
+  await serviceWorkerOf(w).start();
   await flush();
   return w;
 }
