@@ -53,7 +53,7 @@ async function openHistory(page: Page): Promise<void> {
 
 async function importFromSora(page: Page, expected: number): Promise<void> {
   await page.getByTestId('history-import').click();
-  await expect(page.getByTestId('history-count')).toHaveText(`${expected} items`);
+  await expect(page.getByTestId('history-count')).toHaveText(expected === 1 ? '1 item' : `${expected} items`);
 }
 
 async function setSettings(page: Page, patch: Record<string, unknown>): Promise<void> {
