@@ -463,6 +463,8 @@ async function characterJourney(ctx: Ctx): Promise<string> {
     if (state === 'failed') {
       beforeRetry = uploads();
       await card.getByRole('button', { name: /^Try .* again$/ }).click();
+      // The card leaves `failed` first (settling on the old state would end the wait at once).
+      await expect(card).not.toHaveAttribute('data-state', 'failed', { timeout: 30_000 });
     }
     state = await settle(false);
     expect(state).toBe('ready');

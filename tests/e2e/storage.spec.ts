@@ -65,7 +65,10 @@ test.describe('storage', () => {
     await extension.login(EMAIL);
     const prompts = Array.from({ length: 5 }, (_, i) => `a lighthouse in fog, take ${i + 1}`);
     const page = await queueBatch(extension, prompts);
-    await expect.poll(() => count(page, 'running'), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+    // A video is on its way on Sora (a create answered), so the queue has something to follow while full.
+    await expect
+      .poll(() => createCalls(sim).filter((c) => c.status === 200).length, { timeout: 30_000 })
+      .toBeGreaterThanOrEqual(1);
 
     // The browser now refuses every write of the extension's origin.
     await diskFull(extension, true);
