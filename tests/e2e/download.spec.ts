@@ -155,7 +155,7 @@ test('when the post hands back the draft’s own file, the watermarked original 
   await page.keyboard.press('Escape');
   // And one in the Downloads panel, with the row's own label.
   await expect(page.getByTestId('history-dl-fellback')).toHaveText(
-    'No clean file was found for 1 of the videos you asked for without the watermark: the watermarked original was saved instead.',
+    'No clean file was found for 1 video you asked for without the watermark: the watermarked original was saved instead.',
   );
   await expect(page.getByTestId('history-dl-source')).toHaveText(
     'Watermarked original: no clean file was found',
