@@ -37,6 +37,11 @@ export function createAccountService(deps: AccountServiceDeps) {
   const maxAgeMs = deps.maxAgeMs ?? 30_000;
   const retry = deps.retry ?? { attempts: 4, baseMs: 500 };
   let inflight: Promise<AccountSnapshot> | null = null;
+  /**
+   * Bumped by every logout. A read that was already out when the person logged out answers for the ended
+   * session: saving it would put the account back on screen after "logged out" was shown.
+   */
+  let session = 0;
 
   async function cached(): Promise<AccountSnapshot | undefined> {
     const stored = await deps.cache.get(ACCOUNT_CACHE_KEY);
@@ -50,6 +55,8 @@ export function createAccountService(deps: AccountServiceDeps) {
   }
 
   async function read(): Promise<AccountSnapshot> {
+    const readFor = session;
+    const ended = async () => (await cached()) ?? { status: 'logged_out' as const };
     try {
       const [me, subs, quota] = await withRetry(
         () =>
@@ -62,8 +69,10 @@ export function createAccountService(deps: AccountServiceDeps) {
           delayFor: (e, computed) => (isSoraError(e) && e.retryAfterMs ? e.retryAfterMs : computed),
         },
       );
+      if (readFor !== session) return await ended();
       return await save(toSnapshot(me, subs, quota, now()));
     } catch (e) {
+      if (readFor !== session) return await ended();
       const error = toSerializedError(e);
       if (error.code === 'logged_out' || error.code === 'auth_expired') {
         // Another person may log in next: keep nothing of this account's figures.
@@ -99,6 +108,9 @@ export function createAccountService(deps: AccountServiceDeps) {
     },
     /** The session went away: show "logged out" at once, without asking Sora. */
     async markLoggedOut(): Promise<AccountSnapshot> {
+      session++;
+      // The next refresh (a new login) must not share a read made for the ended session.
+      inflight = null;
       return save({ status: 'logged_out' });
     },
     cached,

@@ -10,9 +10,9 @@ import { getDb } from '../db/schema';
 import type { Handlers } from '../messaging/transport';
 import { emit } from '../messaging/transport';
 import type { SoraHttp } from '../sora/http';
+import { keepBackstop } from './backstop';
 
 export const CHARACTERS_ALARM = 'characters.flow';
-const ALARM_PERIOD_MIN = 0.5;
 
 export function createCharactersBackground(http: SoraHttp, onTickError?: (e: unknown) => void) {
   const flow: CharacterFlow = createCharacterFlow({
@@ -26,12 +26,7 @@ export function createCharactersBackground(http: SoraHttp, onTickError?: (e: unk
   });
 
   async function keepAlarm(): Promise<void> {
-    if (await flow.hasOpenWork()) {
-      const existing = await browser.alarms.get(CHARACTERS_ALARM);
-      if (!existing) await browser.alarms.create(CHARACTERS_ALARM, { periodInMinutes: ALARM_PERIOD_MIN });
-    } else {
-      await browser.alarms.clear(CHARACTERS_ALARM);
-    }
+    await keepBackstop(CHARACTERS_ALARM, await flow.hasOpenWork());
   }
 
   flow.onChanged((change) => {

@@ -14,9 +14,9 @@ import type { Handlers } from '../messaging/transport';
 import { emit } from '../messaging/transport';
 import { loadSettings } from '../settings';
 import type { SoraHttp } from '../sora/http';
+import { keepBackstop } from './backstop';
 
 export const ENGINE_ALARM = 'jobs.engine';
-const ALARM_PERIOD_MIN = 0.5;
 
 export interface JobsBackgroundHooks {
   /** A tick failed (quota refusals are shown to the user from here). */
@@ -44,8 +44,7 @@ export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks 
     await browser.action.setBadgeBackgroundColor({ color: status.pause ? '#a15c00' : '#3b5bdb' });
     // The alarm keeps the queue alive across service-worker stops; no alarm when nothing is open.
     const open = active + status.counts.queued + status.counts.paused;
-    if (open > 0) await browser.alarms.create(ENGINE_ALARM, { periodInMinutes: ALARM_PERIOD_MIN });
-    else await browser.alarms.clear(ENGINE_ALARM);
+    await keepBackstop(ENGINE_ALARM, open > 0);
   }
 
   async function notify(id: string, title: string, message: string): Promise<void> {

@@ -14,9 +14,9 @@ import { createMediaWorker, type DownloadItemLike, type DownloadsApi, type UrlCh
 import { emit } from '../messaging/transport';
 import { loadSettings } from '../settings';
 import { isSoraMediaUrl } from '../sora/media-hosts';
+import { keepBackstop } from './backstop';
 
 export const MEDIA_ALARM = 'media.downloads';
-const ALARM_PERIOD_MIN = 0.5;
 const HEAD_TIMEOUT_MS = 15_000;
 
 /** One HEAD request: enough to learn that a signed URL expired, without reading the file. */
@@ -52,8 +52,7 @@ export function createMediaBackground(deps: {
   async function syncAlarm(): Promise<void> {
     // A download waiting for the user's decision (`unsure`) needs no wake-ups.
     const open = (await worker.openJobs()).filter((j) => j.state !== 'unsure');
-    if (open.length > 0) await browser.alarms.create(MEDIA_ALARM, { periodInMinutes: ALARM_PERIOD_MIN });
-    else await browser.alarms.clear(MEDIA_ALARM);
+    await keepBackstop(MEDIA_ALARM, open.length > 0);
   }
 
   const worker = createMediaWorker({

@@ -8,8 +8,9 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { sidePanelZhCN as zh } from '../../lib/i18n/zh_CN';
+import type { DownloadJob } from '../../lib/media/model';
 import { loadFixture, reachedBackend, type Sim } from '../sim/app';
-import { backendCalls, type ExtensionHelpers, expect, test } from './fixtures';
+import { ask, backendCalls, type ExtensionHelpers, expect, test } from './fixtures';
 
 const EMAIL = 'ada@example.com';
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -316,7 +317,15 @@ test('downloads continue after the service worker is stopped mid-batch', async (
   await openHistory(again);
   const names = [4, 3, 2, 1].map((n) => path.join('Resumed', `Resume ${n}.mp4`)).sort();
   // A publish the stop cut off is looked for first; "not there" is believed only 45 s after its send.
-  await expect.poll(() => filesIn(extension.downloadsDir), { timeout: 80_000 }).toEqual(names);
+  await expect
+    .poll(() => filesIn(extension.downloadsDir), { timeout: 80_000 })
+    .toEqual(names)
+    .catch(async (e: unknown) => {
+      // What a red run needs to be understood from its log alone: each job's stored state, and Sora's side.
+      const { jobs } = await ask<{ jobs: DownloadJob[] }>(again, 'media.list', {});
+      const calls = backendCalls(sim, '/backend/project_y/*').map((c) => `${c.method} ${c.path} ${c.status}`);
+      throw new Error(`${e instanceof Error ? e.message : e}\n${JSON.stringify({ jobs, calls }, null, 1)}`);
+    });
   await expect(again.getByTestId('history-dl-count')).toHaveText('4 of 4 finished', { timeout: 20_000 });
   // One post per video, each deleted again: nothing published twice, nothing left online.
   expect(publishOutcome(sim)).toEqual({ accepted: 4, online: 0 });

@@ -170,4 +170,28 @@ describe('account service', () => {
     await service.get();
     expect(readMe).toHaveBeenCalledTimes(2);
   });
+
+  it('a read still out when the person logs out does not bring the account back', async () => {
+    const cache = memoryArea();
+    const onChange = vi.fn();
+    let answer: () => void = () => {};
+    const readers = okReaders();
+    let reads = 0;
+    const service = createAccountService({
+      readers: {
+        ...readers,
+        // The first read waits for the test; a later one (the next login) answers at once.
+        readMe: () =>
+          reads++ === 0 ? new Promise((resolve) => (answer = () => resolve(readers.readMe()))) : readers.readMe(),
+      },
+      cache,
+      onChange,
+    });
+    const late = service.refresh();
+    await service.markLoggedOut();
+    answer();
+    expect((await late).status).toBe('logged_out');
+    expect(onChange).toHaveBeenLastCalledWith({ status: 'logged_out' });
+    expect(await service.get()).toMatchObject({ status: 'ok', email: 'ada@example.com' });
+  });
 });

@@ -87,6 +87,25 @@ describe('service worker stop (harness)', () => {
     expect(creates.filter((e) => e.status === 200)).toHaveLength(2);
   }, 30_000);
 
+  it('a batch that keeps changing does not push its wake-up alarm away', async () => {
+    const { w, worker } = await boot();
+    await w.ask('jobs.enqueue', {
+      inputs: [1, 2, 3].map((i) => ({ kind: 'video', prompt: `busy batch ${i}`, nFrames: 300 })),
+    });
+    expect(await until(async () => (await fakeBrowser.alarms.get('jobs.engine')) !== undefined, worker)).toBe(
+      true,
+    );
+    const first = (await fakeBrowser.alarms.get('jobs.engine'))?.scheduledTime;
+    const changesBefore = (await storedJobs()).map((j) => j.updatedAt).join();
+    for (let i = 0; i < 20; i++) {
+      await worker.settle();
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    // The jobs did change meanwhile (progress, states), and the alarm still fires when it first said.
+    expect((await storedJobs()).map((j) => j.updatedAt).join()).not.toBe(changesBefore);
+    expect((await fakeBrowser.alarms.get('jobs.engine'))?.scheduledTime).toBe(first);
+  }, 30_000);
+
   it('never delivers an answer that arrives after the stop, and the request still reached the backend', async () => {
     const { w, worker } = await boot();
     // The create hangs at the backend until the instance is stopped (its fetch is then aborted).

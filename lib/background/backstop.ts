@@ -1,0 +1,19 @@
+/**
+ * The alarm that wakes a persisted worker (jobs, downloads, characters) while it has open work: a stopped
+ * service worker loses its timers, an alarm survives. Created only when absent: `alarms.create` on an
+ * existing name restarts its period, so creating it on every change would keep pushing the first wake-up
+ * away for as long as a busy batch keeps changing.
+ */
+import { browser } from 'wxt/browser';
+
+/** Chrome's shortest period for a packed extension. */
+export const BACKSTOP_PERIOD_MIN = 0.5;
+
+export async function keepBackstop(name: string, open: boolean): Promise<void> {
+  if (!open) {
+    await browser.alarms.clear(name);
+    return;
+  }
+  if (!(await browser.alarms.get(name)))
+    await browser.alarms.create(name, { periodInMinutes: BACKSTOP_PERIOD_MIN });
+}
