@@ -464,7 +464,8 @@ test.describe('storyboard editor', () => {
     await noSidewaysScroll(page);
     await page.getByText(/^Prompt that will be sent/).click();
     await page.evaluate(() => window.scrollTo(0, 0));
-    await page.screenshot({ path: 'docs/screenshots/storyboard-360.png', fullPage: true });
+    // Kept with the test's results for a look by eye: a test run leaves the README's picture (docs/) untouched.
+    await page.screenshot({ path: test.info().outputPath('storyboard-360.png'), fullPage: true });
 
     await page.emulateMedia({ colorScheme: 'dark' });
     await noSidewaysScroll(page);
