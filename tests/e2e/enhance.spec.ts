@@ -134,7 +134,11 @@ test.describe('Enhance prompt', () => {
     // An error from Sora reads as the catalogue's sentence; the prompt is untouched.
     sim.control.addFault({ path: ENHANCE, kind: 'heavy_load', times: 1 });
     await enhance.click();
-    await expect(page.getByRole('alert').filter({ hasText: 'Sora is under heavy load.' })).toBeVisible();
+    const refused = page.getByRole('alert').filter({ hasText: 'Sora is under heavy load.' });
+    await expect(refused).toBeVisible();
+    // Nothing tries again by itself here: the notice promises no retry, it offers one.
+    await expect(refused.locator('p')).toHaveText('Sora is under heavy load.');
+    await expect(refused.getByRole('button', { name: 'Try again' })).toBeVisible();
     await expect(prompt).toHaveValue(original);
 
     // Accept again, then edit: Undo is gone (it would throw the edit away), and the edited text is sent.
