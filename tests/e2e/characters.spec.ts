@@ -20,7 +20,9 @@ async function axeFindings(page: Page, scope = '#view-characters'): Promise<stri
     const axe = (
       window as unknown as { axe: { run(c: unknown, o: object): Promise<{ violations: unknown[] }> } }
     ).axe;
-    const result = await axe.run(scope, { resultTypes: ['violations'] });
+    // The name a speech-input user says is the visible label: it must be part of the accessible name.
+    const rules = { 'label-content-name-mismatch': { enabled: true } };
+    const result = await axe.run(scope, { resultTypes: ['violations'], rules });
     return result.violations as { id: string; impact: string | null; nodes: { target: unknown[] }[] }[];
   }, scope);
   return violations
@@ -109,13 +111,14 @@ test.describe('characters', () => {
 
     await expect(card.getByTestId('character-visibility')).toHaveText('Public', { timeout: 20_000 });
     await expect(card.getByText(`@${username}`, { exact: true })).toBeVisible();
-    await expect(card.getByRole('button', { name: 'Make Ada private' })).toBeVisible();
+    await expect(card.getByRole('button', { name: 'Make private: Ada' })).toBeVisible();
+    expect(await axeFindings(panel)).toEqual([]);
     const character = [...sim.state.characters.values()][0];
     expect(character?.username).toBe(username);
     expect(sim.state.cameos.get(cameo?.id as string)?.visibility).toBe('public');
 
     // Use in a prompt: Create gets `@username`, the job sends the id in cameo_ids.
-    await card.getByRole('button', { name: 'Use Ada in a prompt' }).click();
+    await card.getByRole('button', { name: 'Use in a prompt: Ada' }).click();
     await expect(panel.getByRole('tab', { name: 'Create' })).toHaveAttribute('aria-selected', 'true');
     const prompt = panel.locator('#create-prompt');
     await expect(prompt).toHaveValue(`@${username} `);
@@ -179,7 +182,7 @@ test.describe('characters', () => {
     await panel.getByRole('alertdialog').getByRole('button', { name: 'Keep it' }).click();
 
     sim.control.setCameoOutcome({ outcome: 'normal' });
-    await card.getByRole('button', { name: /^Try .* again$/ }).click();
+    await card.getByRole('button', { name: /^Try again: / }).click();
     await expect(panel.getByRole('form', { name: /^Finish / })).toBeVisible({ timeout: 30_000 });
     expect(sim.control.log({ path: '/backend/characters/upload' })).toHaveLength(2);
 
@@ -207,7 +210,7 @@ test.describe('characters', () => {
     await again.getByRole('button', { name: 'Create character' }).click();
     await expect(again.getByTestId('character-visibility')).toHaveText('Private', { timeout: 20_000 });
     // Visibility can be changed later from the list.
-    await again.getByRole('button', { name: 'Make Ada public' }).click();
+    await again.getByRole('button', { name: 'Make public: Ada' }).click();
     await expect(again.getByTestId('character-visibility')).toHaveText('Public');
     expect(
       sim.control.log({ path: '/backend/project_y/cameos/by_id/*/update_v2' }).map((e) => e.body),

@@ -462,7 +462,7 @@ async function characterJourney(ctx: Ctx): Promise<string> {
     const how = state === 'failed' ? 'on Retry' : 'by itself';
     if (state === 'failed') {
       beforeRetry = uploads();
-      await card.getByRole('button', { name: /^Try .* again$/ }).click();
+      await card.getByRole('button', { name: /^Try again: / }).click();
       // The card leaves `failed` first (settling on the old state would end the wait at once).
       await expect(card).not.toHaveAttribute('data-state', 'failed', { timeout: 30_000 });
     }
