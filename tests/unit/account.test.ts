@@ -182,7 +182,9 @@ describe('account service', () => {
         ...readers,
         // The first read waits for the test; a later one (the next login) answers at once.
         readMe: () =>
-          reads++ === 0 ? new Promise((resolve) => (answer = () => resolve(readers.readMe()))) : readers.readMe(),
+          reads++ === 0
+            ? new Promise((resolve) => (answer = () => resolve(readers.readMe())))
+            : readers.readMe(),
       },
       cache,
       onChange,
