@@ -3,7 +3,6 @@
  * open pages follow, and the wake-ups (a timer inside the flow while a cameo is processed, plus a
  * 30-second alarm as the backstop for a stopped service worker, kept only while work is open).
  */
-import { browser } from 'wxt/browser';
 import { type CharacterFlow, createCharacterFlow } from '../characters/flow';
 import { createCharacterPort } from '../characters/port';
 import { getDb } from '../db/schema';
