@@ -4,12 +4,10 @@
  * one, and no chain of imports may come back to where it started. docs/ARCHITECTURE.md draws the same table
  * between `<!-- layers -->` markers; the last test keeps the two equal.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import ts from 'typescript';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = resolve(import.meta.dirname, '../..');
+import { ROOT, resolveLocal, specifiersOf } from './harness/imports';
 
 /** Lowest first. A path is a folder (every file under it) or a single file. */
 const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
@@ -54,47 +52,11 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
-function resolveLocal(from: string, specifier: string): string | null {
-  if (!specifier.startsWith('.')) return null;
-  const base = resolve(dirname(from), specifier);
-  const candidates = [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), join(base, 'index.tsx')];
-  const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
-  if (found) return found;
-  throw new Error(`${relative(ROOT, from)}: cannot resolve ${specifier}`);
-}
-
-/** Every specifier the file names: imports and re-exports (type-only too), `import()` and `import('…')` types. */
-function specifiers(file: string): string[] {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-  const out: string[] = [];
-  const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier) {
-      out.push((node.moduleSpecifier as ts.StringLiteral).text);
-    } else if (
-      ts.isCallExpression(node) &&
-      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
-      node.arguments[0] &&
-      ts.isStringLiteral(node.arguments[0])
-    ) {
-      out.push(node.arguments[0].text);
-    } else if (
-      ts.isImportTypeNode(node) &&
-      ts.isLiteralTypeNode(node.argument) &&
-      ts.isStringLiteral(node.argument.literal)
-    ) {
-      out.push(node.argument.literal.text);
-    }
-    ts.forEachChild(node, visit);
-  };
-  visit(source);
-  return out;
-}
-
 const files = ['lib', 'components', 'entrypoints'].flatMap((dir) => sourceFiles(join(ROOT, dir)));
 const imports = new Map(
   files.map((file) => [
     file,
-    specifiers(file)
+    specifiersOf(file, 'all')
       .map((s) => ({ specifier: s, target: resolveLocal(file, s) }))
       .filter((i): i is { specifier: string; target: string } => i?.target?.match(/\.tsx?$/) != null),
   ]),

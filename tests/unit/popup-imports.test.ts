@@ -4,35 +4,9 @@
  * only, and `tsc` rejects a side-panel key. These checks close the other way round — a module of the
  * popup importing the side panel's `t()` would compile, and would pull the whole catalogue back in.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import ts from 'typescript';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-const ROOT = resolve(import.meta.dirname, '../..');
-
-function resolveLocal(from: string, specifier: string): string | null {
-  if (!specifier.startsWith('.')) return null;
-  const base = resolve(dirname(from), specifier);
-  const candidates = [base, `${base}.ts`, `${base}.tsx`, join(base, 'index.ts'), join(base, 'index.tsx')];
-  const found = candidates.find((c) => existsSync(c) && statSync(c).isFile());
-  if (found) return found;
-  throw new Error(`${relative(ROOT, from)}: cannot resolve ${specifier}`);
-}
-
-/** Specifiers a module loads when it runs: static imports and re-exports that are not type-only. */
-function runtimeImports(file: string): string[] {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
-  const out: string[] = [];
-  for (const node of source.statements) {
-    if (ts.isImportDeclaration(node) && !node.importClause?.isTypeOnly) {
-      out.push((node.moduleSpecifier as ts.StringLiteral).text);
-    } else if (ts.isExportDeclaration(node) && node.moduleSpecifier && !node.isTypeOnly) {
-      out.push((node.moduleSpecifier as ts.StringLiteral).text);
-    }
-  }
-  return out;
-}
+import { ROOT, resolveLocal, specifiersOf } from './harness/imports';
 
 /** Every module (and package) the entry loads, each with the chain of imports that brought it in. */
 function importGraph(entry: string): Map<string, string[]> {
@@ -40,7 +14,7 @@ function importGraph(entry: string): Map<string, string[]> {
   const queue = [entry];
   for (let file = queue.shift(); file; file = queue.shift()) {
     const chain = chains.get(file) ?? [];
-    for (const specifier of runtimeImports(file)) {
+    for (const specifier of specifiersOf(file, 'runtime')) {
       const target = resolveLocal(file, specifier) ?? `package:${specifier}`;
       if (chains.has(target)) continue;
       chains.set(target, [...chain, target]);
