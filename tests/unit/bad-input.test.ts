@@ -21,7 +21,6 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { INVITE_PROBLEM_TEXT } from '../../components/account/RedeemInviteForm';
@@ -49,7 +48,7 @@ import { promptIssue } from '../../lib/create/prompt';
 import { type CreateForm, DEFAULT_FORM, type ImportedBatch } from '../../lib/create/types';
 import { putFile } from '../../lib/db/files';
 import { getHistoryItem, putHistoryItems } from '../../lib/db/history';
-import { DB_NAME, getDb } from '../../lib/db/schema';
+import { getDb } from '../../lib/db/schema';
 import { checkEnhanceRequest, type ExpansionLevel } from '../../lib/enhance/validate';
 import { buildFilename, MAX_PATH_BYTES, templateProblem, utf8Length } from '../../lib/history/filename';
 import { buildIndex, DEFAULT_FILTER, searchEntries } from '../../lib/history/search';
@@ -72,15 +71,7 @@ import {
 import { typeOfContent } from '../../lib/util/file-type';
 import { loadFixture } from '../sim/app';
 import type { LogEntry } from '../sim/types';
-import {
-  EMAIL,
-  jobsOf,
-  serviceWorkerOf,
-  setUpWorld,
-  tearDownWorld,
-  type World,
-  type WorldOptions,
-} from './harness/background';
+import { bootWorld, EMAIL, jobsOf, tearDownWorld, type World, type WorldOptions } from './harness/background';
 
 const WAIT = { timeout: 20_000, interval: 50 };
 
@@ -125,27 +116,15 @@ async function flush(rounds = 6): Promise<void> {
   for (let i = 0; i < rounds; i++) await new Promise<void>((r) => setImmediate(r));
 }
 
-/** The IndexedDB of the row before: deleting it closes the page side's shared connection (`getDb` reopens). */
-let lastDb: IDBFactory | null = null;
-
 async function boot(options: WorldOptions = {}): Promise<World> {
-  fakeBrowser.reset();
-  // A fresh browser profile per row: its own IndexedDB (undone by tearDownWorld's unstubAllGlobals). The old one
-  // is deleted without waiting for it: the last row's stopped worker instance may still hold it open.
-  lastDb?.deleteDatabase(DB_NAME);
-  await flush();
-  lastDb = new IDBFactory();
-  vi.stubGlobal('indexedDB', lastDb);
-  const w = setUpWorld(options);
-  const ask = w.ask.bind(w);
-  asked.length = 0;
-  w.ask = (name, req, sender) => {
-    asked.push(name);
-    return ask(name, req, sender);
-  };
-  // A worker instance per row, stopped by tearDownWorld: a row's background must not live on into the next row
-  // (its engine would act on the next row's jobs, as no real browser would let it).
-  await serviceWorkerOf(w).start();
+  const w = await bootWorld(options, (w) => {
+    const ask = w.ask.bind(w);
+    asked.length = 0;
+    w.ask = (name, req, sender) => {
+      asked.push(name);
+      return ask(name, req, sender);
+    };
+  });
   await flush();
   return w;
 }

@@ -14,7 +14,6 @@
  * tests/unit/.reliability.json; `npx tsx tests/reliability/render.ts` turns them into docs/RELIABILITY.md.
  */
 import { fileURLToPath } from 'node:url';
-import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { CharacterRecord } from '../../lib/characters/model';
@@ -35,14 +34,7 @@ import {
 } from '../reliability/matrix';
 import { loadFixture, reachedBackend } from '../sim/app';
 import type { FaultSpec, LogEntry } from '../sim/types';
-import {
-  EMAIL,
-  type Mutable,
-  serviceWorkerOf,
-  setUpWorld,
-  tearDownWorld,
-  type World,
-} from './harness/background';
+import { bootWorld, EMAIL, type Mutable, tearDownWorld, type World } from './harness/background';
 
 interface Journey {
   name: JourneyName;
@@ -402,39 +394,34 @@ const results: Record<string, Record<string, string>> = {};
 
 async function boot(): Promise<World> {
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
-  fakeBrowser.reset();
-  // A fresh browser profile per cell: its own IndexedDB (undone by tearDownWorld's unstubAllGlobals).
-  vi.stubGlobal('indexedDB', new IDBFactory());
-  const w: World = setUpWorld({ sim: { speed: 1, seed: 7 } });
-  const b = fakeBrowser as unknown as Mutable;
-  // Downloads the browser completes at once.
-  const started = new Map<number, { url: string; filename: string }>();
-  b.downloads = {
-    download: async (o: { url: string; filename: string }) => {
-      const id = started.size + 1;
-      started.set(id, o);
-      return id;
-    },
-    search: async (q: { id?: number }) =>
-      [...started]
-        .filter(([id]) => q.id === undefined || q.id === id)
-        .map(([id, o]) => ({
-          id,
-          url: o.url,
-          filename: `/downloads/${o.filename}`,
-          state: 'complete',
-          startTime: new Date().toISOString(),
-          bytesReceived: 100,
-          totalBytes: 100,
-          exists: true,
-        })),
-    cancel: async () => {},
-    erase: async () => [],
-    onChanged: { addListener() {}, removeListener() {} },
-  };
-  // A worker instance per cell, stopped by tearDownWorld: a cell's background must not live on into the
-  // next cell (its pending reads would act on the next cell's jobs, as no real browser would let it).
-  await serviceWorkerOf(w).start();
+  const w = await bootWorld({ sim: { speed: 1, seed: 7 } }, () => {
+    const b = fakeBrowser as unknown as Mutable;
+    // Downloads the browser completes at once.
+    const started = new Map<number, { url: string; filename: string }>();
+    b.downloads = {
+      download: async (o: { url: string; filename: string }) => {
+        const id = started.size + 1;
+        started.set(id, o);
+        return id;
+      },
+      search: async (q: { id?: number }) =>
+        [...started]
+          .filter(([id]) => q.id === undefined || q.id === id)
+          .map(([id, o]) => ({
+            id,
+            url: o.url,
+            filename: `/downloads/${o.filename}`,
+            state: 'complete',
+            startTime: new Date().toISOString(),
+            bytesReceived: 100,
+            totalBytes: 100,
+            exists: true,
+          })),
+      cancel: async () => {},
+      erase: async () => [],
+      onChanged: { addListener() {}, removeListener() {} },
+    };
+  });
   await flushReal();
   return w;
 }

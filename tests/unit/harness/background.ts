@@ -3,9 +3,11 @@
  * browser and fake-indexeddb, its fetch goes to the simulator in process. Shared by the security and the
  * reliability tests.
  */
+import { IDBFactory } from 'fake-indexeddb';
 import { vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { CookieChangeListener, CookieLike, CookiesLike } from '../../../lib/auth';
+import { DB_NAME } from '../../../lib/db/schema';
 import type { Job } from '../../../lib/jobs/model';
 import { createSim, type Sim } from '../../sim/app';
 import type { LoginResult } from '../../sim/types';
@@ -236,6 +238,28 @@ export function serviceWorkerOf(w: World): ServiceWorker {
     () => import('../../../entrypoints/background/index'),
     [w.dispatchers, w.menuClicks],
   );
+}
+
+/** The IndexedDB of the test before: deleting it closes the page side's shared connection (`getDb` reopens). */
+let lastDb: IDBFactory | null = null;
+
+/**
+ * A fresh browser profile (the fake browser reset, an IndexedDB of its own) and a world whose background runs
+ * in its own worker instance, stopped by `tearDownWorld`: one test's background must not live on into the
+ * next (its engine would act on the next test's jobs, as no real browser would let it). `prepare` runs before
+ * the worker starts, for fakes the background needs from its first moment.
+ */
+export async function bootWorld(options: WorldOptions = {}, prepare?: (w: World) => void): Promise<World> {
+  fakeBrowser.reset();
+  // Deleted without waiting: the stopped instance of the test before may still hold it open.
+  lastDb?.deleteDatabase(DB_NAME);
+  for (let i = 0; i < 6; i++) await new Promise<void>((r) => setImmediate(r));
+  lastDb = new IDBFactory();
+  vi.stubGlobal('indexedDB', lastDb);
+  const w = setUpWorld(options);
+  prepare?.(w);
+  await serviceWorkerOf(w).start();
+  return w;
 }
 
 /** Undoes what `setUpWorld` added to the fake browser and the globals. */
