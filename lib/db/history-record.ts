@@ -3,6 +3,7 @@
  * the functions that read and write it.
  */
 import type { JobKind } from './job-record';
+import type { MediaFields } from './media-fields';
 
 /**
  * `ready`: a result. `violation` / `failed`: a generation Sora refused or could not make (only imports bring
@@ -16,7 +17,7 @@ export type HistoryOrientation = 'landscape' | 'portrait' | 'square';
 /** Where a downloaded file came from (the rules are in lib/media/model.ts). */
 export type FileSource = 'post_attachment' | 'parse_service' | 'original';
 
-export interface HistoryItem {
+export interface HistoryItem extends MediaFields {
   /** The generation id (`gen_…`): unique per result, so writing the same result twice keeps one item. */
   id: string;
   taskId: string;
@@ -28,11 +29,6 @@ export interface HistoryItem {
   params: Record<string, unknown>;
   /** Best file URL (signed, expires after a few days: resolve again on 403/404). */
   url: string;
-  downloadUrl?: string;
-  thumbnailUrl?: string;
-  width?: number;
-  height?: number;
-  durationS?: number;
   /** Epoch ms the result was recorded. */
   createdAt: number;
   status: HistoryStatus;

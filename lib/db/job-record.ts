@@ -4,6 +4,7 @@
  */
 import type { SoraErrorCode } from '../sora/errors';
 import type { Orientation, StyleId, VideoModel, VideoSize } from '../sora/quota';
+import type { MediaFields } from './media-fields';
 
 export const JOB_STATES = [
   'queued',
@@ -114,15 +115,10 @@ export interface ExtendRequest {
 
 export type JobRequest = VideoRequest | RemixRequest | StoryboardRequest | ImageRequest | ExtendRequest;
 
-export interface GenerationResult {
+export interface GenerationResult extends MediaFields {
   /** `gen_…`: what publishing needs. */
   generationId: string;
   url: string;
-  downloadUrl?: string;
-  thumbnailUrl?: string;
-  width?: number;
-  height?: number;
-  durationS?: number;
   /** The draft's own files without signatures (a clean download must name another one). */
   files?: string[];
 }

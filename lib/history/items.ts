@@ -2,7 +2,9 @@
  * History items from what Sora lists (drafts, image tasks). Background only (it reads Sora's shapes); the
  * merge rule for items with the same id is in ./merge.ts.
  */
+
 import type { HistoryItem } from '../db/history';
+import { mediaFieldsOf } from '../db/media-fields';
 import type { JobKind } from '../jobs/model';
 import { parseTimestamp, toDraftInfo } from '../jobs/sora-port';
 import type { DraftItem, RecentTask } from '../sora/schemas';
@@ -28,11 +30,7 @@ export function itemFromDraft(draft: DraftItem, now: number): HistoryItem | null
     prompt,
     params,
     url: info.url ?? '',
-    ...(info.downloadUrl === undefined ? {} : { downloadUrl: info.downloadUrl }),
-    ...(info.thumbnailUrl === undefined ? {} : { thumbnailUrl: info.thumbnailUrl }),
-    ...(info.width === undefined ? {} : { width: info.width }),
-    ...(info.height === undefined ? {} : { height: info.height }),
-    ...(info.durationS === undefined ? {} : { durationS: info.durationS }),
+    ...mediaFieldsOf(info),
     ...(info.files === undefined ? {} : { draftFiles: info.files }),
     createdAt: info.createdAt ?? now,
     status: info.state === 'ready' ? 'ready' : info.state,

@@ -4,9 +4,10 @@
  * missing. An item the user deleted stays deleted.
  */
 import type { HistoryItem } from '../db/history';
+import { MEDIA_FIELD_KEYS } from '../db/media-fields';
 
 /** Fields Sora's answer refreshes (signed URLs and what describes the file). */
-const FRESH_FIELDS = ['url', 'downloadUrl', 'thumbnailUrl', 'width', 'height', 'durationS'] as const;
+const FRESH_FIELDS = ['url', ...MEDIA_FIELD_KEYS] as const;
 
 /**
  * One item from a stored one and a fresh one with the same id. `null`: keep the stored item as it is

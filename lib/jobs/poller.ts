@@ -7,7 +7,9 @@
  * - ONE `/v2/recent_tasks` read per interval for every running image job.
  * Never one request per job.
  */
+
 import { getHistoryByTask } from '../db/history';
+import { mediaFieldsOf } from '../db/media-fields';
 import { getMeta, setMeta } from '../db/meta';
 import { SoraError, toSerializedError } from '../sora/errors';
 import type { EngineContext } from './context';
@@ -78,12 +80,7 @@ export type DraftResolution =
   | { kind: 'wait'; why: 'no_draft' | 'no_url' };
 
 function toGeneration(d: DraftInfo): GenerationResult {
-  const g: GenerationResult = { generationId: d.generationId, url: d.url as string };
-  if (d.downloadUrl !== undefined) g.downloadUrl = d.downloadUrl;
-  if (d.thumbnailUrl !== undefined) g.thumbnailUrl = d.thumbnailUrl;
-  if (d.width !== undefined) g.width = d.width;
-  if (d.height !== undefined) g.height = d.height;
-  if (d.durationS !== undefined) g.durationS = d.durationS;
+  const g: GenerationResult = { generationId: d.generationId, url: d.url as string, ...mediaFieldsOf(d) };
   if (d.files !== undefined) g.files = d.files;
   return g;
 }

@@ -4,8 +4,10 @@
  * was in flight) can never overwrite a newer state, and a job's completion and its history items are
  * written together or not at all.
  */
+
 import type { IDBPObjectStore, IDBPTransaction } from 'idb';
 import type { HistoryItem } from '../db/history';
+import { mediaFieldsOf } from '../db/media-fields';
 import type { CompanionDb, CompanionSchema, StoredFile } from '../db/schema';
 import { SoraError } from '../sora/errors';
 import { randomId } from '../util/id';
@@ -89,11 +91,7 @@ export function historyItemsFor(job: Job, now: number): HistoryItem[] {
     prompt,
     params,
     url: g.url,
-    ...(g.downloadUrl === undefined ? {} : { downloadUrl: g.downloadUrl }),
-    ...(g.thumbnailUrl === undefined ? {} : { thumbnailUrl: g.thumbnailUrl }),
-    ...(g.width === undefined ? {} : { width: g.width }),
-    ...(g.height === undefined ? {} : { height: g.height }),
-    ...(g.durationS === undefined ? {} : { durationS: g.durationS }),
+    ...mediaFieldsOf(g),
     ...(g.files === undefined ? {} : { draftFiles: g.files }),
     ...(job.request.kind === 'extend'
       ? {

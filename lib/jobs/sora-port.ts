@@ -3,6 +3,8 @@
  * endpoint functions of lib/sora. Tests give the engine a fake port; the background and the benchmark give
  * it `createSoraPort(http)`. Errors are `SoraError`s (the engine branches on `code`).
  */
+
+import type { MediaFields } from '../db/media-fields';
 import { checkQuota } from '../sora/endpoints/account';
 import { extendVideo } from '../sora/endpoints/extend';
 import { createImage, getRecentTasks } from '../sora/endpoints/image';
@@ -25,7 +27,7 @@ export interface PendingTaskInfo {
   title?: string | null;
 }
 
-export interface DraftInfo {
+export interface DraftInfo extends MediaFields {
   generationId: string;
   taskId: string | null;
   prompt: string | null;
@@ -39,11 +41,6 @@ export interface DraftInfo {
   /** Sora's reason of a violation or failure. */
   reason?: string;
   url?: string;
-  downloadUrl?: string;
-  thumbnailUrl?: string;
-  width?: number;
-  height?: number;
-  durationS?: number;
   /** The draft's own files, without signatures (lib/sora/media.ts `mediaFileIdentities`). */
   files?: string[];
 }
