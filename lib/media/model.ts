@@ -326,28 +326,19 @@ const finalOf = (job: DownloadJob, now: number): Partial<DownloadJob> => ({
 });
 
 /** A new job record. Images have no post to publish: they always take the original file. */
-export function newDownloadJob(init: {
-  id: string;
-  itemId: string;
-  batchId: string;
-  index: number;
-  total: number;
-  mode: DownloadMode;
-  keepPublished: boolean;
-  sidecar: DownloadJob['sidecar'];
-  now: number;
-}): DownloadJob {
+export function newDownloadJob(
+  init: Pick<
+    DownloadJob,
+    'id' | 'itemId' | 'batchId' | 'index' | 'total' | 'mode' | 'keepPublished' | 'sidecar'
+  > & { now: number },
+): DownloadJob {
+  const { now, ...given } = init;
   return {
-    id: init.id,
-    itemId: init.itemId,
-    batchId: init.batchId,
-    index: init.index,
-    total: init.total,
-    mode: init.mode,
+    ...given,
     state: 'queued',
     after: null,
-    createdAt: init.now,
-    updatedAt: init.now,
+    createdAt: now,
+    updatedAt: now,
     finishedAt: null,
     attempts: 0,
     nextAttemptAt: 0,
@@ -355,7 +346,6 @@ export function newDownloadJob(init: {
     publishSentAt: null,
     postId: null,
     postWasKept: false,
-    keepPublished: init.keepPublished,
     postLeftPublished: false,
     sourceUrl: null,
     source: null,
@@ -365,7 +355,6 @@ export function newDownloadJob(init: {
     bytesReceived: null,
     totalBytes: null,
     savedAs: null,
-    sidecar: init.sidecar,
   };
 }
 
