@@ -9,11 +9,21 @@ import { browser } from 'wxt/browser';
 /** Chrome's shortest period for a packed extension. */
 export const BACKSTOP_PERIOD_MIN = 0.5;
 
-export async function keepBackstop(name: string, open: boolean): Promise<void> {
-  if (!open) {
-    await browser.alarms.clear(name);
-    return;
-  }
-  if (!(await browser.alarms.get(name)))
-    await browser.alarms.create(name, { periodInMinutes: BACKSTOP_PERIOD_MIN });
+/** One chain per alarm: a look-then-create must not land after a later call's clear. */
+const chains = new Map<string, Promise<void>>();
+
+export function keepBackstop(name: string, open: boolean): Promise<void> {
+  const run = (chains.get(name) ?? Promise.resolve()).then(async () => {
+    if (!open) {
+      await browser.alarms.clear(name);
+      return;
+    }
+    if (!(await browser.alarms.get(name)))
+      await browser.alarms.create(name, { periodInMinutes: BACKSTOP_PERIOD_MIN });
+  });
+  chains.set(
+    name,
+    run.catch(() => {}),
+  );
+  return run;
 }

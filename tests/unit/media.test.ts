@@ -902,6 +902,10 @@ describe('publish exactly once, never left public', () => {
   }
   const once = { publishesAccepted: 1, postsMade: 1, postsOnline: 0, filesSaved: 1, recorded: 0 };
 
+  /** A worker of this test's world whose publish is `publish` (the real one stays `s.deps.sora.publish`). */
+  const withPublish = (s: Awaited<ReturnType<typeof setup>>, publish: MediaDeps['sora']['publish']) =>
+    createMediaWorker({ ...s.deps, sora: { ...s.deps.sora, publish } });
+
   /** Lets a stopped step's retry come due, as the alarm would. */
   async function settleThrough(s: Awaited<ReturnType<typeof setup>>, worker = s.worker, rounds = 6) {
     for (let i = 0; i < rounds; i++) {
@@ -950,16 +954,10 @@ describe('publish exactly once, never left public', () => {
     const [a, b] = await s.seed(2);
     // First life: one publish reaches Sora and the worker stops before the answer is used; the other's
     // request left but never reached Sora.
-    const stopped = createMediaWorker({
-      ...s.deps,
-      sora: {
-        ...s.deps.sora,
-        publish: async (gen, opts) => {
-          if (gen === a) await s.deps.sora.publish(gen, opts);
-          else await opts?.beforeSend?.();
-          return new Promise(() => {});
-        },
-      },
+    const stopped = withPublish(s, async (gen, opts) => {
+      if (gen === a) await s.deps.sora.publish(gen, opts);
+      else await opts?.beforeSend?.();
+      return new Promise(() => {});
     });
     const queued = await stopped.enqueue([a as string, b as string], 'clean');
     await vi.waitFor(async () => {
@@ -983,17 +981,11 @@ describe('publish exactly once, never left public', () => {
     const s = await setup();
     const [id] = await s.seed(1);
     let arrive: (() => Promise<unknown>) | null = null;
-    const stopped = createMediaWorker({
-      ...s.deps,
-      sora: {
-        ...s.deps.sora,
-        publish: async (gen, opts) => {
-          // The request is on its way; Sora handles it later, after the worker is gone.
-          await opts?.beforeSend?.();
-          arrive = () => s.deps.sora.publish(gen);
-          return new Promise(() => {});
-        },
-      },
+    const stopped = withPublish(s, async (gen, opts) => {
+      // The request is on its way; Sora handles it later, after the worker is gone.
+      await opts?.beforeSend?.();
+      arrive = () => s.deps.sora.publish(gen);
+      return new Promise(() => {});
     });
     const [queued] = await stopped.enqueue([id as string], 'clean');
     await vi.waitFor(async () => {
@@ -1018,16 +1010,10 @@ describe('publish exactly once, never left public', () => {
     const [id] = await s.seed(1);
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const slow = createMediaWorker({
-      ...s.deps,
-      sora: {
-        ...s.deps.sora,
-        publish: async (gen, opts) => {
-          const res = await s.deps.sora.publish(gen, opts);
-          await gate;
-          return res;
-        },
-      },
+    const slow = withPublish(s, async (gen, opts) => {
+      const res = await s.deps.sora.publish(gen, opts);
+      await gate;
+      return res;
     });
     workers.push(slow);
     const [queued] = await slow.enqueue([id as string], 'clean');
@@ -1047,15 +1033,9 @@ describe('publish exactly once, never left public', () => {
     const [a, b] = await s.seed(2);
     let tokens = 0;
     // The sentinel token takes a while; neither request leaves this life.
-    const making = createMediaWorker({
-      ...s.deps,
-      sora: {
-        ...s.deps.sora,
-        publish: () => {
-          tokens++;
-          return new Promise(() => {});
-        },
-      },
+    const making = withPublish(s, () => {
+      tokens++;
+      return new Promise(() => {});
     });
     const [qa, qb] = await making.enqueue([a as string, b as string], 'clean');
     await vi.waitFor(async () => {
@@ -1084,17 +1064,11 @@ describe('publish exactly once, never left public', () => {
     });
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    const slow = createMediaWorker({
-      ...s.deps,
-      sora: {
-        ...s.deps.sora,
-        publish: async (gen, opts) => {
-          // The request has left; the user cancels while it is on its way, and Sora's answer is lost.
-          await opts?.beforeSend?.();
-          await gate;
-          return s.deps.sora.publish(gen);
-        },
-      },
+    const slow = withPublish(s, async (gen, opts) => {
+      // The request has left; the user cancels while it is on its way, and Sora's answer is lost.
+      await opts?.beforeSend?.();
+      await gate;
+      return s.deps.sora.publish(gen);
     });
     workers.push(slow);
     const [queued] = await slow.enqueue([id as string], 'clean');
