@@ -8,7 +8,7 @@ import { SORA_ORIGIN } from '../sora/config';
 import { defineFeature } from './feature';
 
 /** The session cookie: a login or logout is seen at once, and every other part hears of it. */
-export const authFeature = defineFeature('auth', (ctx) => {
+export const authFeature = defineFeature((ctx) => {
   const { auth } = ctx.services;
   return {
     handlers: {
@@ -21,7 +21,7 @@ export const authFeature = defineFeature('auth', (ctx) => {
   };
 });
 
-export const accountFeature = defineFeature('account', (ctx) => {
+export const accountFeature = defineFeature((ctx) => {
   const { account, sora2 } = ctx.services;
   return {
     handlers: {

@@ -71,7 +71,7 @@ export function createCharactersBackground(http: SoraHttp, onTickError?: (e: unk
   };
 }
 
-export const charactersFeature = defineFeature('characters', (ctx) => {
+export const charactersFeature = defineFeature((ctx) => {
   const characters = createCharactersBackground(ctx.http, (e) => ctx.signal('tick.failed', e));
   return {
     handlers: characters.handlers,

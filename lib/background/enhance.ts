@@ -10,6 +10,6 @@ export function createEnhanceHandlers(http: SoraHttp) {
   } satisfies PartialHandlers;
 }
 
-export const enhanceFeature = defineFeature('enhance', (ctx) => ({
+export const enhanceFeature = defineFeature((ctx) => ({
   handlers: createEnhanceHandlers(ctx.http),
 }));

@@ -62,16 +62,14 @@ export interface BackgroundPart<
 }
 
 export interface Feature<P extends BackgroundPart = BackgroundPart> {
-  readonly name: string;
   create(ctx: FeatureContext): P;
 }
 
 /** Keeps the part's own request and event names in its type, so the registry can check it covers them all. */
 export function defineFeature<H extends PartialHandlers = Record<never, never>, E extends EventName = never>(
-  name: string,
   create: (ctx: FeatureContext) => BackgroundPart<H, E>,
 ): Feature<BackgroundPart<H, E>> {
-  return { name, create };
+  return { create };
 }
 
 /**

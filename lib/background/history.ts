@@ -124,7 +124,7 @@ function createAutoExport() {
  * History, downloads and the weekly copy. Downloads have no `wake`: they go on at each worker start, on
  * download events and on their alarm, and the requests that change them start the work themselves.
  */
-export const historyFeature = defineFeature('history', (ctx) => {
+export const historyFeature = defineFeature((ctx) => {
   const { handlers, media } = createHistoryBackground(ctx.http);
   const autoExport = createAutoExport();
   return {

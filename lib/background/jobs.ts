@@ -128,7 +128,7 @@ export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks 
  * The queue in the background. Its resume policy: a pause ends at once when what caused it is seen to be
  * over elsewhere, instead of at the engine's next re-check.
  */
-export const jobsFeature = defineFeature('jobs', (ctx) => {
+export const jobsFeature = defineFeature((ctx) => {
   const jobs = createJobsBackground(ctx.http, {
     onTickError: (e) => ctx.signal('tick.failed', e),
     onTickOk: () => ctx.signal('tick.ok', null),

@@ -48,6 +48,6 @@ export function onSentinelPossible(wake: () => void): void {
 }
 
 /** The source itself is built with the request core (./services.ts); this part only passes the grant on. */
-export const sentinelFeature = defineFeature('sentinel', (ctx) => ({
+export const sentinelFeature = defineFeature((ctx) => ({
   start: () => onSentinelPossible(() => ctx.signal('sentinel.possible', null)),
 }));

@@ -40,7 +40,7 @@ export function openSidePanelForCommand(command: string, tab?: { windowId?: numb
   firefoxApis.sidebarAction?.open().catch(fail);
 }
 
-export const panelFeature = defineFeature('panel', () => ({
+export const panelFeature = defineFeature(() => ({
   start() {
     browser.commands.onCommand.addListener(openSidePanelForCommand);
     const sidePanel = (globalThis as { chrome?: PanelApis }).chrome?.sidePanel;

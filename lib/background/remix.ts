@@ -100,7 +100,7 @@ export function createRemixMenu(http: SoraHttp) {
   };
 }
 
-export const remixFeature = defineFeature('remix', (ctx) => {
+export const remixFeature = defineFeature((ctx) => {
   const menu = createRemixMenu(ctx.http);
   return { start: menu.register };
 });

@@ -53,7 +53,7 @@ export function createStorageBackground(now: () => number = Date.now) {
   };
 }
 
-export const storageFeature = defineFeature('storage', () => {
+export const storageFeature = defineFeature(() => {
   const storage = createStorageBackground();
   return {
     wake: storage.wake,
