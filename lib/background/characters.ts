@@ -6,10 +6,10 @@
 import { type CharacterFlow, createCharacterFlow } from '../characters/flow';
 import { createCharacterPort } from '../characters/port';
 import { getDb } from '../db/schema';
-import type { Handlers } from '../messaging/transport';
-import { emit } from '../messaging/transport';
+import { emit, type PartialHandlers } from '../messaging/transport';
 import type { SoraHttp } from '../sora/http';
 import { keepBackstop } from './backstop';
+import { defineFeature } from './feature';
 
 export const CHARACTERS_ALARM = 'characters.flow';
 
@@ -39,7 +39,7 @@ export function createCharactersBackground(http: SoraHttp, onTickError?: (e: unk
       .catch(() => {});
   };
 
-  const handlers: Handlers = {
+  const handlers = {
     'characters.list': async () => ({ characters: await flow.list() }),
     'characters.create': async (req) => {
       const character = await flow.create(req);
@@ -60,7 +60,7 @@ export function createCharactersBackground(http: SoraHttp, onTickError?: (e: unk
     'characters.setVisibility': async ({ id, visibility }) => ({
       character: await flow.setVisibility(id, visibility),
     }),
-  };
+  } satisfies PartialHandlers;
 
   return {
     flow,
@@ -69,3 +69,19 @@ export function createCharactersBackground(http: SoraHttp, onTickError?: (e: unk
     wake,
   };
 }
+
+export const charactersFeature = defineFeature((ctx) => {
+  const characters = createCharactersBackground(ctx.http, (e) => ctx.signal('tick.failed', e));
+  return {
+    handlers: characters.handlers,
+    events: ['characters.changed'],
+    alarms: { [CHARACTERS_ALARM]: characters.wake },
+    wake: characters.wake,
+    on: {
+      // Sora answers again: a flow waiting it out goes on now rather than at its next wake-up.
+      'service.changed': (status) => {
+        if (status.state === 'answering') characters.wake();
+      },
+    },
+  };
+});

@@ -16,12 +16,13 @@ import { importFromSora } from '../history/import';
 import { createResolver } from '../history/resolve';
 import { createHistorySoraPort } from '../history/sora-port';
 import { textFileUrl } from '../media/sidecar';
-import { emit, type Handlers } from '../messaging/transport';
+import { emit, type PartialHandlers } from '../messaging/transport';
 import { loadSettings, onSettingsChanged, saveSettings } from '../settings';
 import { SoraError } from '../sora/errors';
 import type { SoraHttp } from '../sora/http';
 import { normalizeHost } from '../sora/media-hosts';
-import { createMediaBackground } from './media';
+import { defineFeature } from './feature';
+import { createMediaBackground, MEDIA_ALARM } from './media';
 
 export function createHistoryBackground(http: SoraHttp) {
   const sora = createHistorySoraPort(http);
@@ -33,7 +34,7 @@ export function createHistoryBackground(http: SoraHttp) {
   /** One import at a time: a second click joins the running one. */
   let importing: ReturnType<typeof importFromSora> | null = null;
 
-  const handlers: Handlers = {
+  const handlers = {
     'history.importFromSora': async ({ full }) => {
       importing ??= (async () =>
         importFromSora(await getDb(), sora, {
@@ -65,20 +66,13 @@ export function createHistoryBackground(http: SoraHttp) {
     'media.publishAgain': async ({ ids }) => ({ jobs: await media.worker.publishAgain(ids) }),
     'posts.list': async () => ({ posts: await media.worker.listPosts() }),
     'posts.delete': async ({ id }) => ({ posts: await media.worker.deleteRecordedPost(id) }),
-  };
+  } satisfies PartialHandlers;
 
-  return {
-    handlers,
-    register() {
-      media.register();
-      registerAutoExport();
-    },
-    wake: media.wake,
-  };
+  return { handlers, media };
 }
 
 /** The weekly History copy: its alarm exists while the setting is on. */
-function registerAutoExport(): void {
+function createAutoExport() {
   const sync = async () => {
     const { autoExport } = await loadSettings();
     if (!autoExport) {
@@ -114,12 +108,32 @@ function registerAutoExport(): void {
     );
     await browser.storage.local.set({ [AUTO_EXPORT_LAST_KEY]: Date.now() });
   };
-  browser.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === AUTO_EXPORT_ALARM)
+  return {
+    onAlarm: () =>
       void exportIfDue().catch((e: unknown) =>
         console.warn('history export', e instanceof Error ? e.message : e),
-      );
-  });
-  onSettingsChanged(() => void sync().catch(() => {}));
-  void sync().catch(() => {});
+      ),
+    start(): void {
+      onSettingsChanged(() => void sync().catch(() => {}));
+      void sync().catch(() => {});
+    },
+  };
 }
+
+/**
+ * History, downloads and the weekly copy. Downloads have no `wake`: they go on at each worker start, on
+ * download events and on their alarm, and the requests that change them start the work themselves.
+ */
+export const historyFeature = defineFeature((ctx) => {
+  const { handlers, media } = createHistoryBackground(ctx.http);
+  const autoExport = createAutoExport();
+  return {
+    handlers,
+    events: ['history.changed', 'history.importProgress', 'media.changed', 'posts.changed'],
+    alarms: { [MEDIA_ALARM]: media.wake, [AUTO_EXPORT_ALARM]: autoExport.onAlarm },
+    start() {
+      media.register();
+      autoExport.start();
+    },
+  };
+});

@@ -8,13 +8,13 @@ import { getFile } from '../db/files';
 import { getDb, isReadOnlyDb } from '../db/schema';
 import { createEngine, type Engine } from '../jobs/engine';
 import { checkStartImageBytes, checkStates } from '../jobs/input';
-import type { Job } from '../jobs/model';
+import type { Job, PauseReason } from '../jobs/model';
 import { createSoraPort } from '../jobs/sora-port';
-import type { Handlers } from '../messaging/transport';
-import { emit } from '../messaging/transport';
+import { emit, type PartialHandlers } from '../messaging/transport';
 import { loadSettings } from '../settings';
 import type { SoraHttp } from '../sora/http';
 import { keepBackstop } from './backstop';
+import { defineFeature } from './feature';
 
 export const ENGINE_ALARM = 'jobs.engine';
 
@@ -82,7 +82,7 @@ export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks 
     void notify(`batch-${batchId}`, 'Your Sora batch is finished', text);
   });
 
-  const handlers: Handlers = {
+  const handlers = {
     'jobs.enqueue': async ({ inputs }) => {
       // Read before the queue's transaction, which cannot wait on a Blob.
       await checkStartImageBytes(inputs, async (id) => (await getFile(await getDb(), id))?.blob);
@@ -108,7 +108,7 @@ export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks 
       await engine.resume();
       return engine.status();
     },
-  };
+  } satisfies PartialHandlers;
 
   return {
     engine,
@@ -123,3 +123,36 @@ export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks 
         .catch(() => {}),
   };
 }
+
+/**
+ * The queue in the background. Its resume policy: a pause ends at once when what caused it is seen to be
+ * over elsewhere, instead of at the engine's next re-check.
+ */
+export const jobsFeature = defineFeature((ctx) => {
+  const jobs = createJobsBackground(ctx.http, {
+    onTickError: (e) => ctx.signal('tick.failed', e),
+    onTickOk: () => ctx.signal('tick.ok', null),
+  });
+  const resume = (reasons: readonly PauseReason[]) => void jobs.engine.resume(reasons);
+  return {
+    handlers: jobs.handlers,
+    events: ['jobs.changed', 'jobs.status'],
+    alarms: { [ENGINE_ALARM]: jobs.wake },
+    wake: jobs.wake,
+    on: {
+      // The allowance came back (seen in the popup or after the reset).
+      'account.changed': (snapshot) => {
+        const quota = snapshot.status === 'ok' && !snapshot.error ? snapshot.quota : null;
+        if (quota && !quota.rateLimitReached && quota.remaining > 0) resume(['daily_limit']);
+      },
+      // Sora answers again (seen by any call, e.g. the popup's refresh).
+      'service.changed': (status) => {
+        if (status.state === 'answering') resume(['service_unavailable']);
+      },
+      'auth.changed': (state) => {
+        if (state.status !== 'logged_out') resume(['logged_out']);
+      },
+      'sentinel.possible': () => resume(['sentinel_unavailable']),
+    },
+  };
+});

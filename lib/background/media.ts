@@ -77,12 +77,9 @@ export function createMediaBackground(deps: {
   return {
     worker,
     wake,
-    /** Registers the listeners; call synchronously in the background's main(). */
+    /** Registers the listeners (its alarm, MEDIA_ALARM, is the feature's); call synchronously in main(). */
     register(): void {
       browser.downloads.onChanged.addListener(wake);
-      browser.alarms.onAlarm.addListener((alarm) => {
-        if (alarm.name === MEDIA_ALARM) wake();
-      });
       // Every start of the service worker continues what a stopped one left.
       wake();
     },

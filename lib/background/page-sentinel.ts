@@ -15,6 +15,7 @@ import { pageSentinel } from '../sentinel-page/source';
 import { SENTINEL_HOST_PATTERN, SENTINEL_ORIGIN, SORA_ORIGIN } from '../sora/config';
 import { cachedSentinel, chainSentinel, type SentinelSource } from '../sora/sentinel';
 import { powSentinel } from '../sora/sentinel-pow';
+import { defineFeature } from './feature';
 
 /** Per tab asked; the page SDK's proof of work usually takes well under this. */
 const PAGE_TIMEOUT_MS = 4000;
@@ -45,3 +46,8 @@ export function onSentinelPossible(wake: () => void): void {
     if (p.origins?.some((o) => o.startsWith(SENTINEL_ORIGIN))) wake();
   });
 }
+
+/** The source itself is built with the request core (./services.ts); this part only passes the grant on. */
+export const sentinelFeature = defineFeature((ctx) => ({
+  start: () => onSentinelPossible(() => ctx.signal('sentinel.possible', null)),
+}));

@@ -25,6 +25,7 @@ import type { RemixClickInfo } from '../remix/resolve';
 import { loadSettings, onSettingsChanged } from '../settings';
 import { getPost } from '../sora/endpoints';
 import type { SoraHttp } from '../sora/http';
+import { defineFeature } from './feature';
 
 /** How long the post's thumbnail and prompt may delay the intent. */
 const DESCRIBE_TIMEOUT_MS = 2500;
@@ -98,3 +99,8 @@ export function createRemixMenu(http: SoraHttp) {
     onClicked,
   };
 }
+
+export const remixFeature = defineFeature((ctx) => {
+  const menu = createRemixMenu(ctx.http);
+  return { start: menu.register };
+});

@@ -13,16 +13,18 @@ import { createServiceStatusTracker, type ServiceStatus } from '../service-statu
 import { checkQuota, fetchSession, getMe, getSubscriptions } from '../sora/endpoints';
 import { SoraError } from '../sora/errors';
 import { createReachability, createSoraHttp } from '../sora/http';
-import { createBackgroundSentinel } from './page-sentinel';
+import type { SentinelSource } from '../sora/sentinel';
 
 export interface ServicesOptions {
+  /** Where sentinel tokens come from (./page-sentinel.ts: a Sora tab's SDK, else hand-made). */
+  sentinel: SentinelSource;
   /** Every new account snapshot (after it is cached and sent to pages). */
   onAccountChange?: (snapshot: AccountSnapshot) => void;
   /** Sora started or stopped answering as the Sora app (the record is already in storage.local). */
   onServiceStateChange?: (status: ServiceStatus) => void;
 }
 
-export function createServices(options: ServicesOptions = {}) {
+export function createServices(options: ServicesOptions) {
   const fetchFn: typeof fetch = (input, init) => fetch(input, init);
   const serviceStatus = createServiceStatusTracker({
     area: browser.storage.local,
@@ -47,8 +49,7 @@ export function createServices(options: ServicesOptions = {}) {
     fetch: fetchFn,
     getAccessToken: (opts) => auth.getAccessToken(opts),
     getDeviceId: () => auth.getDeviceId(),
-    // The sora.chatgpt.com page's own token when a tab offers one, else the reference's random token.
-    sentinel: createBackgroundSentinel(),
+    sentinel: options.sentinel,
     reachability,
     onOutcome: (error) => void serviceStatus.observe(error),
   });
@@ -70,39 +71,6 @@ export function createServices(options: ServicesOptions = {}) {
   // — account & settings —
   const sora2 = createSora2Service({ http, refreshAccount: () => account.refresh() });
   return { auth, http, account, sora2, serviceStatus };
-}
-
-// — account & settings —
-export const OPEN_SIDE_PANEL_COMMAND = 'open-side-panel';
-
-interface PanelApis {
-  sidePanel?: { open(options: { windowId: number }): Promise<void> };
-  sidebarAction?: { open(): Promise<void> };
-}
-
-/**
- * The keyboard shortcut that opens the side panel. Chrome's `_execute_action` can only open the popup, so
- * this is a named command; the panel must be opened synchronously inside the command's user gesture,
- * hence the window id comes from the tab the command hands us rather than from an awaited lookup.
- */
-export function openSidePanelForCommand(command: string, tab?: { windowId?: number }): void {
-  if (command !== OPEN_SIDE_PANEL_COMMAND) return;
-  const chromeApis = (globalThis as { chrome?: PanelApis }).chrome;
-  const firefoxApis = browser as unknown as PanelApis;
-  const fail = (e: unknown) =>
-    console.warn('Could not open the side panel', e instanceof Error ? e.message : e);
-  if (chromeApis?.sidePanel) {
-    if (tab?.windowId !== undefined) {
-      chromeApis.sidePanel.open({ windowId: tab.windowId }).catch(fail);
-    } else {
-      void browser.windows
-        .getLastFocused()
-        .then((w) => (w.id === undefined ? undefined : chromeApis.sidePanel?.open({ windowId: w.id })))
-        .catch(fail);
-    }
-    return;
-  }
-  firefoxApis.sidebarAction?.open().catch(fail);
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -16,6 +16,7 @@ import {
   STORAGE_STATE_KEY,
   type StorageState,
 } from '../db/storage';
+import { defineFeature } from './feature';
 
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
 
@@ -51,3 +52,11 @@ export function createStorageBackground(now: () => number = Date.now) {
     },
   };
 }
+
+export const storageFeature = defineFeature(() => {
+  const storage = createStorageBackground();
+  return {
+    wake: storage.wake,
+    on: { 'tick.failed': storage.onError, 'tick.ok': storage.onOk },
+  };
+});

@@ -113,7 +113,14 @@ export type Handler<K extends RequestName> = (
   ctx: HandlerContext,
 ) => Promise<ResponseOf<K>> | ResponseOf<K>;
 
-export type Handlers = { [K in RequestName]?: Handler<K> };
+/**
+ * A handler for every request of the protocol: a request added to `Protocol` without one fails to compile
+ * where the background serves (lib/background/features.ts builds it from the features' shares).
+ */
+export type Handlers = { [K in RequestName]: Handler<K> };
+
+/** One feature's share of `Handlers` (checked with `satisfies`, so its own keys stay in its type). */
+export type PartialHandlers = { [K in RequestName]?: Handler<K> };
 
 export interface ServeOptions {
   /** Runs on every message from a trusted sender, before it is handled (the background resumes its engine). */
@@ -127,7 +134,7 @@ export const REFUSED: SerializedError = { code: 'bad_request', message: 'Refused
  * Returns `undefined` (synchronously) for anything it does not answer, so other listeners may.
  */
 export function createDispatcher(
-  handlers: Handlers,
+  handlers: PartialHandlers,
   opts: ServeOptions = {},
 ): (message: unknown, sender: MessageSender) => Promise<ResponseEnvelope<unknown>> | undefined {
   return (message, sender) => {

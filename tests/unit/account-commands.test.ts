@@ -1,7 +1,7 @@
 /** The keyboard shortcut that opens the side panel (background side). */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { browser } from 'wxt/browser';
-import { OPEN_SIDE_PANEL_COMMAND, openSidePanelForCommand } from '../../lib/background/services';
+import { OPEN_SIDE_PANEL_COMMAND, openSidePanelForCommand } from '../../lib/background/panel';
 
 describe('open-side-panel command', () => {
   afterEach(() => {

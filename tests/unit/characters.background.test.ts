@@ -9,14 +9,18 @@ import type { CharactersChanged } from '../../lib/characters/flow';
 import { putFile } from '../../lib/db/files';
 import { getDb } from '../../lib/db/schema';
 import type { RequestName, RequestOf, ResponseOf } from '../../lib/messaging/protocol';
-import type { HandlerContext, Handlers } from '../../lib/messaging/transport';
+import type { HandlerContext, PartialHandlers } from '../../lib/messaging/transport';
 import { createSoraHttp } from '../../lib/sora/http';
 import { createSim, loadFixture } from '../sim/app';
 import { randomSentinel } from './harness/random-sentinel';
 
 const ctx = { sender: {} } as HandlerContext;
 
-function call<K extends RequestName>(handlers: Handlers, name: K, req: RequestOf<K>): Promise<ResponseOf<K>> {
+function call<K extends RequestName>(
+  handlers: PartialHandlers,
+  name: K,
+  req: RequestOf<K>,
+): Promise<ResponseOf<K>> {
   const handler = handlers[name];
   if (!handler) throw new Error(`no handler for ${name}`);
   return Promise.resolve(handler(req, ctx));
