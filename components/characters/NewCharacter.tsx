@@ -9,12 +9,12 @@ import {
   type VideoProblem,
   videoFileProblem,
 } from '../../lib/characters/validate';
-import { deleteFile, putFile } from '../../lib/db/files';
-import { getDb } from '../../lib/db/schema';
 import { t } from '../../lib/i18n';
 import type { SerializedError } from '../../lib/sora/errors';
 import { useCharacters } from '../../lib/stores/characters';
+import { dropFile, stashFile } from '../../lib/stores/files';
 import { FileChooser, useFileDrop } from '../FileDrop';
+import { useObjectUrl } from '../useObjectUrl';
 import { CreateActions } from './CreateActions';
 import { RangePicker } from './RangePicker';
 import { formatSize, seconds } from './text';
@@ -50,21 +50,6 @@ export function videoIssue(p: Picked): string {
     default:
       return '';
   }
-}
-
-/** An object URL for the picked file, revoked when it changes or the form goes away. */
-function useObjectUrl(file: File | null): string | null {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    if (!file) {
-      setUrl(null);
-      return;
-    }
-    const next = URL.createObjectURL(file);
-    setUrl(next);
-    return () => URL.revokeObjectURL(next);
-  }, [file]);
-  return url;
 }
 
 /**
@@ -121,8 +106,7 @@ export function NewCharacter({ onCreated, onCancel }: { onCreated(id: string): v
     setError(null);
     let fileId: string | null = null;
     try {
-      const db = await getDb();
-      fileId = await putFile(db, picked.file, picked.file.name || 'character.mp4');
+      fileId = await stashFile(picked.file, picked.file.name || 'character.mp4');
       const before = new Set(useCharacters.getState().ids);
       const failure = await create({
         fileId,
@@ -139,12 +123,7 @@ export function NewCharacter({ onCreated, onCancel }: { onCreated(id: string): v
       if (id) onCreated(id);
     } finally {
       // Not accepted: the stored video would otherwise stay with no record to clear it.
-      if (fileId) {
-        const stale = fileId;
-        void getDb()
-          .then((db) => deleteFile(db, stale))
-          .catch(() => {});
-      }
+      if (fileId) dropFile(fileId);
       setBusy(false);
     }
   }

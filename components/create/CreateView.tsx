@@ -8,11 +8,10 @@ import {
   type ImportedBatch,
   type Issue,
 } from '../../lib/create/types';
-import { deleteFile, putFile } from '../../lib/db/files';
-import { getDb } from '../../lib/db/schema';
 import { t } from '../../lib/i18n';
 import { type SerializedError, toSerializedError } from '../../lib/sora/errors';
 import { useAccount } from '../../lib/stores/account';
+import { dropFile, stashFile } from '../../lib/stores/files';
 import { useRemixIntent } from '../../lib/stores/intent';
 import { useJobs } from '../../lib/stores/jobs';
 import { useMentionInbox } from '../../lib/stores/mention';
@@ -114,7 +113,7 @@ export function CreateView({ onShowQueue }: { onShowQueue(): void }) {
     let fileId: string | null = null;
     try {
       if (file && form.mode === 'video' && plan.counts.video > 0) {
-        fileId = await putFile(await getDb(), file, file.name);
+        fileId = await stashFile(file, file.name);
       }
       const final = buildBatch(form, { isPro, ...(fileId ? { startImage: { fileId } } : {}) });
       if (final.issues.length > 0 || final.inputs.length === 0) return;
@@ -128,10 +127,7 @@ export function CreateView({ onShowQueue }: { onShowQueue(): void }) {
       setSendError(toSerializedError(e));
     } finally {
       // Not queued: the stored picture would otherwise stay in IndexedDB with no job to clear it.
-      if (fileId)
-        void getDb()
-          .then((db) => deleteFile(db, fileId as string))
-          .catch(() => {});
+      if (fileId) dropFile(fileId);
       setBusy(false);
     }
   }

@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'preact/hooks';
 import { MAX_START_IMAGE_BYTES, START_IMAGE_TYPES } from '../../lib/create/build';
 import { formatBytes } from '../../lib/create/messages';
 import type { Issue } from '../../lib/create/types';
 import { t } from '../../lib/i18n';
 import { FileChooser, useFileDrop } from '../FileDrop';
+import { useObjectUrl } from '../useObjectUrl';
 import { describedBy, FieldIssues } from './FieldIssues';
 
 interface Props {
@@ -12,27 +12,15 @@ interface Props {
   onChange(file: File | null): void;
 }
 
-/** A preview URL for the picked file, revoked when the file changes or the picker goes away. */
-function usePreview(file: File | null): string | null {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    if (!file || !(START_IMAGE_TYPES as readonly string[]).includes(file.type)) {
-      setUrl(null);
-      return;
-    }
-    const next = URL.createObjectURL(file);
-    setUrl(next);
-    return () => URL.revokeObjectURL(next);
-  }, [file]);
-  return url;
-}
-
 /**
  * Start image by file picker or drag-and-drop. Any file is taken in and then judged by the form's
  * validation, so a wrong file gets its reason ("this is a video") instead of being silently ignored.
  */
 export function StartImagePicker({ file, issues, onChange }: Props) {
-  const preview = usePreview(file);
+  // A preview only for a picture: anything else is refused by the form's validation, with its reason.
+  const preview = useObjectUrl(
+    file && (START_IMAGE_TYPES as readonly string[]).includes(file.type) ? file : null,
+  );
   const drop = useFileDrop(onChange);
   return (
     <div class="field">

@@ -1,25 +1,12 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { MAX_START_IMAGE_BYTES, START_IMAGE_TYPES, startImageIssue } from '../../lib/create/build';
 import { formatBytes, issueText } from '../../lib/create/messages';
 import { t } from '../../lib/i18n';
 import { useStoryboard } from '../../lib/stores/storyboard';
 import type { StoryboardImage } from '../../lib/storyboard/repo';
 import { typeOfContent } from '../../lib/util/file-type';
+import { useObjectUrl } from '../useObjectUrl';
 import { IssueList, type ViewIssue } from './issues';
-
-function usePreview(image: StoryboardImage | null): string | null {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    if (!image) {
-      setUrl(null);
-      return;
-    }
-    const next = URL.createObjectURL(image.blob);
-    setUrl(next);
-    return () => URL.revokeObjectURL(next);
-  }, [image]);
-  return url;
-}
 
 /**
  * Optional start image by file picker or drop. A file is checked (PNG / JPEG / WebP, size) the moment it is
@@ -33,7 +20,7 @@ export function StartImageField({
   issues: readonly ViewIssue[];
 }) {
   const setStartImage = useStoryboard((s) => s.setStartImage);
-  const preview = usePreview(image);
+  const preview = useObjectUrl(image?.blob);
   const [over, setOver] = useState(false);
   const [refused, setRefused] = useState<string | null>(null);
 

@@ -37,13 +37,7 @@
  * ```
  * `downloading` with an expired-URL interruption goes back to `resolving` (once per attempt).
  */
-import type {
-  DownloadError,
-  DownloadJob,
-  DownloadMode,
-  DownloadState,
-  FinalDownloadState,
-} from '../db/download-record';
+import type { DownloadError, DownloadJob, DownloadState, FinalDownloadState } from '../db/download-record';
 import type { FileSource } from '../db/history';
 
 /** The stored record's types live in lib/db (the bottom layer); the worker and pages name them from here. */
