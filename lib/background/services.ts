@@ -14,6 +14,7 @@ import { checkQuota, fetchSession, getMe, getSubscriptions } from '../sora/endpo
 import { SoraError } from '../sora/errors';
 import { createReachability, createSoraHttp } from '../sora/http';
 import { createBackgroundSentinel } from './page-sentinel';
+import { followPatience, requestTimeout } from './patience';
 
 export interface ServicesOptions {
   /** Every new account snapshot (after it is cached and sent to pages). */
@@ -29,10 +30,11 @@ export function createServices(options: ServicesOptions = {}) {
     onStateChange: (next) => options.onServiceStateChange?.(next),
   });
   const reachability = createReachability();
+  const timeoutMs = requestTimeout(followPatience());
   const auth = createAuth({
     fetchSession: async () => {
       try {
-        const session = await fetchSession(fetchFn, { reachability });
+        const session = await fetchSession(fetchFn, { reachability, timeoutMs: await timeoutMs() });
         void serviceStatus.observe(null);
         return session;
       } catch (e) {
@@ -50,6 +52,7 @@ export function createServices(options: ServicesOptions = {}) {
     // The sora.chatgpt.com page's own token when a tab offers one, else the reference's random token.
     sentinel: createBackgroundSentinel(),
     reachability,
+    timeoutMs,
     onOutcome: (error) => void serviceStatus.observe(error),
   });
   const account = createAccountService({
