@@ -39,8 +39,9 @@ test('a shorter wait set in Settings gives up on a hung create sooner; the job i
   await expect(panel.getByTestId('create-done')).toBeVisible();
   await panel.getByRole('tab', { name: /^Queue/ }).click();
   const row = panel.getByTestId('job-row').filter({ hasText: PROMPT });
-  // With the default this cannot happen in under a minute (30 s timeout, then a minute's grace).
-  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 45_000 });
+  // With the default this cannot happen in under a minute (the hung create would be sent again only a minute
+  // after its send); with 5 s it takes about 20 s, the rest is room for a loaded machine.
+  await expect(row).toHaveAttribute('data-state', 'done', { timeout: 55_000 });
 
   const creates = backendCalls(sim, '/backend/nf/create').filter((c) => c.method === 'POST');
   expect(creates).toHaveLength(2);
@@ -49,8 +50,9 @@ test('a shorter wait set in Settings gives up on a hung create sooner; the job i
   expect(hung.outcome).toBe('aborted');
   expect(hung.durationMs).toBeGreaterThanOrEqual(4_000);
   expect(hung.durationMs).toBeLessThan(15_000);
-  // It was looked for on Sora, and sent again only once twice that had passed since its send.
+  // It was looked for on Sora, and sent again only once twice that had passed since its send (plus the
+  // engine's backoff), not after the default's minute.
   expect(again.realTime - hung.realTime).toBeGreaterThanOrEqual(9_500);
-  expect(again.realTime - hung.realTime).toBeLessThan(30_000);
+  expect(again.realTime - hung.realTime).toBeLessThan(50_000);
   expect(again.status).toBe(200);
 });
