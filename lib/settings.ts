@@ -10,6 +10,7 @@ import {
   onStoredSettingsChanged,
   SETTINGS_KEY,
 } from './language-setting';
+import { PATIENCE_SEC } from './util/patience';
 
 export { SETTINGS_KEY };
 
@@ -32,6 +33,14 @@ const SettingsSchema = v.object({
   trustedMediaHosts: v.optional(v.array(v.string()), []),
   /** A JSON export of History into the download folder once a week (lib/background/history-export.ts). */
   autoExport: v.optional(v.boolean(), false),
+  /**
+   * Seconds to wait for Sora to answer a request; the other waits for a slow Sora follow from it
+   * (lib/util/patience.ts). Whole seconds within the range; the default keeps every wait as it was.
+   */
+  patienceSec: v.optional(
+    v.pipe(v.number(), v.integer(), v.minValue(PATIENCE_SEC.min), v.maxValue(PATIENCE_SEC.max)),
+    PATIENCE_SEC.default,
+  ),
 });
 
 export type Settings = v.InferOutput<typeof SettingsSchema>;

@@ -14,7 +14,8 @@ import {
   TrustedHostsSetting,
 } from './fields';
 import './forms.css';
-import { isValidDownloadFolder, isValidParseServiceUrl, parseConcurrency } from './validate';
+import { PATIENCE_SEC } from '../../lib/util/patience';
+import { isValidDownloadFolder, isValidParseServiceUrl, parseConcurrency, parsePatience } from './validate';
 
 /** Every setting, each saved as soon as it is committed; other open pages follow through storage. */
 export function SettingsSection() {
@@ -71,6 +72,22 @@ function SettingsFields({
         onSave={(text) => {
           const concurrency = parseConcurrency(text);
           if (concurrency !== undefined) update({ concurrency });
+        }}
+      />
+      <TextSetting
+        id="setting-patience"
+        label={t('settings.patience')}
+        help={t('settings.patienceHelp')}
+        type="number"
+        narrow
+        min={PATIENCE_SEC.min}
+        max={PATIENCE_SEC.max}
+        value={String(settings.patienceSec)}
+        isValid={(text) => parsePatience(text) !== undefined}
+        invalidText={t('settings.patienceInvalid')}
+        onSave={(text) => {
+          const patienceSec = parsePatience(text);
+          if (patienceSec !== undefined) update({ patienceSec });
         }}
       />
       <ToggleSetting

@@ -1,4 +1,5 @@
 /** Checks for the settings the user types; the stored schema (lib/settings.ts) only knows types. */
+import { PATIENCE_SEC } from '../../lib/util/patience';
 
 export const CONCURRENCY_MIN = 1;
 export const CONCURRENCY_MAX = 10;
@@ -9,6 +10,14 @@ export function parseConcurrency(raw: string): number | undefined {
   if (!/^\d+$/.test(text)) return undefined;
   const n = Number(text);
   return n >= CONCURRENCY_MIN && n <= CONCURRENCY_MAX ? n : undefined;
+}
+
+/** Seconds to wait for Sora to answer: a whole number in the setting's range, or undefined. */
+export function parsePatience(raw: string): number | undefined {
+  const text = raw.trim();
+  if (!/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= PATIENCE_SEC.min && n <= PATIENCE_SEC.max ? n : undefined;
 }
 
 /** Empty (no service) or an https:// URL with a host: the service receives share links, never over http. */

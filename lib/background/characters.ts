@@ -10,12 +10,14 @@ import { emit, type PartialHandlers } from '../messaging/transport';
 import type { SoraHttp } from '../sora/http';
 import { keepBackstop } from './backstop';
 import { defineFeature } from './feature';
+import { flowWaits, followPatience } from './patience';
 
 export const CHARACTERS_ALARM = 'characters.flow';
 
 export function createCharactersBackground(http: SoraHttp, onTickError?: (e: unknown) => void) {
   const flow: CharacterFlow = createCharacterFlow({
     db: getDb,
+    waits: flowWaits(followPatience()),
     onError: (e) => {
       console.warn('[characters] tick failed', e);
       onTickError?.(e);

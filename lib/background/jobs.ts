@@ -15,6 +15,7 @@ import { loadSettings } from '../settings';
 import type { SoraHttp } from '../sora/http';
 import { keepBackstop } from './backstop';
 import { defineFeature } from './feature';
+import { engineWaits, followPatience } from './patience';
 
 export const ENGINE_ALARM = 'jobs.engine';
 
@@ -29,6 +30,7 @@ export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks 
     db: getDb,
     port: createSoraPort(http),
     ceiling: async () => (await loadSettings()).concurrency,
+    waits: engineWaits(followPatience()),
     onError: (e) => {
       console.warn('[jobs] tick failed', e);
       hooks.onTickError?.(e);

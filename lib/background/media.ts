@@ -15,6 +15,7 @@ import { emit } from '../messaging/transport';
 import { loadSettings } from '../settings';
 import { isSoraMediaUrl } from '../sora/media-hosts';
 import { keepBackstop } from './backstop';
+import { followPatience, mediaWaits } from './patience';
 
 export const MEDIA_ALARM = 'media.downloads';
 const HEAD_TIMEOUT_MS = 15_000;
@@ -63,6 +64,7 @@ export function createMediaBackground(deps: {
     checkUrl: checkMediaUrl,
     askParseService: (base, shareUrl) => askParseService((input, init) => fetch(input, init), base, shareUrl),
     settings: loadSettings,
+    waits: mediaWaits(followPatience()),
     onJobsChanged: (jobs: DownloadJob[], removed: string[]) => {
       void emit('media.changed', { jobs, removed });
       void syncAlarm().catch(() => {});

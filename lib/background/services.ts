@@ -14,6 +14,7 @@ import { checkQuota, fetchSession, getMe, getSubscriptions } from '../sora/endpo
 import { SoraError } from '../sora/errors';
 import { createReachability, createSoraHttp } from '../sora/http';
 import type { SentinelSource } from '../sora/sentinel';
+import { followPatience, requestTimeout } from './patience';
 
 export interface ServicesOptions {
   /** Where sentinel tokens come from (./page-sentinel.ts: a Sora tab's SDK, else hand-made). */
@@ -31,10 +32,11 @@ export function createServices(options: ServicesOptions) {
     onStateChange: (next) => options.onServiceStateChange?.(next),
   });
   const reachability = createReachability();
+  const timeoutMs = requestTimeout(followPatience());
   const auth = createAuth({
     fetchSession: async () => {
       try {
-        const session = await fetchSession(fetchFn, { reachability });
+        const session = await fetchSession(fetchFn, { reachability, timeoutMs: await timeoutMs() });
         void serviceStatus.observe(null);
         return session;
       } catch (e) {
@@ -51,6 +53,7 @@ export function createServices(options: ServicesOptions) {
     getDeviceId: () => auth.getDeviceId(),
     sentinel: options.sentinel,
     reachability,
+    timeoutMs,
     onOutcome: (error) => void serviceStatus.observe(error),
   });
   const account = createAccountService({

@@ -23,6 +23,7 @@ import { isGenerationId } from '../sora/ids';
 import { backoffDelay } from '../util/backoff';
 import { typeOfContent } from '../util/file-type';
 import { randomId } from '../util/id';
+import { DEFAULT_PATIENCE_WAITS } from '../util/patience';
 import { createTicker, defaultSetTimer, type SetTimer } from '../util/ticker';
 import {
   type CharacterError,
@@ -86,7 +87,8 @@ export const DEFAULT_FLOW_OPTIONS: FlowOptions = {
   maxAttempts: 6,
   backoffBaseMs: 2000,
   backoffMaxMs: 60_000,
-  waitMs: 60_000,
+  // Follows the user's "wait for Sora to answer" setting (lib/util/patience.ts); this is its default.
+  waitMs: DEFAULT_PATIENCE_WAITS.recheckMs,
   stepsPerRun: 8,
 };
 
@@ -133,6 +135,11 @@ export interface CharacterFlowDeps {
   /** 0..1 for backoff jitter. */
   random?: () => number;
   options?: Partial<FlowOptions>;
+  /**
+   * The waits that follow the user's setting, read before every run (a change applies to the next wait);
+   * they win over `options`. A failed read keeps the last ones.
+   */
+  waits?: () => Pick<FlowOptions, 'waitMs'> | Promise<Pick<FlowOptions, 'waitMs'>>;
   /** Run `tick()` after every operation. Default true. */
   autoTick?: boolean;
   onError?: (error: unknown) => void;
@@ -177,7 +184,8 @@ const bad = (message: string): never => {
 };
 
 export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
-  const options: FlowOptions = { ...DEFAULT_FLOW_OPTIONS, ...deps.options };
+  const baseOptions: FlowOptions = { ...DEFAULT_FLOW_OPTIONS, ...deps.options };
+  let options: FlowOptions = baseOptions;
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const setTimer = deps.setTimer ?? defaultSetTimer;
@@ -612,6 +620,13 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
   }
 
   async function runOnce(): Promise<void> {
+    if (deps.waits) {
+      try {
+        options = { ...baseOptions, ...(await deps.waits()) };
+      } catch {
+        // Keep the waits last read: a passing storage hiccup must not stop the flow.
+      }
+    }
     const db = await getDb();
     const t = now();
     const due = (await listCharacters(db)).filter(

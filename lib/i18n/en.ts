@@ -738,6 +738,10 @@ export const sidePanelEn = {
   'job.drop': 'Drop',
   'job.dropOf': 'Drop “{prompt}”',
   'nav.loadFailed': 'This section could not be loaded. Close the side panel and open it again.',
+  'settings.patience': 'Wait for Sora to answer (seconds)',
+  'settings.patienceHelp':
+    '5–120 (default 30). How long a request to Sora may go unanswered before it counts as lost; the waits before anything is sent again follow from it. Raise it on a slow connection.',
+  'settings.patienceInvalid': 'Enter a whole number of seconds from 5 to 120.',
 } as const;
 
 export type SidePanelKey = keyof typeof sidePanelEn;

@@ -697,4 +697,8 @@ export const sidePanelZhCN: Record<SidePanelKey, string> = {
   'job.drop': '放弃',
   'job.dropOf': '放弃 “{prompt}”',
   'nav.loadFailed': '无法加载此分区。请关闭侧边栏后重新打开。',
+  'settings.patience': '等待 Sora 响应（秒）',
+  'settings.patienceHelp':
+    '5–120（默认 30）。向 Sora 发出的请求无响应多久后视为失败；再次发送前的各项等待也随之调整。网络较慢时可调高。',
+  'settings.patienceInvalid': '请输入 5 到 120 之间的整数秒数。',
 };

@@ -1,5 +1,6 @@
 /** What every part of the engine is given: the database, the port, the clock, the tunables. */
 import type { CompanionDb } from '../db/schema';
+import { DEFAULT_PATIENCE_WAITS } from '../util/patience';
 import type { SoraPort } from './sora-port';
 
 export interface EngineOptions {
@@ -54,7 +55,8 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   etaMarginMs: 300,
   quietReadsBeforeSlowdown: 4,
   snapshotMaxAgeMs: 30_000,
-  orphanGraceMs: 60_000,
+  // Both follow the user's "wait for Sora to answer" setting (lib/util/patience.ts); these are its default.
+  orphanGraceMs: DEFAULT_PATIENCE_WAITS.orphanGraceMs,
   orphanMaxWaitMs: 30 * 60_000,
   orphanDraftPages: 3,
   resolveTimeoutMs: 3 * 60_000,
@@ -68,9 +70,12 @@ export const DEFAULT_ENGINE_OPTIONS: EngineOptions = {
   sentinelRecheckMs: 15_000,
   dailyLimitFallbackMs: 15 * 60_000,
   dailyLimitMarginMs: 5000,
-  serviceRecheckMs: 60_000,
+  serviceRecheckMs: DEFAULT_PATIENCE_WAITS.recheckMs,
   serviceRecheckMaxMs: 5 * 60_000,
 };
+
+/** The options that follow the user's "wait for Sora to answer" setting, read again before every tick. */
+export type PatienceOptions = Pick<EngineOptions, 'orphanGraceMs' | 'serviceRecheckMs'>;
 
 export interface EngineContext {
   db: CompanionDb;

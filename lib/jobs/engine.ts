@@ -11,7 +11,12 @@ import { getMeta, setMeta } from '../db/meta';
 import type { CompanionDb } from '../db/schema';
 import { SoraError } from '../sora/errors';
 import { createTicker, defaultSetTimer, type SetTimer } from '../util/ticker';
-import { DEFAULT_ENGINE_OPTIONS, type EngineContext, type EngineOptions } from './context';
+import {
+  DEFAULT_ENGINE_OPTIONS,
+  type EngineContext,
+  type EngineOptions,
+  type PatienceOptions,
+} from './context';
 import type { JobInput } from './input';
 import {
   type EnginePause,
@@ -74,6 +79,11 @@ export interface EngineDeps {
   /** The ceiling setting (max unfinished tasks). Default 3. */
   ceiling?: () => number | Promise<number>;
   options?: Partial<EngineOptions>;
+  /**
+   * The waits that follow the user's setting, read before every tick (a change applies to the next wait);
+   * they win over `options`. A failed read keeps the last ones.
+   */
+  waits?: () => PatienceOptions | Promise<PatienceOptions>;
   /** Run `tick()` after every queue operation. Default true. */
   autoTick?: boolean;
   /** Unexpected failures of a tick (IndexedDB errors…). Default console.warn. */
@@ -152,7 +162,8 @@ export interface Engine {
 }
 
 export function createEngine(deps: EngineDeps): Engine {
-  const options: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
+  const baseOptions: EngineOptions = { ...DEFAULT_ENGINE_OPTIONS, ...deps.options };
+  let options: EngineOptions = baseOptions;
   const now = deps.now ?? Date.now;
   const random = deps.random ?? Math.random;
   const setTimer = deps.setTimer ?? defaultSetTimer;
@@ -189,6 +200,13 @@ export function createEngine(deps: EngineDeps): Engine {
   }
 
   async function context(): Promise<EngineContext> {
+    if (deps.waits) {
+      try {
+        options = { ...baseOptions, ...(await deps.waits()) };
+      } catch {
+        // Keep the waits last read: a passing storage hiccup must not stop the queue.
+      }
+    }
     return { db: await getDb(), port: deps.port, now, random, options };
   }
 

@@ -26,6 +26,7 @@ import { choosePostFile, fileIdentity, findAttachment } from '../sora/media';
 import { checkMediaUrl, httpsHostOf, isSoraMediaUrl } from '../sora/media-hosts';
 import type { Post } from '../sora/schemas';
 import { randomId } from '../util/id';
+import { DEFAULT_PATIENCE_WAITS } from '../util/patience';
 import {
   ACTIVE_DOWNLOAD_STATES,
   DOWNLOAD_WAIT_CODES,
@@ -78,6 +79,12 @@ export interface MediaDeps {
   checkUrl(url: string): Promise<UrlCheck>;
   askParseService(base: string, shareUrl: string): Promise<string>;
   settings(): Promise<Settings>;
+  /**
+   * The waits that follow the user's "wait for Sora to answer" setting, read before every run (a change
+   * applies to the next wait). Default: {@link WAIT_MS} and {@link PUBLISH_SETTLE_MS}. A failed read keeps
+   * the last ones.
+   */
+  waits?: () => MediaWaits | Promise<MediaWaits>;
   now?: () => number;
   random?: () => number;
   setTimer?: (fn: () => void, ms: number) => () => void;
@@ -104,8 +111,11 @@ const TRANSIENT: readonly SoraErrorCode[] = [
   'bad_response',
 ];
 
-/** How long a step waits on a DOWNLOAD_WAIT_CODES refusal before looking again. */
-export const WAIT_MS = 60_000;
+/**
+ * How long a step waits on a DOWNLOAD_WAIT_CODES refusal before looking again. The default of the user's
+ * setting (lib/util/patience.ts `recheckMs`).
+ */
+export const WAIT_MS = DEFAULT_PATIENCE_WAITS.recheckMs;
 
 /** How long a parse-service link on an unconfirmed host waits before asking again (confirming wakes it). */
 export const HOST_CONFIRM_WAIT_MS = 10 * 60_000;
@@ -135,9 +145,15 @@ export const POST_CLOCK_SLACK_MS = 2 * 60_000;
 /**
  * A publish sent this recently may still be under way on Sora's side (a stopped worker's request outlives
  * it on the server): "not in your posts" is believed only once the send is this old. Longer than the
- * request core's timeout.
+ * request core's timeout; the default of the user's setting (lib/util/patience.ts `publishSettleMs`).
  */
-export const PUBLISH_SETTLE_MS = 45_000;
+export const PUBLISH_SETTLE_MS = DEFAULT_PATIENCE_WAITS.publishSettleMs;
+
+/** The worker's waits that follow the user's setting. */
+export interface MediaWaits {
+  waitMs: number;
+  publishSettleMs: number;
+}
 
 /** Pages of the user's own posts read at most when looking for one publish. */
 const LOOKUP_PAGES = 3;
@@ -192,6 +208,7 @@ export function createMediaWorker(deps: MediaDeps) {
       return () => clearTimeout(t);
     });
   const concurrency = deps.concurrency ?? DEFAULT_DOWNLOAD_CONCURRENCY;
+  let waits: MediaWaits = { waitMs: WAIT_MS, publishSettleMs: PUBLISH_SETTLE_MS };
   /** Steps running in this worker's life (a stopped worker loses them; the stored state says what to redo). */
   const inFlight = new Map<string, Promise<void>>();
   let ticking: Promise<void> | null = null;
@@ -238,7 +255,7 @@ export function createMediaWorker(deps: MediaDeps) {
     const error = errorOf(e);
     const retryAfterMs = e instanceof SoraError ? (e.retryAfterMs ?? 0) : 0;
     if (DOWNLOAD_WAIT_CODES.includes(error.code)) {
-      return { type: 'wait', delayMs: Math.max(WAIT_MS, retryAfterMs), error };
+      return { type: 'wait', delayMs: Math.max(waits.waitMs, retryAfterMs), error };
     }
     if ((TRANSIENT as readonly string[]).includes(error.code)) {
       return {
@@ -342,7 +359,7 @@ export function createMediaWorker(deps: MediaDeps) {
         if (job.keepPublished) await patchItem(it.id, { postId: found.postId });
         return { type: 'published', postId: found.postId, kept: false };
       }
-      const settled = job.publishSentAt + PUBLISH_SETTLE_MS;
+      const settled = job.publishSentAt + waits.publishSettleMs;
       if (now() < settled) return { type: 'later', delayMs: settled - now() };
     }
     // Saved right before the request leaves (the sentinel token is made by then): a restart after this
@@ -599,7 +616,7 @@ export function createMediaWorker(deps: MediaDeps) {
         await recordPost(job, found.postId);
         return { type: 'published', postId: found.postId, kept: false };
       }
-      const settled = job.publishSentAt + PUBLISH_SETTLE_MS;
+      const settled = job.publishSentAt + waits.publishSettleMs;
       if (found.kind === 'none' && now() < settled) return { type: 'later', delayMs: settled - now() };
       if (found.kind === 'none') return { type: 'unpublished', leftPublished: false };
       return {
@@ -664,6 +681,13 @@ export function createMediaWorker(deps: MediaDeps) {
   }
 
   async function runOnce(): Promise<void> {
+    if (deps.waits) {
+      try {
+        waits = await deps.waits();
+      } catch {
+        // Keep the waits last read: a passing storage hiccup must not stop the downloads.
+      }
+    }
     const jobs = await openJobs();
     const t = now();
     const active = jobs.filter((j) => ACTIVE_DOWNLOAD_STATES.includes(j.state));

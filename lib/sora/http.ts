@@ -33,8 +33,11 @@ export interface SoraHttpDeps {
   /** The `oai-did` device id, sent as `oai-device-id` when known. */
   getDeviceId?(): Promise<string | undefined>;
   sentinel: SentinelSource;
-  /** Per attempt. Default {@link DEFAULT_TIMEOUT_MS}. */
-  timeoutMs?: number;
+  /**
+   * Per attempt. Default {@link DEFAULT_TIMEOUT_MS}. A function is asked before each request: the background
+   * passes the user's "wait for Sora to answer" setting, which may change while the worker runs.
+   */
+  timeoutMs?: number | (() => number | Promise<number>);
   /** Clock for `retry-after` dates. Default `Date.now`. */
   now?: () => number;
   /** Shared with the session read so both see one run of failed connections. Default: its own. */
@@ -298,7 +301,15 @@ export function parseSuccess<TSchema extends v.GenericSchema>(
 export function createSoraHttp(deps: SoraHttpDeps): SoraHttp {
   const fetchFn: FetchFn = deps.fetch ?? globalThis.fetch.bind(globalThis);
   const now = deps.now ?? Date.now;
-  const defaultTimeout = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutDep = deps.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  async function defaultTimeout(): Promise<number> {
+    if (typeof timeoutDep === 'number') return timeoutDep;
+    try {
+      return await timeoutDep();
+    } catch {
+      return DEFAULT_TIMEOUT_MS;
+    }
+  }
   const reachability = deps.reachability ?? createReachability();
 
   async function getToken(opts?: GetAccessTokenOptions): Promise<string> {
@@ -347,7 +358,7 @@ export function createSoraHttp(deps: SoraHttpDeps): SoraHttp {
   ): Promise<v.InferOutput<TSchema>> {
     const url = backendUrl(spec.path, spec.query);
     const what = describeCall(spec.method, url);
-    const timeoutMs = spec.timeoutMs ?? defaultTimeout;
+    const timeoutMs = spec.timeoutMs ?? (await defaultTimeout());
     const flow: SentinelFlow | undefined =
       spec.sentinel === true ? SENTINEL_FLOWS.createTask : spec.sentinel ? spec.sentinel : undefined;
 

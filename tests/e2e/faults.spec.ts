@@ -51,9 +51,11 @@ const FAST_SORA = {
   cameoPhasesSec: { uploading: 1, processing: 2, generating_profile: 2 },
 };
 /**
- * Long enough for hung creates one after another: each waits out the 30 s timeout, then holds its slot for
- * the minute the engine gives an unanswered create to show up on Sora before sending it again (it may be
- * running there); with three slots the last of nine jobs can wait three rounds of that.
+ * Long enough for hung creates one after another: each waits out the request timeout, then holds its slot
+ * for twice that while the engine gives an unanswered create time to show up on Sora before sending it again
+ * (it may be running there); with three slots the last of nine jobs can wait three rounds of that. The
+ * fixture sets those waits short (E2E_PATIENCE_SEC: 8 s, so 24 s a round instead of the default's 90 s);
+ * this ceiling is kept for the default too, and a loaded machine.
  */
 const SETTLE_MS = 240_000;
 /** How long a paused queue gets to resume by itself before the user presses Resume. */
@@ -366,7 +368,7 @@ async function downloadJourney(ctx: Ctx): Promise<string> {
     expectReadable(await page.locator('.hdl-error').first().textContent(), job.lastError?.code);
     ctx.settled('clean download');
     await ctx.cleared;
-    // The same download goes on by itself (it looks again every minute).
+    // The same download goes on by itself (it looks again after twice the patience setting, a minute by default).
     await expect.poll(async () => (await latest())?.state, { timeout: SETTLE_MS + 60_000 }).toBe('done');
     await finished();
     outcome = `waiting: ${job.lastError?.code}; done by itself once it clears`;
@@ -521,7 +523,7 @@ test.afterAll(() => {
 
 for (const fault of FAULTS) {
   test(`every journey at once × ${fault}`, async ({ sim, extension }) => {
-    // Hung creates in rounds (see SETTLE_MS), a character waiting its minute, a loaded machine.
+    // Hung creates in rounds (see SETTLE_MS), a character waiting to look again, a loaded machine.
     test.setTimeout(480_000);
     sim.control.setConfig(FAST_SORA);
     sim.control.upsertUser({ email: EMAIL, quota: { remaining: 30 } });

@@ -41,14 +41,28 @@ export interface ExtensionHelpers {
   downloadsDir: string;
 }
 
+/**
+ * The "Wait for Sora to answer" setting every test starts with, in seconds. The simulator answers within
+ * milliseconds (its slowest `delay` fault in these tests is 5 s), so a short wait changes no outcome; it only
+ * keeps the product's own waits for a silent Sora (the request timeout, the grace before an unanswered create
+ * or publish is sent again, re-checks: lib/util/patience.ts) from running in minutes of real time.
+ */
+export const E2E_PATIENCE_SEC = 8;
+
 /** `locale` is Playwright's own option (`test.use({ locale: 'zh-CN' })`), passed on to Chromium's --lang. */
 interface Fixtures {
+  /**
+   * Written into the extension's stored settings, where the Settings view writes it, before the test runs;
+   * `null` leaves the setting at the product's default (`test.use({ patienceSec: null })`).
+   */
+  patienceSec: number | null;
   simServer: SimHandle;
   sim: Sim;
   extension: ExtensionHelpers;
 }
 
 export const test = base.extend<Fixtures>({
+  patienceSec: [E2E_PATIENCE_SEC, { option: true }],
   // biome-ignore lint/correctness/noEmptyPattern: Playwright reads the fixture's dependencies from this pattern.
   simServer: async ({}, use) => {
     // Strict sentinel mode: every create, publish and extension must carry a real token (a page SDK token with
@@ -60,12 +74,14 @@ export const test = base.extend<Fixtures>({
   sim: async ({ simServer }, use) => {
     await use(simServer.sim);
   },
-  extension: async ({ simServer, locale }, use) => {
+  extension: async ({ simServer, locale, patienceSec }, use) => {
     const downloadsDir = mkdtempSync(path.join(tmpdir(), 'companion-downloads-'));
     const profileDir = newProfileDir(downloadsDir);
     const launch = () => launchWithExtension({ port: simServer.port, profileDir, locale });
     let context = await launch();
-    let id = extensionIdOf(await extensionWorker(context));
+    const firstWorker = await extensionWorker(context);
+    let id = extensionIdOf(firstWorker);
+    if (patienceSec !== null) await patchStoredSettings(firstWorker, { patienceSec });
 
     const helpers: ExtensionHelpers = {
       get id() {
@@ -112,6 +128,20 @@ export const test = base.extend<Fixtures>({
 });
 
 export { expect };
+
+/**
+ * Merges `patch` into the extension's stored settings (storage.local `settings`, the key the Settings view
+ * writes), from the extension's own service worker; the background follows the change as it follows the view.
+ */
+export async function patchStoredSettings(worker: Worker, patch: Record<string, unknown>): Promise<void> {
+  await worker.evaluate(async (p) => {
+    // Typed here: the tests' tsconfig has no chrome types.
+    type Local = { get(k: string): Promise<Record<string, unknown>>; set(v: object): Promise<void> };
+    const local = (globalThis as unknown as { chrome: { storage: { local: Local } } }).chrome.storage.local;
+    const stored = ((await local.get('settings')).settings as object | undefined) ?? {};
+    await local.set({ settings: { ...stored, ...p } });
+  }, patch);
+}
 
 /** Requests the simulator saw for a backend path (e.g. '/backend/nf/check'). */
 export function backendCalls(sim: Sim, pathGlob: string) {

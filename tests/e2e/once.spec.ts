@@ -18,7 +18,8 @@ test('a create that may already be on Sora waits for the user, who sends it agai
   sim,
   extension,
 }) => {
-  // The extension's grace period runs on the browser's clock (60 s), not the simulator's.
+  // The extension's grace period runs on the browser's clock (twice the fixture's patience setting, 16 s;
+  // a minute by default), not the simulator's.
   test.setTimeout(180_000);
   sim.control.setConfig({ speed: 40, variants: { rewritePrompts: true } });
   await extension.login(EMAIL);

@@ -30,13 +30,14 @@ async function queueBatch(extension: ExtensionHelpers, prompts: string[]): Promi
   return page;
 }
 
-/** The concurrency setting, written where the Settings view writes it. */
+/** The concurrency setting, written where the Settings view writes it (the other settings kept). */
 async function setConcurrency(page: Page, concurrency: number) {
-  type Storage = { chrome: { storage: { local: { set(v: object): Promise<void> } } } };
-  await page.evaluate(
-    (n) => (globalThis as unknown as Storage).chrome.storage.local.set({ settings: { concurrency: n } }),
-    concurrency,
-  );
+  type Local = { get(k: string): Promise<Record<string, unknown>>; set(v: object): Promise<void> };
+  await page.evaluate(async (n) => {
+    const local = (globalThis as unknown as { chrome: { storage: { local: Local } } }).chrome.storage.local;
+    const stored = ((await local.get('settings')).settings as object | undefined) ?? {};
+    await local.set({ settings: { ...stored, concurrency: n } });
+  }, concurrency);
 }
 
 async function showQueue(page: Page) {

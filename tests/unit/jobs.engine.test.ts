@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getHistoryByTask, listHistory } from '../../lib/db/history';
 import { getMeta } from '../../lib/db/meta';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
-import type { EngineOptions } from '../../lib/jobs/context';
+import type { EngineOptions, PatienceOptions } from '../../lib/jobs/context';
 import { createEngine, type Engine } from '../../lib/jobs/engine';
 import type { JobInput } from '../../lib/jobs/input';
 import { isFinal, type Job } from '../../lib/jobs/model';
@@ -20,6 +20,7 @@ afterEach(() => {
 interface SetupOptions {
   sora?: Omit<FakeSoraOptions, 'now'>;
   options?: Partial<EngineOptions>;
+  waits?: () => PatienceOptions;
   ceiling?: number;
   random?: () => number;
   db?: CompanionDb;
@@ -40,6 +41,7 @@ async function setup(o: SetupOptions = {}) {
       ceiling: () => o.ceiling ?? 3,
       autoTick: false,
       options: o.options,
+      ...(o.waits ? { waits: o.waits } : {}),
     });
   const engine = make();
   const jobs = () => engine.list();
@@ -614,6 +616,28 @@ describe('no duplicates after a restart', () => {
     expect(jobs.map((j) => j.state)).toEqual(['done', 'done']);
     expect(s.sora.tasks).toHaveLength(2);
     expect(s.sora.calls.create).toBe(2);
+  });
+
+  it("follows the user's waits live: a grace shortened mid-wait applies at the next tick", async () => {
+    let waits: PatienceOptions = { orphanGraceMs: 60_000, serviceRecheckMs: 60_000 };
+    const s = await setup({ waits: () => waits });
+    // The create times out without reaching Sora: it is looked for, not sent again, during the grace.
+    s.sora.fail('create', () => new SoraError('timeout', 'no answer'), { times: 1 });
+    await s.engine.enqueue(videos(1));
+    await s.engine.tick();
+    await s.run(20_000);
+    expect(s.sora.calls.create).toBe(1);
+    // The user lowers "wait for Sora to answer": at the next wake-up (any message, the 30-second alarm) the
+    // grace is over, and the job goes out again.
+    waits = { orphanGraceMs: 10_000, serviceRecheckMs: 20_000 };
+    await s.engine.tick();
+    // Its next look at Sora's lists finds nothing, and after the usual backoff it is sent again: 40 s after
+    // the first send, before the old grace of a minute had even ended.
+    await s.run(20_000);
+    expect(s.sora.calls.create).toBe(2);
+    await s.runToEnd();
+    expect((await s.jobs())[0]?.state).toBe('done');
+    expect(s.sora.tasks).toHaveLength(1);
   });
 });
 

@@ -23,7 +23,7 @@ const envelope = (status: number, error: Record<string, unknown>, headers: Recor
 interface SetupOptions {
   deviceId?: string | undefined;
   noDeviceFn?: boolean;
-  timeoutMs?: number;
+  timeoutMs?: number | (() => number | Promise<number>);
   getAccessToken?: (opts?: GetAccessTokenOptions) => Promise<string>;
 }
 
@@ -539,6 +539,28 @@ describe('network, timeout, abort', () => {
     const p = failure(t.http.request({ method: 'GET', path: '/me', schema: Obj, timeoutMs: 20 }));
     await vi.advanceTimersByTimeAsync(25);
     expect((await p).code).toBe('timeout');
+  });
+
+  it("a timeout given as a function is asked before every request (the user's setting may change)", async () => {
+    vi.useFakeTimers();
+    const never = () => new Promise<Response>(() => {});
+    let setting = 60_000;
+    const t = setup([never, never], { timeoutMs: async () => setting });
+    const first = failure(t.http.request({ method: 'GET', path: '/me', schema: Obj }));
+    await vi.advanceTimersByTimeAsync(30_000);
+    setting = 5_000;
+    const second = failure(t.http.request({ method: 'GET', path: '/me', schema: Obj }));
+    await vi.advanceTimersByTimeAsync(5_100);
+    expect((await second).code).toBe('timeout');
+    let firstDone = false;
+    void first.then(() => {
+      firstDone = true;
+    });
+    await vi.advanceTimersByTimeAsync(20_000);
+    // The request already under way keeps the wait it started with.
+    expect(firstDone).toBe(false);
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect((await first).code).toBe('timeout');
   });
 
   it('a body that never ends → timeout', async () => {
