@@ -316,7 +316,8 @@ test('downloads continue after the service worker is stopped mid-batch', async (
   const again = await extension.openSidePanel();
   await openHistory(again);
   const names = [4, 3, 2, 1].map((n) => path.join('Resumed', `Resume ${n}.mp4`)).sort();
-  // A publish the stop cut off is looked for first; "not there" is believed only 45 s after its send.
+  // A publish the stop cut off is looked for first; "not there" is believed only once its send is 1.5× the
+  // user's patience old (12 s with the suite's 8 s).
   await expect
     .poll(() => filesIn(extension.downloadsDir), { timeout: 80_000 })
     .toEqual(names)
