@@ -1,6 +1,6 @@
 /**
  * History and downloads in the background: "Import from Sora", fresh media URLs, and the publish-and-
- * download jobs (./media.ts). Pages read history straight from IndexedDB; what needs Sora comes here.
+ * download jobs (./media.ts). Pages read history straight from IndexedDB; every write to it happens here.
  */
 import { browser } from 'wxt/browser';
 import type { HistoryItem } from '../db/history';
@@ -13,6 +13,7 @@ import {
   runAutoExport,
 } from '../history/auto-export';
 import { importFromSora } from '../history/import';
+import { deleteHistoryItems, mergeHistoryItems } from '../history/repo';
 import { createResolver } from '../history/resolve';
 import { createHistorySoraPort } from '../history/sora-port';
 import { textFileUrl } from '../media/sidecar';
@@ -49,6 +50,17 @@ export function createHistoryBackground(http: SoraHttp) {
       return importing;
     },
     'history.resolve': async ({ id }) => ({ item: await resolver.resolve(id) }),
+    // The background is history's one writer: every open page hears of a change, whichever page asked.
+    'history.delete': async ({ ids }) => {
+      const removed = await deleteHistoryItems(await getDb(), ids, Date.now());
+      if (removed.length > 0) void emit('history.changed', { items: [], removed });
+      return { removed };
+    },
+    'history.importItems': async ({ items }) => {
+      const { added, updated } = await mergeHistoryItems(await getDb(), items, Date.now());
+      itemsChanged([...added, ...updated]);
+      return { added, updated };
+    },
     'media.download': async ({ ids, mode }) => ({ jobs: await media.worker.enqueue(ids, mode) }),
     'media.list': async () => ({ jobs: await media.worker.list() }),
     'media.cancel': async ({ ids }) => ({ jobs: await media.worker.cancel(ids) }),

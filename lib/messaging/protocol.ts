@@ -92,6 +92,13 @@ export interface Protocol {
   'history.importFromSora': { req: { full?: boolean }; res: ImportSummary };
   /** Reads an item's media URLs again (they expire); `item` is null when Sora no longer lists it. */
   'history.resolve': { req: { id: string }; res: { item: HistoryItem | null } };
+  /** Removes items from history (tombstones, so an import does not bring them back); `removed`: the ids gone. */
+  'history.delete': { req: { ids: string[] }; res: { removed: string[] } };
+  /** Items read from a History file the user picked (checked on the page), merged without duplicates. */
+  'history.importItems': {
+    req: { items: HistoryItem[] };
+    res: { added: HistoryItem[]; updated: HistoryItem[] };
+  };
   /**
    * Downloads items: `clean` publishes, takes the watermark-free file and unpublishes again; `original`
    * takes the normal file.

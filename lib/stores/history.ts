@@ -2,7 +2,8 @@
  * The History view's state. History is read straight from IndexedDB (same origin as the background): the
  * newest rows first, then the whole search index in chunks (lib/history/search). Events keep it live:
  * `history.changed` (import, fresh URLs, downloads), `jobs.changed` (the engine finished a job) and
- * `media.changed` (download jobs). What needs Sora goes through `send`.
+ * `media.changed` (download jobs). Every change to history goes through `send` (the background is its one
+ * writer, so every open page hears of it); the page writes only its own cache of the search index.
  */
 import { browser } from 'wxt/browser';
 import { create } from 'zustand';
@@ -18,13 +19,7 @@ import {
   parseHistoryFile,
 } from '../history/exchange';
 import type { ImportProgress, ImportSummary } from '../history/import';
-import {
-  deleteHistoryItems,
-  getHistoryItems,
-  mergeHistoryItems,
-  newestHistoryItems,
-  queryHistory,
-} from '../history/repo';
+import { getHistoryItems, newestHistoryItems, queryHistory } from '../history/repo';
 import {
   applyToIndex,
   createSearch,
@@ -330,7 +325,7 @@ export const useHistory = create<HistoryState>((set, get) => {
 
     async remove(ids) {
       await act(async () => {
-        const removed = await deleteHistoryItems(await getDb(), ids, Date.now());
+        const { removed } = await send('history.delete', { ids: [...ids] });
         upsert([], removed);
         set({ notice: { key: 'history.deleted', params: { count: removed.length }, tone: 'ok' } });
       });
@@ -445,7 +440,7 @@ export const useHistory = create<HistoryState>((set, get) => {
           refuse(t(e.key, e.params));
           return;
         }
-        const result = await mergeHistoryItems(await getDb(), items, Date.now());
+        const result = await send('history.importItems', { items });
         upsert([...result.added, ...result.updated]);
         set({
           notice: {
