@@ -213,9 +213,17 @@ export function setUpWorld(options: WorldOptions = {}): World {
     if (message.type === 'companion.postIdUnderPointer') return { postId: sim.state.seededPostIds[0] };
     return { nonce: message.nonce, error: 'unavailable' };
   };
-  // Events to pages (emit): recorded, not delivered.
+  // A page's request reaches the background, as a store's `send` does in the side panel (an answer nobody
+  // gives is Chrome's "no receiver"); the background's events to pages are recorded, not delivered.
   vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockImplementation(async (message: unknown) => {
-    world.events.push(structuredClone(message));
+    const m = structuredClone(message) as { kind?: string; name?: string; req?: unknown };
+    if (m.kind === 'request' && typeof m.name === 'string') {
+      return world.ask(m.name, m.req).then(
+        (answer) => structuredClone(answer),
+        () => undefined,
+      );
+    }
+    world.events.push(m);
     return undefined;
   });
   vi.spyOn(fakeBrowser.runtime.onMessage, 'addListener').mockImplementation((l: unknown) => {
