@@ -9,21 +9,34 @@ import { browser } from 'wxt/browser';
 /** Chrome's shortest period for a packed extension. */
 export const BACKSTOP_PERIOD_MIN = 0.5;
 
-/** One chain per alarm: a look-then-create must not land after a later call's clear. */
-const chains = new Map<string, Promise<void>>();
+/** Per alarm: the check running now, and the one queued behind it. */
+const lines = new Map<string, { running: Promise<void>; queued: Promise<void> | null }>();
 
-export function keepBackstop(name: string, open: boolean): Promise<void> {
-  const run = (chains.get(name) ?? Promise.resolve()).then(async () => {
-    if (!open) {
-      await browser.alarms.clear(name);
-      return;
-    }
-    if (!(await browser.alarms.get(name)))
+/**
+ * Keeps the alarm while `isOpen()` says there is open work, clears it otherwise. Checks of one alarm run one
+ * at a time and each reads the state when it runs: a check that read "open" before the work ended can
+ * no longer create the alarm after the check that saw the end cleared it. Calls while one is queued share it.
+ */
+export function keepBackstop(name: string, isOpen: () => Promise<boolean>): Promise<void> {
+  const line = lines.get(name);
+  if (line?.queued) return line.queued;
+  const check = async () => {
+    if (!(await isOpen())) await browser.alarms.clear(name);
+    else if (!(await browser.alarms.get(name)))
       await browser.alarms.create(name, { periodInMinutes: BACKSTOP_PERIOD_MIN });
+  };
+  const after = line?.running.catch(() => {}) ?? Promise.resolve();
+  const run: Promise<void> = after.then(() => {
+    const current = lines.get(name);
+    if (current) current.queued = null;
+    return check();
   });
-  chains.set(
-    name,
-    run.catch(() => {}),
-  );
+  const entry = { running: run, queued: run as Promise<void> | null };
+  lines.set(name, entry);
+  void run
+    .catch(() => {})
+    .then(() => {
+      if (lines.get(name) === entry) lines.delete(name);
+    });
   return run;
 }

@@ -27,7 +27,7 @@ export function createCharactersBackground(http: SoraHttp, onTickError?: (e: unk
   });
 
   async function keepAlarm(): Promise<void> {
-    await keepBackstop(CHARACTERS_ALARM, await flow.hasOpenWork());
+    await keepBackstop(CHARACTERS_ALARM, () => flow.hasOpenWork());
   }
 
   flow.onChanged((change) => {

@@ -45,8 +45,10 @@ export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks 
     await browser.action.setBadgeText({ text: active > 0 ? String(active) : '' });
     await browser.action.setBadgeBackgroundColor({ color: status.pause ? '#a15c00' : '#3b5bdb' });
     // The alarm keeps the queue alive across service-worker stops; no alarm when nothing is open.
-    const open = active + status.counts.queued + status.counts.paused;
-    await keepBackstop(ENGINE_ALARM, open > 0);
+    await keepBackstop(ENGINE_ALARM, async () => {
+      const { counts } = await engine.status();
+      return counts.submitting + counts.running + counts.resolving + counts.queued + counts.paused > 0;
+    });
   }
 
   async function notify(id: string, title: string, message: string): Promise<void> {

@@ -52,8 +52,7 @@ export function createMediaBackground(deps: {
 }) {
   async function syncAlarm(): Promise<void> {
     // A download waiting for the user's decision (`unsure`) needs no wake-ups.
-    const open = (await worker.openJobs()).filter((j) => j.state !== 'unsure');
-    await keepBackstop(MEDIA_ALARM, open.length > 0);
+    await keepBackstop(MEDIA_ALARM, async () => (await worker.openJobs()).some((j) => j.state !== 'unsure'));
   }
 
   const worker = createMediaWorker({

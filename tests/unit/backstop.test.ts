@@ -2,26 +2,40 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { keepBackstop } from '../../lib/background/backstop';
 
+const yes = async () => true;
+
 describe('the wake-up alarm of a persisted worker', () => {
   beforeEach(() => fakeBrowser.reset());
 
   it('keeps its first schedule while work stays open', async () => {
     vi.useFakeTimers({ toFake: ['Date'] });
     try {
-      await keepBackstop('w', true);
+      await keepBackstop('w', yes);
       const first = (await fakeBrowser.alarms.get('w'))?.scheduledTime;
       vi.setSystemTime(Date.now() + 20_000);
-      await keepBackstop('w', true);
+      await keepBackstop('w', yes);
       expect((await fakeBrowser.alarms.get('w'))?.scheduledTime).toBe(first);
     } finally {
       vi.useRealTimers();
     }
   });
 
-  it('follows the last call when open and closed cross (the work ended: no alarm left)', async () => {
-    await Promise.all([keepBackstop('w', true), keepBackstop('w', false)]);
+  it('follows the work as it is when the last check runs (the work ended: no alarm left)', async () => {
+    let open = true;
+    // A check that read "open", slow to finish, and the end of the work announced meanwhile.
+    const isOpen = async () => {
+      const seen = open;
+      await new Promise((r) => setTimeout(r, 5));
+      return seen;
+    };
+    const slow = keepBackstop('w', isOpen);
+    await new Promise((r) => setTimeout(r, 1));
+    open = false;
+    await Promise.all([slow, keepBackstop('w', isOpen)]);
     expect(await fakeBrowser.alarms.get('w')).toBeUndefined();
-    await Promise.all([keepBackstop('w', false), keepBackstop('w', true)]);
+    // Work again: the next check keeps an alarm.
+    open = true;
+    await keepBackstop('w', isOpen);
     expect(await fakeBrowser.alarms.get('w')).toBeDefined();
   });
 });
