@@ -9,7 +9,6 @@ import {
   type Issue,
 } from '../../lib/create/types';
 import { deleteFile, putFile } from '../../lib/db/files';
-import { getDb } from '../../lib/db/schema';
 import { t } from '../../lib/i18n';
 import { type SerializedError, toSerializedError } from '../../lib/sora/errors';
 import { useAccount } from '../../lib/stores/account';
@@ -28,6 +27,12 @@ import { StartImagePicker } from './StartImagePicker';
 import { SubmitBar } from './SubmitBar';
 import { VideoOptions } from './VideoOptions';
 import './create.css';
+
+/**
+ * The database, opened only when a picked start image is to be kept: IndexedDB's library is no part of the
+ * side panel's first paint (the panel opens on this view).
+ */
+const openDb = () => import('../../lib/db/schema').then(({ getDb }) => getDb());
 
 /** The control that shows each field's messages, to move focus to the first problem. */
 const CONTROL_OF: Partial<Record<Field, string>> = {
@@ -114,7 +119,7 @@ export function CreateView({ onShowQueue }: { onShowQueue(): void }) {
     let fileId: string | null = null;
     try {
       if (file && form.mode === 'video' && plan.counts.video > 0) {
-        fileId = await putFile(await getDb(), file, file.name);
+        fileId = await putFile(await openDb(), file, file.name);
       }
       const final = buildBatch(form, { isPro, ...(fileId ? { startImage: { fileId } } : {}) });
       if (final.issues.length > 0 || final.inputs.length === 0) return;
@@ -129,7 +134,7 @@ export function CreateView({ onShowQueue }: { onShowQueue(): void }) {
     } finally {
       // Not queued: the stored picture would otherwise stay in IndexedDB with no job to clear it.
       if (fileId)
-        void getDb()
+        void openDb()
           .then((db) => deleteFile(db, fileId as string))
           .catch(() => {});
       setBusy(false);

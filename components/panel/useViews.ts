@@ -19,7 +19,8 @@ function loadView(id: View): Promise<ComponentType<ViewProps>> {
   return pending;
 }
 
-const whenIdle = (run: () => void): void => {
+/** Runs `run` when the page is idle (at the latest 2 s later). */
+export const whenIdle = (run: () => void): void => {
   if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
   else setTimeout(run, 200);
 };
