@@ -11,7 +11,6 @@ import {
 import { t } from '../../lib/i18n';
 import { type SerializedError, toSerializedError } from '../../lib/sora/errors';
 import { useAccount } from '../../lib/stores/account';
-import { dropFile, stashFile } from '../../lib/stores/files';
 import { useRemixIntent } from '../../lib/stores/intent';
 import { useJobs } from '../../lib/stores/jobs';
 import { useMentionInbox } from '../../lib/stores/mention';
@@ -27,6 +26,12 @@ import { StartImagePicker } from './StartImagePicker';
 import { SubmitBar } from './SubmitBar';
 import { VideoOptions } from './VideoOptions';
 import './create.css';
+
+/**
+ * The files store, loaded only when a picked start image is to be kept: IndexedDB's library is no part of
+ * the side panel's first paint (the panel opens on this view).
+ */
+const files = () => import('../../lib/stores/files');
 
 /** The control that shows each field's messages, to move focus to the first problem. */
 const CONTROL_OF: Partial<Record<Field, string>> = {
@@ -113,7 +118,7 @@ export function CreateView({ onShowQueue }: { onShowQueue(): void }) {
     let fileId: string | null = null;
     try {
       if (file && form.mode === 'video' && plan.counts.video > 0) {
-        fileId = await stashFile(file, file.name);
+        fileId = await (await files()).stashFile(file, file.name);
       }
       const final = buildBatch(form, { isPro, ...(fileId ? { startImage: { fileId } } : {}) });
       if (final.issues.length > 0 || final.inputs.length === 0) return;
@@ -127,7 +132,10 @@ export function CreateView({ onShowQueue }: { onShowQueue(): void }) {
       setSendError(toSerializedError(e));
     } finally {
       // Not queued: the stored picture would otherwise stay in IndexedDB with no job to clear it.
-      if (fileId) dropFile(fileId);
+      if (fileId) {
+        const stale = fileId;
+        void files().then((f) => f.dropFile(stale));
+      }
       setBusy(false);
     }
   }

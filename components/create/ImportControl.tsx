@@ -1,4 +1,3 @@
-import { readBatchFile } from '../../lib/create/import';
 import type { ImportedBatch, Issue } from '../../lib/create/types';
 import { t } from '../../lib/i18n';
 import { describedBy, FieldIssues } from './FieldIssues';
@@ -7,6 +6,20 @@ interface Props {
   imported: ImportedBatch | null;
   issues: readonly Issue[] | undefined;
   onImported(batch: ImportedBatch | null, issue: Issue | null): void;
+}
+
+/**
+ * The CSV and JSON readers are loaded when a file is picked, not with the panel's first paint; a reader
+ * that cannot be loaded (the extension was updated under the open panel) is a file that could not be read.
+ */
+function readBatchFile(file: File): Promise<{ batch: ImportedBatch | null; issue: Issue | null }> {
+  return import('../../lib/create/import').then(
+    (m) => m.readBatchFile(file),
+    () => ({
+      batch: null,
+      issue: { field: 'import', key: 'create.error.importRead', at: { file: file.name } },
+    }),
+  );
 }
 
 /** CSV / JSON import: the rows join the typed prompts; a broken file says where it is broken. */

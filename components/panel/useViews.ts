@@ -1,5 +1,6 @@
 import type { ComponentType } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
+import { firstPaintPresented } from './firstPaint';
 import { FIRST_VIEW, FIRST_VIEW_COMPONENT, VIEWS, type View, type ViewProps } from './views';
 
 type Loaded = Partial<Record<View, ComponentType<ViewProps>>>;
@@ -19,9 +20,15 @@ function loadView(id: View): Promise<ComponentType<ViewProps>> {
   return pending;
 }
 
-const whenIdle = (run: () => void): void => {
-  if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
-  else setTimeout(run, 200);
+/**
+ * Runs `run` once the first view is on screen and the page is idle (at the latest 2 s after it is on
+ * screen): what follows the first paint must not compete with presenting it.
+ */
+export const whenIdle = (run: () => void): void => {
+  void firstPaintPresented().then(() => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(run, { timeout: 2000 });
+    else setTimeout(run, 200);
+  });
 };
 
 /**

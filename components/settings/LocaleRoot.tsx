@@ -1,7 +1,5 @@
 import { type ComponentType, render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
-import { browser } from 'wxt/browser';
-import { ACCOUNT_CACHE_KEY } from '../../lib/account/cache-key';
 import {
   isLocaleLoaded,
   type LocaleSetting,
@@ -10,9 +8,9 @@ import {
   setLocale,
   t,
 } from '../../lib/i18n/popup';
-import { languageOf, onLanguageChanged, SETTINGS_KEY } from '../../lib/language-setting';
-import type { AccountSnapshot } from '../../lib/messaging/protocol';
+import { onLanguageChanged } from '../../lib/language-setting';
 import { useAccount } from '../../lib/stores/account';
+import { type FirstRead, readFirstPaint } from './firstRead';
 
 /**
  * Keeps the page in the language the settings ask for. `t()` reads a module-level locale, so switching it
@@ -37,19 +35,19 @@ export function LocaleRoot({ app: App, initial }: { app: ComponentType; initial:
 /**
  * Renders `App` once the language setting is applied, so a page never flashes in the other language. The
  * cached account snapshot comes in the same storage read, so the first paint already shows the figures.
+ * `read` is that read when the page started it earlier (readFirstPaint).
  */
-export function renderInLanguage(App: ComponentType, root: HTMLElement): void {
+export function renderInLanguage(
+  App: ComponentType,
+  root: HTMLElement,
+  read: Promise<FirstRead> = readFirstPaint(),
+): void {
   preloadBrowserLocale();
-  void browser.storage.local
-    .get([SETTINGS_KEY, ACCOUNT_CACHE_KEY])
-    .then(
-      (stored) => {
-        const cached = stored[ACCOUNT_CACHE_KEY] as AccountSnapshot | undefined;
-        if (cached && !useAccount.getState().snapshot) useAccount.setState({ snapshot: cached });
-        return languageOf(stored[SETTINGS_KEY]);
-      },
-      () => 'auto' as const,
-    )
+  void read
+    .then(({ language, cached }) => {
+      if (cached && !useAccount.getState().snapshot) useAccount.setState({ snapshot: cached });
+      return language;
+    })
     .then(async (language) => {
       await loadLocale(language);
       render(<LocaleRoot app={App} initial={language} />, root);

@@ -1,15 +1,19 @@
 import { useEffect, useState } from 'preact/hooks';
+import { afterPaint } from '../../components/panel/afterPaint';
 import { PanelTabs } from '../../components/panel/PanelTabs';
+import { useViewRequests } from '../../components/panel/useViewRequests';
 import { useViews } from '../../components/panel/useViews';
 import { FIRST_VIEW, VIEWS, type View } from '../../components/panel/views';
 import { ServiceBanner } from '../../components/ServiceBanner';
-import { StorageNotice } from '../../components/StorageNotice';
 import { t } from '../../lib/i18n';
 import { useAccount } from '../../lib/stores/account';
-import { useCharacters } from '../../lib/stores/characters';
 import { useIntent } from '../../lib/stores/intent';
 import { useJobs } from '../../lib/stores/jobs';
-import { useStoryboard } from '../../lib/stores/storyboard';
+
+// The database's notices open IndexedDB before they can say anything: their code follows the first paint.
+const StorageNotice = afterPaint(() =>
+  import('../../components/StorageNotice').then(({ StorageNotice }) => StorageNotice),
+);
 
 export function App() {
   const start = useAccount((s) => s.start);
@@ -18,10 +22,13 @@ export function App() {
   // Views stay mounted once opened, so a half-written batch survives a look at the queue.
   const [visited, setVisited] = useState<ReadonlySet<View>>(() => new Set([FIRST_VIEW]));
   const views = useViews();
+  // "Open in storyboard" and "Make a character from this video" ask for their views through their stores.
+  const followRequests = useViewRequests((next) => show(next));
   useEffect(() => start(), [start]);
   useEffect(() => startJobs(), [startJobs]);
   const show = (next: View) => {
     views.request(next);
+    if (next !== FIRST_VIEW) followRequests();
     setView(next);
     setVisited((v) => (v.has(next) ? v : new Set([...v, next])));
   };
@@ -32,16 +39,6 @@ export function App() {
   useEffect(() => {
     if (remixIntent) setView('create');
   }, [remixIntent]);
-  // "Open in storyboard" (Queue / History rows) asks for the Storyboard view through its store.
-  const storyboardRequest = useStoryboard((s) => s.showRequest);
-  useEffect(() => {
-    if (storyboardRequest > 0) show('storyboard');
-  }, [storyboardRequest]);
-  // "Make a character from this video" (History) asks for the Characters view through its store.
-  const fromVideo = useCharacters((s) => s.fromVideo);
-  useEffect(() => {
-    if (fromVideo) show('characters');
-  }, [fromVideo]);
   return (
     <div class="panel">
       <PanelTabs view={view} onSelect={show} />

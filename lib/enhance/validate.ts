@@ -8,7 +8,7 @@ import {
   type EnhanceDuration,
   EXPANSION_LEVELS,
   type ExpansionLevel,
-} from '../sora/endpoints/editor';
+} from '../sora/options';
 
 export { ENHANCE_DURATIONS, type EnhanceDuration, EXPANSION_LEVELS, type ExpansionLevel };
 

@@ -3,9 +3,9 @@
  * (bad input never reaches the queue, let alone Sora).
  */
 
-import { isExtensionSeconds } from '../sora/endpoints/extend';
 import { SoraError } from '../sora/errors';
 import { isGenerationId, parsePostId } from '../sora/ids';
+import { isExtensionSeconds } from '../sora/options';
 import {
   DEFAULT_MODEL,
   DEFAULT_SIZE,

@@ -1,14 +1,14 @@
 /** The prompt editor's helpers (NOTES.md, "Endpoints the last public clients added"). */
 import type { CallOptions, SoraHttp } from '../http';
+import type { EnhanceDuration, ExpansionLevel } from '../options';
 import { EnhancePromptResponseSchema } from '../schemas';
 
-/** How much longer Sora should make the prompt. */
-export const EXPANSION_LEVELS = ['medium', 'long'] as const;
-export type ExpansionLevel = (typeof EXPANSION_LEVELS)[number];
-
-/** The video lengths the enhancer writes for; not the same set as the lengths a video can have. */
-export const ENHANCE_DURATIONS = [10, 15, 20, 25] as const;
-export type EnhanceDuration = (typeof ENHANCE_DURATIONS)[number];
+export {
+  ENHANCE_DURATIONS,
+  type EnhanceDuration,
+  EXPANSION_LEVELS,
+  type ExpansionLevel,
+} from '../options';
 
 export interface EnhancePromptParams {
   prompt: string;

@@ -1,16 +1,12 @@
 /** Extending a finished video (NOTES.md, "Endpoints the last public clients added"). */
 import type { CallOptions, SoraHttp } from '../http';
 import { isGenerationId } from '../ids';
+import { type ExtensionSeconds, isExtensionSeconds } from '../options';
 import { type NfCreateResponse, NfCreateResponseSchema } from '../schemas';
 import { SENTINEL_FLOWS } from '../sentinel';
 import { invalid, requireId, requireNonEmpty } from './validate';
 
-/** The lengths Sora adds to a video, in seconds. */
-export const EXTENSION_SECONDS = [10, 15] as const;
-export type ExtensionSeconds = (typeof EXTENSION_SECONDS)[number];
-
-export const isExtensionSeconds = (n: unknown): n is ExtensionSeconds =>
-  (EXTENSION_SECONDS as readonly unknown[]).includes(n);
+export { EXTENSION_SECONDS, type ExtensionSeconds, isExtensionSeconds } from '../options';
 
 export interface ExtendVideoParams {
   /** The draft to continue (`gen_…`). */
