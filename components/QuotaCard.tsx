@@ -1,5 +1,5 @@
+import type { AccountSnapshot } from '../lib/account/snapshot';
 import { formatDate, formatDuration, formatTime, t } from '../lib/i18n/popup';
-import type { AccountSnapshot } from '../lib/messaging/protocol';
 import { ErrorNotice } from './ErrorNotice';
 import { openSora } from './openSora';
 import { useNow } from './useNow';

@@ -1,5 +1,5 @@
+import type { AccountSnapshot } from '../../lib/account/snapshot';
 import { formatDate, formatDuration, formatTime, t } from '../../lib/i18n';
-import type { AccountSnapshot } from '../../lib/messaging/protocol';
 import { useNow } from '../useNow';
 
 /** Who is logged in and what the subscription is; the videos-left figure stays in QuotaCard. */

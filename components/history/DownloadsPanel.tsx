@@ -1,12 +1,7 @@
 import { useState } from 'preact/hooks';
+import type { DownloadJob, DownloadState } from '../../lib/db/download-record';
 import { errorText, type MessageKey, t } from '../../lib/i18n';
-import {
-  type DownloadJob,
-  type DownloadState,
-  fellBackToOriginal,
-  fileSourceOf,
-  isFinalDownload,
-} from '../../lib/media/model';
+import { fellBackToOriginal, fileSourceOf, isFinalDownload } from '../../lib/media/model';
 import { postUrl } from '../../lib/sora/config';
 import { useHistory } from '../../lib/stores/history';
 import { ConfirmDialog } from '../storyboard/ConfirmDialog';

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import type { HistoryItem } from '../../lib/db/history';
+import type { HistoryItem } from '../../lib/db/history-record';
 import { type MessageKey, t } from '../../lib/i18n';
 import { isBlankText, MAX_PROMPT_CHARS } from '../../lib/jobs/limits';
 import type { SerializedError } from '../../lib/sora/errors';

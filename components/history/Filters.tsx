@@ -1,6 +1,6 @@
+import type { JobKind } from '../../lib/db/job-record';
 import type { DownloadedFilter, OrientationFilter, StatusFilter } from '../../lib/history/search';
 import { t } from '../../lib/i18n';
-import type { JobKind } from '../../lib/jobs/model';
 import { useHistory } from '../../lib/stores/history';
 import { KIND_LABEL } from './HistoryRow';
 

@@ -1,6 +1,6 @@
 import { memo } from 'preact/compat';
 import { useEffect, useState } from 'preact/hooks';
-import type { HistoryItem } from '../../lib/db/history';
+import type { HistoryItem } from '../../lib/db/history-record';
 import { previewImageOf } from '../../lib/history/fields';
 import type { IndexEntry } from '../../lib/history/search';
 import { getLocale, type MessageKey, t } from '../../lib/i18n';

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
 import { isCharacterSource } from '../../lib/characters/validate';
-import type { HistoryItem } from '../../lib/db/history';
+import type { HistoryItem } from '../../lib/db/history-record';
 import { isExtendable, soraUrlOf } from '../../lib/history/actions';
 import { framesOf, isPublishable, previewImageOf } from '../../lib/history/fields';
 import { toEntry } from '../../lib/history/search';

@@ -1,5 +1,5 @@
 /** Which file a download saved, in the user's language (lib/media/model.ts says when a file counts as clean). */
-import type { FileSource, HistoryItem } from '../../lib/db/history';
+import type { FileSource, HistoryItem } from '../../lib/db/history-record';
 import type { MessageKey } from '../../lib/i18n';
 
 /**

@@ -1,5 +1,5 @@
 import { type SidePanelKey, t } from '../../lib/i18n';
-import { OPEN_STATES } from '../../lib/jobs/model';
+import { OPEN_STATES } from '../../lib/jobs/states';
 import { useJobs } from '../../lib/stores/jobs';
 import { VIEWS, type View } from './views';
 

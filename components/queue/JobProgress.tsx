@@ -1,4 +1,4 @@
-import type { Job } from '../../lib/jobs/model';
+import type { Job } from '../../lib/db/job-record';
 
 /**
  * The bar of an open job: the task's own progress while Sora reports it, indeterminate (no value) while

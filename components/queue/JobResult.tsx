@@ -1,5 +1,5 @@
+import type { Job } from '../../lib/db/job-record';
 import { t } from '../../lib/i18n';
-import type { Job } from '../../lib/jobs/model';
 import { httpsHostOf, isSoraMediaUrl, safePreviewSrc } from '../../lib/sora/media-hosts';
 
 /** Thumbnails of a finished job, each a link to the full result (opened by the browser, never buffered). */

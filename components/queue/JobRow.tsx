@@ -1,6 +1,7 @@
 import { memo } from 'preact/compat';
+import type { StoryboardRequest } from '../../lib/db/job-record';
 import { t } from '../../lib/i18n';
-import { isFinal, isWaiting, type StoryboardRequest } from '../../lib/jobs/model';
+import { isFinal, isWaiting } from '../../lib/jobs/states';
 import { useJobs } from '../../lib/stores/jobs';
 import { openInStoryboard } from '../../lib/stores/storyboard';
 import { JobProgress } from './JobProgress';

@@ -1,6 +1,7 @@
 /** Jobs in words: kind, state, errors, countdowns. */
+
+import type { JobError, JobKind, JobState } from '../../lib/db/job-record';
 import { errorText, t } from '../../lib/i18n/popup';
-import type { JobError, JobKind, JobState } from '../../lib/jobs/model';
 
 export const kindText = (kind: JobKind): string => t(`job.kind.${kind}`);
 export const stateText = (state: JobState): string => t(`job.state.${state}`);

@@ -1,8 +1,8 @@
 import { browser } from 'wxt/browser';
 import { ACCOUNT_CACHE_KEY } from '../../lib/account/cache-key';
+import type { AccountSnapshot } from '../../lib/account/snapshot';
 import type { LocaleSetting } from '../../lib/i18n/locale';
 import { languageOf, SETTINGS_KEY } from '../../lib/language-setting';
-import type { AccountSnapshot } from '../../lib/messaging/protocol';
 
 /** What a page's first render needs from storage: the language setting and the cached account. */
 export interface FirstRead {

@@ -3,7 +3,7 @@
  * download jobs (./media.ts). Pages read history straight from IndexedDB; every write to it happens here.
  */
 import { browser } from 'wxt/browser';
-import type { HistoryItem } from '../db/history';
+import type { HistoryItem } from '../db/history-record';
 import { getDb } from '../db/schema';
 import {
   AUTO_EXPORT_ALARM,

@@ -5,10 +5,10 @@
  */
 import { browser } from 'wxt/browser';
 import { getFile } from '../db/files';
+import type { Job, PauseReason } from '../db/job-record';
 import { getDb, isReadOnlyDb } from '../db/schema';
 import { createEngine, type Engine } from '../jobs/engine';
 import { checkStartImageBytes, checkStates } from '../jobs/input';
-import type { Job, PauseReason } from '../jobs/model';
 import { createSoraPort } from '../jobs/sora-port';
 import { emit, type PartialHandlers } from '../messaging/transport';
 import { loadSettings } from '../settings';

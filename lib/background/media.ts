@@ -4,11 +4,11 @@
  * and every service-worker start, which resumes whatever was in progress).
  */
 import { browser } from 'wxt/browser';
-import type { HistoryItem } from '../db/history';
+import type { DownloadJob } from '../db/download-record';
+import type { HistoryItem } from '../db/history-record';
 import { getDb } from '../db/schema';
 import type { Resolver } from '../history/resolve';
 import type { HistorySoraPort } from '../history/sora-port';
-import type { DownloadJob } from '../media/model';
 import { askParseService } from '../media/parse-service';
 import { createMediaWorker, type DownloadItemLike, type DownloadsApi, type UrlCheck } from '../media/worker';
 import { emit } from '../messaging/transport';

@@ -5,9 +5,9 @@
  */
 import { browser } from 'wxt/browser';
 import { createAccountService } from '../account/service';
+import type { AccountSnapshot } from '../account/snapshot';
 import { createSora2Service } from '../account/sora2';
 import { createAuth, createSessionStore } from '../auth';
-import type { AccountSnapshot } from '../messaging/protocol';
 import { emit } from '../messaging/transport';
 import { createServiceStatusTracker, type ServiceStatus } from '../service-status/status';
 import { checkQuota, fetchSession, getMe, getSubscriptions } from '../sora/endpoints';

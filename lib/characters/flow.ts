@@ -64,8 +64,6 @@ import {
   videoProblem,
 } from './validate';
 
-export type { CancelTimer, SetTimer } from '../util/ticker';
-
 export interface FlowOptions {
   /** Between two reads of the cameo's processing state. */
   pollIntervalMs: number;

@@ -4,7 +4,7 @@
  * the simulator caps the time range at 10 s and the upload at 50 MB.
  */
 import { USERNAME_MIN, validateUsername } from '../account/validate';
-import type { HistoryItem } from '../db/history';
+import type { HistoryItem } from '../db/history-record';
 import { isVideoKind } from '../jobs/model';
 import { isGenerationId } from '../sora/ids';
 import { typeOfContent } from '../util/file-type';

@@ -5,9 +5,6 @@
 import type { HistoryItem } from './history-record';
 import type { CompanionDb } from './schema';
 
-/** The record's types live in ./history-record.ts (the schema needs them); named here as they always were. */
-export type { FileSource, HistoryItem, HistoryOrientation, HistoryStatus } from './history-record';
-
 export async function putHistoryItems(db: CompanionDb, items: readonly HistoryItem[]): Promise<void> {
   const tx = db.transaction('history', 'readwrite');
   await Promise.all([...items.map((item) => tx.store.put(item)), tx.done]);

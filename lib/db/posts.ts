@@ -8,8 +8,6 @@
 import type { PostRecord } from './post-record';
 import type { CompanionDb } from './schema';
 
-export type { PostRecord } from './post-record';
-
 export async function putPostRecord(db: CompanionDb, record: PostRecord): Promise<void> {
   await db.put('posts', record);
 }

@@ -2,7 +2,7 @@
  * What the History view does with one item besides downloading: run it again with the same settings,
  * remix it, open a storyboard in the editor, open it on Sora.
  */
-import type { HistoryItem } from '../db/history';
+import type { HistoryItem } from '../db/history-record';
 import type { JobInput } from '../jobs/input';
 import { postUrl, SORA_ORIGIN } from '../sora/config';
 import { isGenerationId, isPostId } from '../sora/ids';

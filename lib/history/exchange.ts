@@ -6,9 +6,9 @@
  */
 import { CsvError, parseCsv } from '../create/csv';
 import { textProblem } from '../create/import';
-import type { HistoryItem, HistoryOrientation, HistoryStatus } from '../db/history';
+import type { HistoryItem, HistoryOrientation, HistoryStatus } from '../db/history-record';
+import { JOB_KINDS, type JobKind } from '../db/job-record';
 import type { MessageKey } from '../i18n';
-import { JOB_KINDS, type JobKind } from '../jobs/model';
 import { isGenerationId } from '../sora/ids';
 import { orientationOf } from './fields';
 

@@ -1,5 +1,5 @@
 /** Small facts about history items, shared by the background and the History view (no Sora code here). */
-import type { HistoryItem, HistoryOrientation } from '../db/history';
+import type { HistoryItem, HistoryOrientation } from '../db/history-record';
 import { isVideoKind } from '../jobs/model';
 
 /** Storyboard prompts start like this (lib/storyboard's format). */

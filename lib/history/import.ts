@@ -6,7 +6,7 @@
  * After one complete import, later ones stop at the first page that brings nothing new: drafts come newest
  * first, so what is older than that page is already known. `full` pages to the end regardless.
  */
-import type { HistoryItem } from '../db/history';
+import type { HistoryItem } from '../db/history-record';
 import type { CompanionDb } from '../db/schema';
 import { itemFromDraft, itemsFromImageTask } from './items';
 import { mergeHistoryItems } from './repo';

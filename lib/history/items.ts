@@ -3,9 +3,9 @@
  * merge rule for items with the same id is in ./merge.ts.
  */
 
-import type { HistoryItem } from '../db/history';
+import type { HistoryItem } from '../db/history-record';
+import type { JobKind } from '../db/job-record';
 import { mediaFieldsOf } from '../db/media-fields';
-import type { JobKind } from '../jobs/model';
 import { parseTimestamp, toDraftInfo } from '../jobs/sora-port';
 import type { DraftItem, RecentTask } from '../sora/schemas';
 import { isStoryboardPrompt, orientationFromSize } from './fields';

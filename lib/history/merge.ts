@@ -3,7 +3,7 @@
  * its job, kind and settings; a fresh answer from Sora brings new signed URLs; a file brings what is
  * missing. An item the user deleted stays deleted.
  */
-import type { HistoryItem } from '../db/history';
+import type { HistoryItem } from '../db/history-record';
 import { MEDIA_FIELD_KEYS } from '../db/media-fields';
 
 /** Fields Sora's answer refreshes (signed URLs and what describes the file). */

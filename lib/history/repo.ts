@@ -4,7 +4,7 @@
  * reads and local edits, directly by the History view (same origin, no message round trip).
  */
 import { unwrap } from 'idb';
-import type { HistoryItem } from '../db/history';
+import type { HistoryItem } from '../db/history-record';
 import type { CompanionDb } from '../db/schema';
 import { mergeItem } from './merge';
 import { compileFilter, type HistoryFilter, isDefaultFilter, toEntry } from './search';

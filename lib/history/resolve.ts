@@ -5,7 +5,7 @@
  *
  * Requests that arrive together (a screen of expired thumbnails) are answered by ONE pass over the drafts.
  */
-import type { HistoryItem } from '../db/history';
+import type { HistoryItem } from '../db/history-record';
 import type { CompanionDb } from '../db/schema';
 import { SoraError } from '../sora/errors';
 import { findAttachment, thumbnailUrl } from '../sora/media';

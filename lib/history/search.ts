@@ -6,8 +6,8 @@
  * one string finds the candidates for the longest word, the other words and filters are checked on those
  * only. docs/PERFORMANCE.md has the figures.
  */
-import type { FileSource, HistoryItem, HistoryOrientation, HistoryStatus } from '../db/history';
-import type { JobKind } from '../jobs/model';
+import type { FileSource, HistoryItem, HistoryOrientation, HistoryStatus } from '../db/history-record';
+import type { JobKind } from '../db/job-record';
 import { orientationOf } from './fields';
 
 export interface IndexEntry {

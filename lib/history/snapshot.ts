@@ -9,10 +9,11 @@
  * it was made (with a margin for clock steps), and checks the total against the store. Anything off, and
  * the index is rebuilt from the items themselves. Only a page that has just loaded writes a snapshot.
  */
-import type { FileSource, HistoryItem, HistoryOrientation, HistoryStatus } from '../db/history';
+
 import type { SnapshotChunk, SnapshotMeta } from '../db/history-index';
+import type { FileSource, HistoryItem, HistoryOrientation, HistoryStatus } from '../db/history-record';
+import type { JobKind } from '../db/job-record';
 import type { CompanionDb } from '../db/schema';
-import type { JobKind } from '../jobs/model';
 import { historyChunks } from './repo';
 import { applyToIndex, compareEntries, type IndexEntry, SEPARATOR, toEntry } from './search';
 

@@ -7,6 +7,15 @@
  * listeners, and the ids of creates this worker life is sending right now (after a stop, those are found
  * in `submitting` and looked for on Sora before being sent again).
  */
+
+import {
+  type EnginePause,
+  JOB_STATES,
+  type Job,
+  type JobState,
+  type PauseReason,
+  type PollState,
+} from '../db/job-record';
 import { getMeta, setMeta } from '../db/meta';
 import type { CompanionDb } from '../db/schema';
 import { SoraError } from '../sora/errors';
@@ -18,15 +27,7 @@ import {
   type PatienceOptions,
 } from './context';
 import type { JobInput } from './input';
-import {
-  type EnginePause,
-  initialPollState,
-  JOB_STATES,
-  type Job,
-  type JobState,
-  type PauseReason,
-  type PollState,
-} from './model';
+import { initialPollState } from './model';
 import { runPolls } from './poller';
 import {
   applyEvents,
@@ -63,8 +64,6 @@ import {
   serviceRecheckDelay,
 } from './scheduler';
 import type { SoraPort } from './sora-port';
-
-export type { CancelTimer, SetTimer } from '../util/ticker';
 
 export interface EngineDeps {
   /** The database, or a function that (re)opens it. */

@@ -3,6 +3,8 @@
  * (bad input never reaches the queue, let alone Sora).
  */
 
+import type { JobRequest, VideoParams } from '../db/job-record';
+import { JOB_STATES, type JobState } from '../db/job-record';
 import { SoraError } from '../sora/errors';
 import { isGenerationId, parsePostId } from '../sora/ids';
 import { isExtensionSeconds } from '../sora/options';
@@ -21,8 +23,6 @@ import {
 } from '../sora/quota';
 import { typeOfContent } from '../util/file-type';
 import { isBlankText, MAX_PROMPT_CHARS } from './limits';
-import type { JobRequest, VideoParams } from './model';
-import { JOB_STATES, type JobState } from './states';
 
 /** A start image: a new file (stored with the job), a file already put with `putFile`, or an upload id. */
 export type StartImageInput = { blob: Blob; fileName: string } | { fileId: string } | { uploadId: string };

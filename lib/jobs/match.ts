@@ -16,8 +16,10 @@
  * than the orphans asking for the same thing. More candidates than that (an outside task like ours) is
  * ambiguous: the user decides. Tasks another job or history already owns are never candidates.
  */
+
+import type { Job } from '../db/job-record';
 import type { Orientation } from '../sora/quota';
-import { type Job, normalizePrompt } from './model';
+import { normalizePrompt } from './model';
 
 /** Drafts whose `created_at` is this much before the create was sent still count (clock skew). */
 export const CLOCK_SKEW_MS = 2 * 60_000;

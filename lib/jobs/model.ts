@@ -49,39 +49,6 @@ import type {
 } from '../db/job-record';
 import { isFinal, isWaiting } from './states';
 
-/** The stored record's types live in lib/db (the bottom layer); the engine and pages name them from here. */
-export {
-  type EnginePause,
-  type ExtendRequest,
-  type GenerationResult,
-  type ImageRequest,
-  JOB_KINDS,
-  type Job,
-  type JobError,
-  type JobErrorCode,
-  type JobKind,
-  type JobRequest,
-  type JobResult,
-  type LearnedCeiling,
-  type PauseReason,
-  type PendingSnapshotTask,
-  type PollState,
-  type RemixRequest,
-  type StartImage,
-  type StoryboardRequest,
-  type VideoParams,
-  type VideoRequest,
-} from '../db/job-record';
-
-export {
-  FINAL_STATES,
-  isFinal,
-  isWaiting,
-  JOB_STATES,
-  type JobState,
-  OPEN_STATES,
-} from './states';
-
 export type JobEvent =
   /** A slot was granted (the start image is uploaded and the tokens made before `createSent`). */
   | { type: 'submit' }

@@ -9,21 +9,20 @@
  */
 
 import { getHistoryByTask } from '../db/history';
+import type {
+  EnginePause,
+  GenerationResult,
+  Job,
+  PauseReason,
+  PendingSnapshotTask,
+  PollState,
+} from '../db/job-record';
 import { mediaFieldsOf } from '../db/media-fields';
 import { getMeta, setMeta } from '../db/meta';
 import { SoraError, toSerializedError } from '../sora/errors';
 import type { EngineContext } from './context';
 import { type Candidate, CLOCK_SKEW_MS, matchOrphans } from './match';
-import {
-  type EnginePause,
-  type GenerationResult,
-  isVideoKind,
-  type Job,
-  normalizePrompt,
-  type PauseReason,
-  type PendingSnapshotTask,
-  type PollState,
-} from './model';
+import { isVideoKind, normalizePrompt } from './model';
 import { type ChangeSet, type JobEventItem, listJobs } from './queue';
 import { type ErrorInfo, isFailedStatus, isOrphan, pauseBlocksNetwork, retryDelayMs } from './scheduler';
 import type { DraftInfo, ImageTaskInfo, PendingTaskInfo } from './sora-port';

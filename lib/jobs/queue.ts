@@ -6,27 +6,15 @@
  */
 
 import type { IDBPObjectStore, IDBPTransaction } from 'idb';
-import type { HistoryItem } from '../db/history';
+import type { HistoryItem } from '../db/history-record';
+import type { EnginePause, Job, JobRequest, JobState, PauseReason, StartImage } from '../db/job-record';
 import { mediaFieldsOf } from '../db/media-fields';
 import type { CompanionDb, CompanionSchema, StoredFile } from '../db/schema';
 import { SoraError } from '../sora/errors';
 import { randomId } from '../util/id';
 import { checkStartImage, type JobInput, type StartImageInput, toRequest } from './input';
-import {
-  type EnginePause,
-  isFinal,
-  isWaiting,
-  type Job,
-  type JobEvent,
-  type JobRequest,
-  type JobState,
-  newJob,
-  OPEN_STATES,
-  type PauseReason,
-  type StartImage,
-  startImageOf,
-  transition,
-} from './model';
+import { type JobEvent, newJob, startImageOf, transition } from './model';
+import { isFinal, isWaiting, OPEN_STATES } from './states';
 
 export interface BatchCounts {
   total: number;

@@ -8,20 +8,19 @@
  *   poller has looked for it (see poller.ts).
  */
 import { getFile } from '../db/files';
+import type {
+  EnginePause,
+  Job,
+  JobError,
+  LearnedCeiling,
+  PauseReason,
+  PendingSnapshotTask,
+  PollState,
+} from '../db/job-record';
 import { isTransient, SoraError, type SoraErrorCode, toSerializedError } from '../sora/errors';
 import { backoffDelay } from '../util/backoff';
 import type { EngineContext, EngineOptions } from './context';
-import {
-  type EnginePause,
-  isVideoKind,
-  type Job,
-  type JobError,
-  type LearnedCeiling,
-  type PauseReason,
-  type PendingSnapshotTask,
-  type PollState,
-  startImageOf,
-} from './model';
+import { isVideoKind, startImageOf } from './model';
 import type { ChangeSet, JobEventItem } from './queue';
 
 export const DEFAULT_CEILING = 3;

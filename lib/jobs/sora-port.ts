@@ -4,6 +4,7 @@
  * it `createSoraPort(http)`. Errors are `SoraError`s (the engine branches on `code`).
  */
 
+import type { JobRequest } from '../db/job-record';
 import type { MediaFields } from '../db/media-fields';
 import { checkQuota } from '../sora/endpoints/account';
 import { extendVideo } from '../sora/endpoints/extend';
@@ -13,7 +14,6 @@ import { createStoryboard, createVideo, getDrafts, getPendingTasks } from '../so
 import type { SoraHttp } from '../sora/http';
 import { classifyDraft, mediaFileIdentities } from '../sora/media';
 import type { DraftItem, RecentTask } from '../sora/schemas';
-import type { JobRequest } from './model';
 
 export interface PendingTaskInfo {
   taskId: string;

@@ -4,8 +4,6 @@
  */
 import type { JobState } from '../db/job-record';
 
-export { JOB_STATES, type JobState } from '../db/job-record';
-
 export const FINAL_STATES: readonly JobState[] = ['done', 'failed', 'canceled'];
 export const OPEN_STATES: readonly JobState[] = ['queued', 'paused', 'submitting', 'running', 'resolving'];
 

@@ -38,18 +38,7 @@
  * `downloading` with an expired-URL interruption goes back to `resolving` (once per attempt).
  */
 import type { DownloadError, DownloadJob, DownloadState, FinalDownloadState } from '../db/download-record';
-import type { FileSource } from '../db/history';
-
-/** The stored record's types live in lib/db (the bottom layer); the worker and pages name them from here. */
-export {
-  DOWNLOAD_STATES,
-  type DownloadError,
-  type DownloadErrorCode,
-  type DownloadJob,
-  type DownloadMode,
-  type DownloadState,
-  type FinalDownloadState,
-} from '../db/download-record';
+import type { FileSource } from '../db/history-record';
 
 export const FINAL_DOWNLOAD_STATES: readonly DownloadState[] = ['done', 'no_clean', 'failed', 'canceled'];
 /** States that hold one of the concurrent download slots. */

@@ -2,7 +2,7 @@
  * The optional `.txt` / `.json` file saved next to a download: the prompt and the settings, small text
  * only (handed to the browser as a data: URL). Never a URL (they are signed and expire) and never a token.
  */
-import type { HistoryItem } from '../db/history';
+import type { HistoryItem } from '../db/history-record';
 import { orientationOf } from '../history/fields';
 import { postUrl } from '../sora/config';
 import { type FileSource, isCleanSource } from './model';

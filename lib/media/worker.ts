@@ -5,15 +5,11 @@
  *
  * Files never pass through the extension: URLs go straight to the browser's download manager.
  */
-import type { HistoryItem } from '../db/history';
-import {
-  addPostRecord,
-  getPostRecord,
-  listPostRecords,
-  type PostRecord,
-  putPostRecord,
-  removePostRecord,
-} from '../db/posts';
+
+import type { DownloadJob, DownloadMode } from '../db/download-record';
+import type { HistoryItem } from '../db/history-record';
+import type { PostRecord } from '../db/post-record';
+import { addPostRecord, getPostRecord, listPostRecords, putPostRecord, removePostRecord } from '../db/posts';
 import type { CompanionDb } from '../db/schema';
 import { isPublishable, isUrlExpired } from '../history/fields';
 import { buildFilename, extensionFromUrl, withExtension } from '../history/filename';
@@ -31,8 +27,6 @@ import {
   ACTIVE_DOWNLOAD_STATES,
   DOWNLOAD_WAIT_CODES,
   type DownloadEvent,
-  type DownloadJob,
-  type DownloadMode,
   fellBackToOriginal,
   fileSourceOf,
   isCleanSource,

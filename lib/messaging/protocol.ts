@@ -17,21 +17,18 @@ import type {
 // — characters —
 import type { CharactersChanged, CreateCharacterRequest, FinishRequest } from '../characters/flow';
 import type { CharacterRecord, Visibility } from '../characters/model';
-import type { HistoryItem } from '../db/history';
-import type { PostRecord } from '../db/posts';
+import type { DownloadJob, DownloadMode } from '../db/download-record';
+import type { HistoryItem } from '../db/history-record';
+import type { Job, JobState } from '../db/job-record';
+import type { PostRecord } from '../db/post-record';
 // — enhance prompt —
 import type { EnhanceResult } from '../enhance/enhance';
 import type { EnhanceRequest } from '../enhance/validate';
 import type { ImportProgress, ImportSummary } from '../history/import';
 import type { EngineStatus, JobsChanged } from '../jobs/engine';
 import type { JobInput } from '../jobs/input';
-import type { Job, JobState } from '../jobs/model';
 import type { MoveDirection } from '../jobs/queue';
-import type { DownloadJob, DownloadMode } from '../media/model';
 import type { SerializedError } from '../sora/errors';
-
-/** The account's types belong to lib/account; named here too, as pages have always imported them. */
-export type { AccountSnapshot, PlanInfo, QuotaInfo } from '../account/snapshot';
 
 export interface Protocol {
   /** The account, plan and quota. `refresh: false` may answer from the background's cache. */

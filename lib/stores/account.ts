@@ -6,8 +6,8 @@
 import { browser } from 'wxt/browser';
 import { create } from 'zustand';
 import { ACCOUNT_CACHE_KEY } from '../account/cache-key';
+import type { AccountSnapshot } from '../account/snapshot';
 import type { Sora2Status } from '../account/sora2';
-import type { AccountSnapshot } from '../messaging/protocol';
 import { listen, send } from '../messaging/transport';
 import { type SerializedError, toSerializedError } from '../sora/errors';
 

@@ -6,7 +6,7 @@ import { create } from 'zustand';
 import type { CharactersChanged, CreateCharacterRequest, FinishRequest } from '../characters/flow';
 import { byNewest, type CharacterRecord, isAuto, type Visibility } from '../characters/model';
 import { generationDurationSec, isCharacterSource } from '../characters/validate';
-import type { HistoryItem } from '../db/history';
+import type { HistoryItem } from '../db/history-record';
 import { getDb } from '../db/schema';
 import { getHistoryItems, queryHistory } from '../history/repo';
 import { DEFAULT_FILTER } from '../history/search';

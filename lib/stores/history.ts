@@ -8,7 +8,9 @@
 import { browser } from 'wxt/browser';
 import { create } from 'zustand';
 import { formatBytes } from '../create/messages';
-import { getExtensionsOf, getHistoryByTask, getHistoryItem, type HistoryItem } from '../db/history';
+import type { DownloadJob, DownloadMode } from '../db/download-record';
+import { getExtensionsOf, getHistoryByTask, getHistoryItem } from '../db/history';
+import type { HistoryItem } from '../db/history-record';
 import { getDb } from '../db/schema';
 import { extendInput, rerunInput } from '../history/actions';
 import {
@@ -30,7 +32,6 @@ import {
 } from '../history/search';
 import { loadIndex, writeSnapshot } from '../history/snapshot';
 import { type MessageKey, t } from '../i18n';
-import type { DownloadJob, DownloadMode } from '../media/model';
 import { listen, send } from '../messaging/transport';
 import { INTENT_KEY, type RemixIntent } from '../remix/intent';
 import { type SerializedError, toSerializedError } from '../sora/errors';

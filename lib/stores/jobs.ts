@@ -5,11 +5,12 @@
  * list (components select `jobs[id]` per row and `ids` for the list).
  */
 import { create } from 'zustand';
+import type { Job } from '../db/job-record';
+import { JOB_STATES, type JobState } from '../db/job-record';
 import type { EngineStatus, JobsChanged } from '../jobs/engine';
 import type { JobInput } from '../jobs/input';
-import type { Job } from '../jobs/model';
 import type { MoveDirection } from '../jobs/queue';
-import { isFinal, JOB_STATES, type JobState } from '../jobs/states';
+import { isFinal } from '../jobs/states';
 import { listen, send } from '../messaging/transport';
 import { type SerializedError, toSerializedError } from '../sora/errors';
 

@@ -3,7 +3,7 @@
  * (`posts.list`, kept live by `posts.changed`), and deleting one.
  */
 import { create } from 'zustand';
-import type { PostRecord } from '../db/posts';
+import type { PostRecord } from '../db/post-record';
 import { listen, send } from '../messaging/transport';
 import { type SerializedError, toSerializedError } from '../sora/errors';
 

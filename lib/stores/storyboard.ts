@@ -8,10 +8,10 @@
  */
 import { create } from 'zustand';
 import { deleteFile, putFile } from '../db/files';
+import type { Job } from '../db/job-record';
 import { type CompanionDb, getDb } from '../db/schema';
 import { formatDate, formatTime, t } from '../i18n';
 import type { JobInput } from '../jobs/input';
-import type { Job } from '../jobs/model';
 import { type SerializedError, toSerializedError } from '../sora/errors';
 import {
   createStoryboard,

@@ -21,6 +21,7 @@ export {
   sceneAmbiguity,
   serializeStoryboard,
 } from './format';
+export type { StoryboardIssue, StoryboardIssueCode } from './issues';
 export {
   insertMention,
   type MentionCandidate,
@@ -81,9 +82,4 @@ export {
   storyboardTitle,
   toStoryboardInput,
 } from './submit';
-export {
-  isStoryboardValid,
-  type StoryboardIssue,
-  type StoryboardIssueCode,
-  validateStoryboard,
-} from './validate';
+export { isStoryboardValid, validateStoryboard } from './validate';

@@ -18,9 +18,6 @@ import {
   totalDuration,
 } from './model';
 
-export type { StoryboardIssue, StoryboardIssueCode } from './issues';
-export { describeIssue, formatSeconds } from './messages';
-
 /** Code points, not UTF-16 units, so an emoji counts as one character like the user sees it. */
 function charCount(text: string): number {
   let count = 0;

@@ -8,7 +8,8 @@
  * The same workload then runs through a naive per-job poller (./naive.ts) on a fresh simulator.
  */
 import 'fake-indexeddb/auto';
-import { type HistoryItem, listHistory } from '../../lib/db/history';
+import { listHistory } from '../../lib/db/history';
+import type { HistoryItem } from '../../lib/db/history-record';
 import { openCompanionDb } from '../../lib/db/schema';
 import { createEngine } from '../../lib/jobs/engine';
 import { toRequest } from '../../lib/jobs/input';

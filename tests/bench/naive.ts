@@ -4,9 +4,10 @@
  * reads the drafts itself, writes its history item and hands the slot to the next job. Same port, same
  * database writes, same simulated clock: only the polling strategy differs.
  */
-import { type HistoryItem, putHistoryItems } from '../../lib/db/history';
+import { putHistoryItems } from '../../lib/db/history';
+import type { HistoryItem } from '../../lib/db/history-record';
+import type { JobRequest } from '../../lib/db/job-record';
 import type { CompanionDb } from '../../lib/db/schema';
-import type { JobRequest } from '../../lib/jobs/model';
 import type { SoraPort } from '../../lib/jobs/sora-port';
 import type { ManualClock } from '../unit/fakes/jobs';
 

@@ -7,8 +7,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
+import type { DownloadJob } from '../../lib/db/download-record';
 import { sidePanelZhCN as zh } from '../../lib/i18n/zh_CN';
-import type { DownloadJob } from '../../lib/media/model';
 import { loadFixture, reachedBackend, type Sim } from '../sim/app';
 import { ask, backendCalls, type ExtensionHelpers, expect, test } from './fixtures';
 

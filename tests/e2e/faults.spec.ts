@@ -18,9 +18,10 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import type { Page } from '@playwright/test';
+import type { DownloadState } from '../../lib/db/download-record';
 import { sidePanelEn } from '../../lib/i18n/en';
 import { popupEn } from '../../lib/i18n/popup.en';
-import { DOWNLOAD_WAIT_CODES, type DownloadState, FINAL_DOWNLOAD_STATES } from '../../lib/media/model';
+import { DOWNLOAD_WAIT_CODES, FINAL_DOWNLOAD_STATES } from '../../lib/media/model';
 import {
   FAULTS,
   type FaultKind,

@@ -10,11 +10,12 @@
  */
 import { vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { type HistoryItem, listHistory } from '../../lib/db/history';
+import { listHistory } from '../../lib/db/history';
+import type { HistoryItem } from '../../lib/db/history-record';
+import { JOB_STATES, type Job, type JobState } from '../../lib/db/job-record';
 import { getMeta } from '../../lib/db/meta';
 import { type CompanionDb, DB_NAME, getDb } from '../../lib/db/schema';
 import type { JobInput } from '../../lib/jobs/input';
-import { JOB_STATES, type Job, type JobState } from '../../lib/jobs/model';
 import { listJobs } from '../../lib/jobs/queue';
 import { Rng } from '../sim/ids';
 import type { RealFaultKind, Variants } from '../sim/types';

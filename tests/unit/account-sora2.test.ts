@@ -3,10 +3,10 @@
  * client-side pre-checks, and the debounced live username check.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { AccountSnapshot } from '../../lib/account/snapshot';
 import { createSora2Service } from '../../lib/account/sora2';
 import { createUsernameChecker, type UsernameCheckState } from '../../lib/account/username-check';
 import { USERNAME_RE, validateInviteCode, validateUsername } from '../../lib/account/validate';
-import type { AccountSnapshot } from '../../lib/messaging/protocol';
 import { fetchSession } from '../../lib/sora/endpoints';
 import { SoraError } from '../../lib/sora/errors';
 import { createSoraHttp, type FetchFn } from '../../lib/sora/http';

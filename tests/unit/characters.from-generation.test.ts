@@ -4,7 +4,8 @@
  * user-readable SoraErrors, and the checks that send nothing.
  */
 import { describe, expect, it } from 'vitest';
-import { type HistoryItem, putHistoryItems } from '../../lib/db/history';
+import { putHistoryItems } from '../../lib/db/history';
+import type { HistoryItem } from '../../lib/db/history-record';
 import { getDb } from '../../lib/db/schema';
 import {
   createCharacterFromGeneration,

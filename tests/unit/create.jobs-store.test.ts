@@ -4,8 +4,9 @@
  * keeps a 200-job queue from re-rendering every row on every poll).
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Job } from '../../lib/db/job-record';
 import type { EngineStatus } from '../../lib/jobs/engine';
-import { type Job, newJob } from '../../lib/jobs/model';
+import { newJob } from '../../lib/jobs/model';
 
 const sent: { name: string; req: unknown }[] = [];
 let answer: (name: string) => unknown = () => null;

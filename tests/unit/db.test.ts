@@ -1,13 +1,8 @@
 import { deleteDB, openDB } from 'idb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { deleteFile, getFile, putFile } from '../../lib/db/files';
-import {
-  countHistory,
-  getHistoryByTask,
-  type HistoryItem,
-  listHistory,
-  putHistoryItems,
-} from '../../lib/db/history';
+import { countHistory, getHistoryByTask, listHistory, putHistoryItems } from '../../lib/db/history';
+import type { HistoryItem } from '../../lib/db/history-record';
 import { deleteMeta, getMeta, setMeta } from '../../lib/db/meta';
 import { listPostRecords } from '../../lib/db/posts';
 import {

@@ -3,7 +3,7 @@
  * fake-indexeddb).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HistoryItem } from '../../lib/db/history';
+import type { HistoryItem } from '../../lib/db/history-record';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import { importFromSora } from '../../lib/history/import';
 import { deleteHistoryItems } from '../../lib/history/repo';

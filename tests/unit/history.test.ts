@@ -1,6 +1,6 @@
 /** History: search and filter queries, the repository (merge, tombstones, chunks), export / import, actions. */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HistoryItem } from '../../lib/db/history';
+import type { HistoryItem } from '../../lib/db/history-record';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import { rerunInput, soraUrlOf } from '../../lib/history/actions';
 import { exportCsv, exportJson, ImportFileError, parseHistoryFile } from '../../lib/history/exchange';

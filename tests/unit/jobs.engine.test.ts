@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { getHistoryByTask, listHistory } from '../../lib/db/history';
+import type { Job } from '../../lib/db/job-record';
 import { getMeta } from '../../lib/db/meta';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import type { EngineOptions, PatienceOptions } from '../../lib/jobs/context';
 import { createEngine, type Engine } from '../../lib/jobs/engine';
 import type { JobInput } from '../../lib/jobs/input';
-import { isFinal, type Job } from '../../lib/jobs/model';
+import { isFinal } from '../../lib/jobs/states';
 import { SoraError } from '../../lib/sora/errors';
 import { createFakeSora, createManualClock, type FakeSoraOptions, runFor, runUntil } from './fakes/jobs';
 

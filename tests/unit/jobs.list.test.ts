@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import background from '../../entrypoints/background/index';
-import type { Job } from '../../lib/jobs/model';
+import type { Job } from '../../lib/db/job-record';
 import { setUpWorld, tearDownWorld } from './harness/background';
 
 describe('jobs.list', () => {

@@ -1,16 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { JOB_STATES, type Job, type JobState } from '../../lib/db/job-record';
 import { DEFAULT_ENGINE_OPTIONS } from '../../lib/jobs/context';
 import { toRequest } from '../../lib/jobs/input';
-import {
-  initialPollState,
-  JOB_STATES,
-  type Job,
-  type JobEvent,
-  type JobState,
-  newJob,
-  normalizePrompt,
-  transition,
-} from '../../lib/jobs/model';
+import { initialPollState, type JobEvent, newJob, normalizePrompt, transition } from '../../lib/jobs/model';
 import { earliestFinish, nextReadAt, resolveFromDrafts, taskFailure } from '../../lib/jobs/poller';
 import {
   computeNextWake,

@@ -3,12 +3,14 @@
  * never left waiting once Sora lists them (issue 13), with the engine's fake Sora at simulated time.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { VideoRequest } from '../../lib/db/job-record';
 import { getMeta } from '../../lib/db/meta';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import type { EngineOptions } from '../../lib/jobs/context';
 import { createEngine } from '../../lib/jobs/engine';
 import type { JobInput } from '../../lib/jobs/input';
-import { isFinal, newJob, transition, type VideoRequest } from '../../lib/jobs/model';
+import { newJob, transition } from '../../lib/jobs/model';
+import { isFinal } from '../../lib/jobs/states';
 import { createFakeSora, createManualClock, type FakeSoraOptions, runFor, runUntil } from './fakes/jobs';
 
 const T0 = Date.UTC(2025, 0, 1);

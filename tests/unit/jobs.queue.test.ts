@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { putFile } from '../../lib/db/files';
 import { getHistoryByTask } from '../../lib/db/history';
+import type { Job } from '../../lib/db/job-record';
 import { setMeta } from '../../lib/db/meta';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import type { JobInput } from '../../lib/jobs/input';
-import type { Job } from '../../lib/jobs/model';
 import {
   applyEvents,
   cancelJobs,

@@ -4,7 +4,8 @@
  * simulator and reports what came back).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { FileSource, HistoryItem } from '../../lib/db/history';
+import type { DownloadJob } from '../../lib/db/download-record';
+import type { FileSource, HistoryItem } from '../../lib/db/history-record';
 import { listPostRecords } from '../../lib/db/posts';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import { importFromSora } from '../../lib/history/import';
@@ -13,7 +14,6 @@ import { createHistorySoraPort, type HistorySoraPort } from '../../lib/history/s
 import {
   ACTIVE_DOWNLOAD_STATES,
   type DownloadEvent,
-  type DownloadJob,
   fellBackToOriginal,
   fileSourceOf,
   isCleanSource,

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Browser } from 'wxt/browser';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { AccountSnapshot } from '../../lib/messaging/protocol';
+import type { AccountSnapshot } from '../../lib/account/snapshot';
 import {
   createDispatcher,
   emit,

@@ -16,14 +16,14 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import type { AccountSnapshot } from '../../lib/account/snapshot';
 import type { CharacterRecord } from '../../lib/characters/model';
+import type { DownloadJob } from '../../lib/db/download-record';
 import { putFile } from '../../lib/db/files';
 import { listHistory } from '../../lib/db/history';
+import type { Job } from '../../lib/db/job-record';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
-import type { Job } from '../../lib/jobs/model';
-import type { DownloadJob } from '../../lib/media/model';
 import { DOWNLOAD_WAIT_CODES, FINAL_DOWNLOAD_STATES } from '../../lib/media/model';
-import type { AccountSnapshot } from '../../lib/messaging/protocol';
 import {
   FAULTS,
   type FaultKind,

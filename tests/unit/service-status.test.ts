@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import { errorText } from '../../lib/i18n/popup';
 import { createEngine } from '../../lib/jobs/engine';
-import { isFinal } from '../../lib/jobs/model';
+import { isFinal } from '../../lib/jobs/states';
 import {
   createServiceStatusTracker,
   nextServiceStatus,

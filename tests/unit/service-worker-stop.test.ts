@@ -5,9 +5,8 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-
+import type { Job } from '../../lib/db/job-record';
 import { DB_NAME, getDb } from '../../lib/db/schema';
-import type { Job } from '../../lib/jobs/model';
 import { listJobs } from '../../lib/jobs/queue';
 import { serviceWorkerOf, setUpWorld, tearDownWorld, type World } from './harness/background';
 import type { ServiceWorker } from './harness/service-worker';

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createStorageBackground } from '../../lib/background/storage';
 import { deleteFile, putFile } from '../../lib/db/files';
-import { type HistoryItem, listHistory, putHistoryItems } from '../../lib/db/history';
+import { listHistory, putHistoryItems } from '../../lib/db/history';
+import type { HistoryItem } from '../../lib/db/history-record';
 import {
   type CompanionDb,
   DB_VERSION,

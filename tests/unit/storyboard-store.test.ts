@@ -4,10 +4,10 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getFile } from '../../lib/db/files';
+import type { Job } from '../../lib/db/job-record';
 import { type CompanionDb, openCompanionDb, type StoredRecord } from '../../lib/db/schema';
 import { setLocale } from '../../lib/i18n';
 import type { JobInput } from '../../lib/jobs/input';
-import type { Job } from '../../lib/jobs/model';
 import { createStoryboardStore, fingerprint, isBlank, isDirty } from '../../lib/stores/storyboard';
 import {
   createStoryboard,

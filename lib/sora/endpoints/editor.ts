@@ -3,13 +3,6 @@ import type { CallOptions, SoraHttp } from '../http';
 import type { EnhanceDuration, ExpansionLevel } from '../options';
 import { EnhancePromptResponseSchema } from '../schemas';
 
-export {
-  ENHANCE_DURATIONS,
-  type EnhanceDuration,
-  EXPANSION_LEVELS,
-  type ExpansionLevel,
-} from '../options';
-
 export interface EnhancePromptParams {
   prompt: string;
   expansionLevel: ExpansionLevel;

@@ -6,8 +6,6 @@ import { type NfCreateResponse, NfCreateResponseSchema } from '../schemas';
 import { SENTINEL_FLOWS } from '../sentinel';
 import { invalid, requireId, requireNonEmpty } from './validate';
 
-export { EXTENSION_SECONDS, type ExtensionSeconds, isExtensionSeconds } from '../options';
-
 export interface ExtendVideoParams {
   /** The draft to continue (`gen_…`). */
   generationId: string;

@@ -11,9 +11,9 @@
  * failures — including a create that starts a task but loses its answer.
  */
 
-import type { Engine, SetTimer } from '../../../lib/jobs/engine';
+import type { JobRequest } from '../../../lib/db/job-record';
+import type { Engine } from '../../../lib/jobs/engine';
 import { expectedFrames } from '../../../lib/jobs/match';
-import type { JobRequest } from '../../../lib/jobs/model';
 import type {
   DraftInfo,
   ImageTaskInfo,
@@ -22,6 +22,7 @@ import type {
   SoraPort,
 } from '../../../lib/jobs/sora-port';
 import { SoraError } from '../../../lib/sora/errors';
+import type { SetTimer } from '../../../lib/util/ticker';
 
 export type FakeMethod =
   | 'create'

@@ -7,8 +7,8 @@ import { IDBFactory } from 'fake-indexeddb';
 import { vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { CookieChangeListener, CookieLike, CookiesLike } from '../../../lib/auth';
+import type { Job } from '../../../lib/db/job-record';
 import { DB_NAME } from '../../../lib/db/schema';
-import type { Job } from '../../../lib/jobs/model';
 import { createSim, type Sim } from '../../sim/app';
 import type { LoginResult } from '../../sim/types';
 import {

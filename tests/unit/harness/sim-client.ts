@@ -5,8 +5,8 @@
  */
 import { openCompanionDb } from '../../../lib/db/schema';
 import { createEngine } from '../../../lib/jobs/engine';
-import { isFinal } from '../../../lib/jobs/model';
 import { createSoraPort } from '../../../lib/jobs/sora-port';
+import { isFinal } from '../../../lib/jobs/states';
 import { createSoraHttp, type FetchFn } from '../../../lib/sora/http';
 import { createSim } from '../../sim/app';
 import type { SimConfigPatch } from '../../sim/types';
