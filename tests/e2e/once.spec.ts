@@ -57,7 +57,9 @@ test('results fetched while the worker is stopped twice, under CPU load: all don
   test.setTimeout(180_000);
   // Drafts are listed for a moment without their file URL, pending items carry no prompt (both allowed by
   // NOTES.md), Sora stores rewritten prompts, one create's answer is lost, and another process keeps a core busy.
-  const urlDelaySec = 60;
+  // Long enough (6 s at speed 40) that each finished task spends a while "Fetching the result": the test
+  // stops the worker inside that window twice, and with the suite's short patience the batch is quick.
+  const urlDelaySec = 240;
   sim.control.setConfig({
     speed: 40,
     variants: { draftUrlDelaySec: urlDelaySec, pendingFields: 'minimal', rewritePrompts: true },
