@@ -4,8 +4,9 @@
  * list and quick prompt.
  */
 import type { Page } from '@playwright/test';
+import type { Job } from '../../lib/db/job-record';
 import type { Sim } from '../sim/app';
-import { backendCalls, type ExtensionHelpers, expect, test } from './fixtures';
+import { ask, backendCalls, type ExtensionHelpers, expect, test } from './fixtures';
 
 const EMAIL = 'ada@example.com';
 
@@ -96,7 +97,8 @@ test.describe('queue', () => {
     sim,
     extension,
   }) => {
-    test.setTimeout(180_000);
+    // Generous on a loaded machine: a create cut by the restart is looked for on Sora before it is resent.
+    test.setTimeout(270_000);
     sim.control.setConfig({ speed: 8 });
     await extension.login(EMAIL);
     const prompts = Array.from({ length: 9 }, (_, i) => `durable job number ${i + 1}`);
@@ -124,7 +126,25 @@ test.describe('queue', () => {
     }
     page = await extension.openSidePanel();
     await showQueue(page);
-    await expect.poll(() => count(page, 'done'), { timeout: 90_000 }).toBe(9);
+    await expect
+      .poll(() => count(page, 'done'), { timeout: 150_000 })
+      .toBe(9)
+      .catch(async (e: unknown) => {
+        // What a red run needs to be understood from its log alone: each job's stored state, and Sora's side.
+        const { jobs, status } = await ask<{ jobs: Job[]; status: unknown }>(page, 'jobs.list', {});
+        const seen = jobs.map((j) => ({
+          state: j.state,
+          error: j.lastError,
+          sent: j.createSentAt,
+          task: j.taskId,
+        }));
+        const calls = sim.control
+          .log({ host: 'sora.chatgpt.com' })
+          .map((c) => `${c.method} ${c.path} ${c.status}`);
+        throw new Error(
+          `${e instanceof Error ? e.message : e}\n${JSON.stringify({ seen, status, calls }, null, 1)}`,
+        );
+      });
     expect(await count(page, 'failed')).toBe(0);
 
     const creates = createCalls(sim);

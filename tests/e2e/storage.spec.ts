@@ -60,7 +60,7 @@ test.describe('storage', () => {
     sim,
     extension,
   }) => {
-    test.setTimeout(150_000);
+    test.setTimeout(240_000);
     sim.control.setConfig({ speed: 10 });
     await extension.login(EMAIL);
     const prompts = Array.from({ length: 5 }, (_, i) => `a lighthouse in fog, take ${i + 1}`);
@@ -101,7 +101,8 @@ test.describe('storage', () => {
     // Space is freed: the notice goes, the same jobs carry on, every video ends in History exactly once.
     await diskFull(extension, false);
     await expect(notice).toBeHidden({ timeout: 30_000 });
-    await expect.poll(() => count(page, 'done'), { timeout: 90_000 }).toBe(prompts.length);
+    // Generous on a loaded machine: the creates refused while full are sent now, each with a fresh token.
+    await expect.poll(() => count(page, 'done'), { timeout: 150_000 }).toBe(prompts.length);
     await expect(rows).toHaveCount(prompts.length);
     expect(createCalls(sim)).toHaveLength(prompts.length);
     await page.getByRole('tab', { name: 'History' }).click();
