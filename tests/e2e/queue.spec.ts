@@ -93,64 +93,69 @@ test.describe('queue', () => {
     expect(createCalls(sim)).toHaveLength(1);
   });
 
-  test('service worker stopped three times and the browser restarted mid-batch: all done, no duplicates', async ({
-    sim,
-    extension,
-  }) => {
-    // Generous on a loaded machine: a create cut by the restart is looked for on Sora before it is resent.
-    test.setTimeout(270_000);
-    sim.control.setConfig({ speed: 8 });
-    await extension.login(EMAIL);
-    const prompts = Array.from({ length: 9 }, (_, i) => `durable job number ${i + 1}`);
-    let page = await queueBatch(extension, prompts);
-
-    // Stop the worker at three moments of the batch; reopening the page wakes it (a message does).
-    const moments = [
-      () => count(page, 'running').then((n) => n >= 1),
-      () => count(page, 'done').then((n) => n >= 1),
-      () => count(page, 'done').then((n) => n >= 4),
-    ];
-    for (const reached of moments) {
-      await expect.poll(reached, { timeout: 60_000 }).toBe(true);
-      await extension.stopServiceWorker();
-      await page.reload();
-      await showQueue(page);
-    }
-
-    await expect.poll(() => count(page, 'done'), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
-    expect(await count(page, 'done')).toBeLessThan(9);
-    await extension.restartBrowser();
-    const cookies = await extension.context.cookies('https://sora.chatgpt.com');
-    if (!cookies.some((c) => c.name.startsWith('__Secure-next-auth.session-token'))) {
+  test.describe('with the default patience', () => {
+    // With the suite's 8 s, CI twice found creates cut by the restart not matched within the 16 s grace and the
+    // user asked (open question in the session notes); the default is what a user has.
+    test.use({ patienceSec: null });
+    test('service worker stopped three times and the browser restarted mid-batch: all done, no duplicates', async ({
+      sim,
+      extension,
+    }) => {
+      // Generous on a loaded machine: a create cut by the restart is looked for on Sora before it is resent.
+      test.setTimeout(270_000);
+      sim.control.setConfig({ speed: 8 });
       await extension.login(EMAIL);
-    }
-    page = await extension.openSidePanel();
-    await showQueue(page);
-    await expect
-      .poll(() => count(page, 'done'), { timeout: 150_000 })
-      .toBe(9)
-      .catch(async (e: unknown) => {
-        // What a red run needs to be understood from its log alone: each job's stored state, and Sora's side.
-        const { jobs, status } = await ask<{ jobs: Job[]; status: unknown }>(page, 'jobs.list', {});
-        const seen = jobs.map((j) => ({
-          state: j.state,
-          error: j.lastError,
-          sent: j.createSentAt,
-          task: j.taskId,
-        }));
-        const calls = sim.control
-          .log({ host: 'sora.chatgpt.com' })
-          .map((c) => `${c.method} ${c.path} ${c.status}`);
-        throw new Error(
-          `${e instanceof Error ? e.message : e}\n${JSON.stringify({ seen, status, calls }, null, 1)}`,
-        );
-      });
-    expect(await count(page, 'failed')).toBe(0);
+      const prompts = Array.from({ length: 9 }, (_, i) => `durable job number ${i + 1}`);
+      let page = await queueBatch(extension, prompts);
 
-    const creates = createCalls(sim);
-    expect(creates.map((c) => (c.body as { prompt: string }).prompt).sort()).toEqual([...prompts].sort());
-    expect(sim.control.state().videoTasks).toHaveLength(9);
-    expect(sim.control.stats().maxConcurrentObserved).toBeLessThanOrEqual(3);
+      // Stop the worker at three moments of the batch; reopening the page wakes it (a message does).
+      const moments = [
+        () => count(page, 'running').then((n) => n >= 1),
+        () => count(page, 'done').then((n) => n >= 1),
+        () => count(page, 'done').then((n) => n >= 4),
+      ];
+      for (const reached of moments) {
+        await expect.poll(reached, { timeout: 60_000 }).toBe(true);
+        await extension.stopServiceWorker();
+        await page.reload();
+        await showQueue(page);
+      }
+
+      await expect.poll(() => count(page, 'done'), { timeout: 60_000 }).toBeGreaterThanOrEqual(5);
+      expect(await count(page, 'done')).toBeLessThan(9);
+      await extension.restartBrowser();
+      const cookies = await extension.context.cookies('https://sora.chatgpt.com');
+      if (!cookies.some((c) => c.name.startsWith('__Secure-next-auth.session-token'))) {
+        await extension.login(EMAIL);
+      }
+      page = await extension.openSidePanel();
+      await showQueue(page);
+      await expect
+        .poll(() => count(page, 'done'), { timeout: 150_000 })
+        .toBe(9)
+        .catch(async (e: unknown) => {
+          // What a red run needs to be understood from its log alone: each job's stored state, and Sora's side.
+          const { jobs, status } = await ask<{ jobs: Job[]; status: unknown }>(page, 'jobs.list', {});
+          const seen = jobs.map((j) => ({
+            state: j.state,
+            error: j.lastError,
+            sent: j.createSentAt,
+            task: j.taskId,
+          }));
+          const calls = sim.control
+            .log({ host: 'sora.chatgpt.com' })
+            .map((c) => `${c.method} ${c.path} ${c.status}`);
+          throw new Error(
+            `${e instanceof Error ? e.message : e}\n${JSON.stringify({ seen, status, calls }, null, 1)}`,
+          );
+        });
+      expect(await count(page, 'failed')).toBe(0);
+
+      const creates = createCalls(sim);
+      expect(creates.map((c) => (c.body as { prompt: string }).prompt).sort()).toEqual([...prompts].sort());
+      expect(sim.control.state().videoTasks).toHaveLength(9);
+      expect(sim.control.stats().maxConcurrentObserved).toBeLessThanOrEqual(3);
+    });
   });
 
   test('pause, reorder, cancel, retry and clear from the rows', async ({ sim, extension }) => {
