@@ -3,21 +3,27 @@
  * open pages follow, and the wake-ups (a timer inside the flow while a cameo is processed, plus a
  * 30-second alarm as the backstop for a stopped service worker, kept only while work is open).
  */
+
 import { type CharacterFlow, createCharacterFlow } from '../characters/flow';
 import { createCharacterPort } from '../characters/port';
 import { getDb } from '../db/schema';
 import { emit, type PartialHandlers } from '../messaging/transport';
 import type { SoraHttp } from '../sora/http';
+import type { PatienceWaits } from '../util/patience';
 import { keepBackstop } from './backstop';
 import { defineFeature } from './feature';
 import { flowWaits, followPatience } from './patience';
 
 export const CHARACTERS_ALARM = 'characters.flow';
 
-export function createCharactersBackground(http: SoraHttp, onTickError?: (e: unknown) => void) {
+export function createCharactersBackground(
+  http: SoraHttp,
+  onTickError?: (e: unknown) => void,
+  waits: () => Promise<PatienceWaits> = followPatience(),
+) {
   const flow: CharacterFlow = createCharacterFlow({
     db: getDb,
-    waits: flowWaits(followPatience()),
+    waits: flowWaits(waits),
     onError: (e) => {
       console.warn('[characters] tick failed', e);
       onTickError?.(e);
@@ -73,7 +79,11 @@ export function createCharactersBackground(http: SoraHttp, onTickError?: (e: unk
 }
 
 export const charactersFeature = defineFeature((ctx) => {
-  const characters = createCharactersBackground(ctx.http, (e) => ctx.signal('tick.failed', e));
+  const characters = createCharactersBackground(
+    ctx.http,
+    (e) => ctx.signal('tick.failed', e),
+    ctx.services.waits,
+  );
   return {
     handlers: characters.handlers,
     events: ['characters.changed'],

@@ -2,6 +2,7 @@
  * History and downloads in the background: "Import from Sora", fresh media URLs, and the publish-and-
  * download jobs (./media.ts). Pages read history straight from IndexedDB; every write to it happens here.
  */
+
 import { browser } from 'wxt/browser';
 import type { HistoryItem } from '../db/history-record';
 import { getDb } from '../db/schema';
@@ -22,16 +23,17 @@ import { loadSettings, onSettingsChanged, saveSettings } from '../settings';
 import { SoraError } from '../sora/errors';
 import type { SoraHttp } from '../sora/http';
 import { normalizeHost } from '../sora/media-hosts';
+import type { PatienceWaits } from '../util/patience';
 import { defineFeature } from './feature';
 import { createMediaBackground, MEDIA_ALARM } from './media';
 
-export function createHistoryBackground(http: SoraHttp) {
+export function createHistoryBackground(http: SoraHttp, waits: () => Promise<PatienceWaits>) {
   const sora = createHistorySoraPort(http);
   const itemsChanged = (items: HistoryItem[]) => {
     if (items.length > 0) void emit('history.changed', { items, removed: [] });
   };
   const resolver = createResolver({ db: getDb, sora, onItems: itemsChanged });
-  const media = createMediaBackground({ sora, resolver, onItemsChanged: itemsChanged });
+  const media = createMediaBackground({ sora, resolver, onItemsChanged: itemsChanged, waits });
   /** One import at a time: a second click joins the running one. */
   let importing: ReturnType<typeof importFromSora> | null = null;
 
@@ -137,7 +139,7 @@ function createAutoExport() {
  * download events and on their alarm, and the requests that change them start the work themselves.
  */
 export const historyFeature = defineFeature((ctx) => {
-  const { handlers, media } = createHistoryBackground(ctx.http);
+  const { handlers, media } = createHistoryBackground(ctx.http, ctx.services.waits);
   const autoExport = createAutoExport();
   return {
     handlers,

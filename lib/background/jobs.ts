@@ -3,6 +3,7 @@
  * toolbar badge, notifications, and the wake-ups (a short timer inside the engine while something runs,
  * plus a 30-second alarm as the backstop for a stopped service worker).
  */
+
 import { browser } from 'wxt/browser';
 import { getFile } from '../db/files';
 import type { Job, PauseReason } from '../db/job-record';
@@ -13,6 +14,7 @@ import { createSoraPort } from '../jobs/sora-port';
 import { emit, type PartialHandlers } from '../messaging/transport';
 import { loadSettings } from '../settings';
 import type { SoraHttp } from '../sora/http';
+import type { PatienceWaits } from '../util/patience';
 import { keepBackstop } from './backstop';
 import { defineFeature } from './feature';
 import { engineWaits, followPatience } from './patience';
@@ -23,6 +25,8 @@ export interface JobsBackgroundHooks {
   /** A tick failed (quota refusals are shown to the user from here). */
   onTickError?: (e: unknown) => void;
   onTickOk?: () => void;
+  /** The user's patience as waits (./patience.ts); its own follower when not given. */
+  waits?: () => Promise<PatienceWaits>;
 }
 
 export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks = {}) {
@@ -30,7 +34,7 @@ export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks 
     db: getDb,
     port: createSoraPort(http),
     ceiling: async () => (await loadSettings()).concurrency,
-    waits: engineWaits(followPatience()),
+    waits: engineWaits(hooks.waits ?? followPatience()),
     onError: (e) => {
       console.warn('[jobs] tick failed', e);
       hooks.onTickError?.(e);
@@ -136,6 +140,7 @@ export const jobsFeature = defineFeature((ctx) => {
   const jobs = createJobsBackground(ctx.http, {
     onTickError: (e) => ctx.signal('tick.failed', e),
     onTickOk: () => ctx.signal('tick.ok', null),
+    waits: ctx.services.waits,
   });
   const resume = (reasons: readonly PauseReason[]) => void jobs.engine.resume(reasons);
   return {

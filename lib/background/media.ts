@@ -3,6 +3,7 @@
  * media URLs, the parse service, and the wake-ups (download events, a 30-second alarm while jobs are open,
  * and every service-worker start, which resumes whatever was in progress).
  */
+
 import { browser } from 'wxt/browser';
 import type { DownloadJob } from '../db/download-record';
 import type { HistoryItem } from '../db/history-record';
@@ -14,8 +15,9 @@ import { createMediaWorker, type DownloadItemLike, type DownloadsApi, type UrlCh
 import { emit } from '../messaging/transport';
 import { loadSettings } from '../settings';
 import { isSoraMediaUrl } from '../sora/media-hosts';
+import type { PatienceWaits } from '../util/patience';
 import { keepBackstop } from './backstop';
-import { followPatience, mediaWaits } from './patience';
+import { mediaWaits } from './patience';
 
 export const MEDIA_ALARM = 'media.downloads';
 const HEAD_TIMEOUT_MS = 15_000;
@@ -49,6 +51,7 @@ export function createMediaBackground(deps: {
   sora: HistorySoraPort;
   resolver: Resolver;
   onItemsChanged(items: HistoryItem[]): void;
+  waits: () => Promise<PatienceWaits>;
 }) {
   async function syncAlarm(): Promise<void> {
     // A download waiting for the user's decision (`unsure`) needs no wake-ups.
@@ -63,7 +66,7 @@ export function createMediaBackground(deps: {
     checkUrl: checkMediaUrl,
     askParseService: (base, shareUrl) => askParseService((input, init) => fetch(input, init), base, shareUrl),
     settings: loadSettings,
-    waits: mediaWaits(followPatience()),
+    waits: mediaWaits(deps.waits),
     onJobsChanged: (jobs: DownloadJob[], removed: string[]) => {
       void emit('media.changed', { jobs, removed });
       void syncAlarm().catch(() => {});

@@ -2,7 +2,7 @@
  * The user's "wait for Sora to answer" setting, handed to the request core, the job engine, the download
  * worker and the character flow as numbers (lib/util/patience.ts derives them). Read once, then followed
  * through storage changes, so a change applies to the next wait without a restart and no request waits on a
- * storage read.
+ * storage read. One follower serves them all: one read at start-up, one storage listener.
  */
 import type { FlowOptions } from '../characters/flow';
 import type { PatienceOptions } from '../jobs/context';
@@ -10,7 +10,7 @@ import type { MediaWaits } from '../media/worker';
 import { loadSettings, onSettingsChanged } from '../settings';
 import { DEFAULT_PATIENCE_WAITS, type PatienceWaits, patienceWaits } from '../util/patience';
 
-/** The current waits; each caller keeps its own follower (one storage listener each). */
+/** The current waits. Made once per worker life (./services.ts) and handed to every part that waits on Sora. */
 export function followPatience(): () => Promise<PatienceWaits> {
   let current: Promise<PatienceWaits> = loadSettings().then(
     (s) => patienceWaits(s.patienceSec),

@@ -32,7 +32,8 @@ export function createServices(options: ServicesOptions) {
     onStateChange: (next) => options.onServiceStateChange?.(next),
   });
   const reachability = createReachability();
-  const timeoutMs = requestTimeout(followPatience());
+  const waits = followPatience();
+  const timeoutMs = requestTimeout(waits);
   const auth = createAuth({
     fetchSession: async () => {
       try {
@@ -73,7 +74,7 @@ export function createServices(options: ServicesOptions) {
   });
   // — account & settings —
   const sora2 = createSora2Service({ http, refreshAccount: () => account.refresh() });
-  return { auth, http, account, sora2, serviceStatus };
+  return { auth, http, account, sora2, serviceStatus, waits };
 }
 
 export type Services = ReturnType<typeof createServices>;

@@ -10,7 +10,15 @@ import type { BrowserContext, Page } from '@playwright/test';
 import type { DownloadJob } from '../../lib/db/download-record';
 import { sidePanelZhCN as zh } from '../../lib/i18n/zh_CN';
 import { loadFixture, reachedBackend, type Sim } from '../sim/app';
-import { ask, backendCalls, type ExtensionHelpers, expect, test } from './fixtures';
+import {
+  ask,
+  backendCalls,
+  type ExtensionHelpers,
+  expect,
+  explained,
+  patchStoredSettings,
+  test,
+} from './fixtures';
 
 const EMAIL = 'ada@example.com';
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -55,16 +63,6 @@ async function openHistory(page: Page): Promise<void> {
 async function importFromSora(page: Page, expected: number): Promise<void> {
   await page.getByTestId('history-import').click();
   await expect(page.getByTestId('history-count')).toHaveText(expected === 1 ? '1 item' : `${expected} items`);
-}
-
-async function setSettings(page: Page, patch: Record<string, unknown>): Promise<void> {
-  await page.evaluate(async (p) => {
-    // The extension page's storage (typed here: the tests' tsconfig has no chrome types).
-    type Local = { get(k: string): Promise<Record<string, unknown>>; set(v: object): Promise<void> };
-    const local = (globalThis as unknown as { chrome: { storage: { local: Local } } }).chrome.storage.local;
-    const stored = ((await local.get('settings')).settings as object | undefined) ?? {};
-    await local.set({ settings: { ...stored, ...p } });
-  }, patch);
 }
 
 test('a finished video downloads clean under the templated name, and the post is deleted again', async ({
@@ -128,7 +126,7 @@ test('when the post hands back the draft’s own file, the watermarked original 
   const [genId] = sim.control.seedDrafts({ count: 1, email: EMAIL, promptPrefix: 'Same file' });
   const page = await extension.openSidePanel();
   await browserDownloads(extension.context, page);
-  await setSettings(page, { filenameTemplate: '{id}', downloadFolder: 'Sora', sidecar: 'txt' });
+  await patchStoredSettings(page, { filenameTemplate: '{id}', downloadFolder: 'Sora', sidecar: 'txt' });
   await openHistory(page);
   await importFromSora(page, 1);
 
@@ -207,7 +205,7 @@ test('an expired media URL (403) is read again from Sora before the normal file 
   const [genId] = sim.control.seedDrafts({ count: 1, email: EMAIL, promptPrefix: 'Old clip' });
   const page = await extension.openSidePanel();
   await browserDownloads(extension.context, page);
-  await setSettings(page, { filenameTemplate: '{id}', downloadFolder: 'Sora' });
+  await patchStoredSettings(page, { filenameTemplate: '{id}', downloadFolder: 'Sora' });
   await openHistory(page);
   await importFromSora(page, 1);
   const loaded = (img: HTMLImageElement) => img.complete && img.naturalWidth > 0;
@@ -254,7 +252,7 @@ test('bulk download of five items, two at a time, numbered, each post deleted', 
   const ids = sim.control.seedDrafts({ count: 5, email: EMAIL, promptPrefix: 'Batch' });
   const page = await extension.openSidePanel();
   await browserDownloads(extension.context, page);
-  await setSettings(page, {
+  await patchStoredSettings(page, {
     filenameTemplate: '{index}_{prompt:12}',
     downloadFolder: 'Bulk',
     sidecar: 'txt',
@@ -302,7 +300,7 @@ test('downloads continue after the service worker is stopped mid-batch', async (
   sim.control.seedDrafts({ count: 4, email: EMAIL, promptPrefix: 'Resume' });
   const page = await extension.openSidePanel();
   await browserDownloads(extension.context, page);
-  await setSettings(page, { filenameTemplate: '{prompt:10}', downloadFolder: 'Resumed' });
+  await patchStoredSettings(page, { filenameTemplate: '{prompt:10}', downloadFolder: 'Resumed' });
   await openHistory(page);
   await importFromSora(page, 4);
   // Slow Sora down a little so the stop lands in the middle of the batch.
@@ -318,15 +316,15 @@ test('downloads continue after the service worker is stopped mid-batch', async (
   const names = [4, 3, 2, 1].map((n) => path.join('Resumed', `Resume ${n}.mp4`)).sort();
   // A publish the stop cut off is looked for first; "not there" is believed only once its send is 1.5× the
   // user's patience old (12 s with the suite's 8 s).
-  await expect
-    .poll(() => filesIn(extension.downloadsDir), { timeout: 80_000 })
-    .toEqual(names)
-    .catch(async (e: unknown) => {
-      // What a red run needs to be understood from its log alone: each job's stored state, and Sora's side.
-      const { jobs } = await ask<{ jobs: DownloadJob[] }>(again, 'media.list', {});
-      const calls = backendCalls(sim, '/backend/project_y/*').map((c) => `${c.method} ${c.path} ${c.status}`);
-      throw new Error(`${e instanceof Error ? e.message : e}\n${JSON.stringify({ jobs, calls }, null, 1)}`);
-    });
+  // On failure, each download job's stored state.
+  await explained(
+    async () => {
+      await expect.poll(() => filesIn(extension.downloadsDir), { timeout: 80_000 }).toEqual(names);
+    },
+    sim,
+    '/backend/project_y/*',
+    async () => (await ask<{ jobs: DownloadJob[] }>(again, 'media.list', {})).jobs,
+  );
   await expect(again.getByTestId('history-dl-count')).toHaveText('4 of 4 finished', { timeout: 20_000 });
   // One post per video, each deleted again: nothing published twice, nothing left online.
   expect(publishOutcome(sim)).toEqual({ accepted: 4, online: 0 });
@@ -351,7 +349,7 @@ test.describe('publish exactly once, never left public', () => {
     sim.control.seedDrafts({ count: 1, email: EMAIL, promptPrefix: prompt });
     const page = await extension.openSidePanel();
     await browserDownloads(extension.context, page);
-    await setSettings(page, { filenameTemplate: '{prompt:30}', downloadFolder: 'Once' });
+    await patchStoredSettings(page, { filenameTemplate: '{prompt:30}', downloadFolder: 'Once' });
     await openHistory(page);
     await importFromSora(page, 1);
     return { page, file: path.join('Once', `${prompt} 1.mp4`) };
@@ -535,7 +533,7 @@ test('a parse-service link on a new host waits until the user allows that host; 
   const page = await extension.openSidePanel();
   await browserDownloads(extension.context, page);
   // The simulator's parse service answers clean links on its own mirror, not on Sora's media host.
-  await setSettings(page, {
+  await patchStoredSettings(page, {
     filenameTemplate: '{id}',
     downloadFolder: 'Sora',
     parseServiceUrl: 'https://parse.sim.example',

@@ -131,16 +131,39 @@ export { expect };
 
 /**
  * Merges `patch` into the extension's stored settings (storage.local `settings`, the key the Settings view
- * writes), from the extension's own service worker; the background follows the change as it follows the view.
+ * writes), from one of the extension's own pages or its service worker; the background and open pages follow
+ * the change as they follow the view.
  */
-export async function patchStoredSettings(worker: Worker, patch: Record<string, unknown>): Promise<void> {
-  await worker.evaluate(async (p) => {
+export async function patchStoredSettings(
+  where: Pick<Worker | Page, 'evaluate'>,
+  patch: Record<string, unknown>,
+): Promise<void> {
+  await (where as Page).evaluate(async (p) => {
     // Typed here: the tests' tsconfig has no chrome types.
     type Local = { get(k: string): Promise<Record<string, unknown>>; set(v: object): Promise<void> };
     const local = (globalThis as unknown as { chrome: { storage: { local: Local } } }).chrome.storage.local;
     const stored = ((await local.get('settings')).settings as object | undefined) ?? {};
     await local.set({ settings: { ...stored, ...p } });
   }, patch);
+}
+
+/**
+ * Runs `check`, and if it fails, its error with what `seen` adds and every call Sora saw under `pathGlob`: a red
+ * run is then understood from its log alone (CI keeps nothing else).
+ */
+export async function explained(
+  check: () => Promise<void>,
+  sim: Sim,
+  pathGlob: string,
+  seen: () => Promise<unknown>,
+): Promise<void> {
+  try {
+    await check();
+  } catch (e) {
+    const calls = backendCalls(sim, pathGlob).map((c) => `${c.method} ${c.path} ${c.status}`);
+    const message = e instanceof Error ? e.message : String(e);
+    throw new Error(`${message}\n${JSON.stringify({ seen: await seen(), calls }, null, 1)}`);
+  }
 }
 
 /** Requests the simulator saw for a backend path (e.g. '/backend/nf/check'). */

@@ -6,7 +6,15 @@
 import type { Page } from '@playwright/test';
 import type { Job } from '../../lib/db/job-record';
 import type { Sim } from '../sim/app';
-import { ask, backendCalls, type ExtensionHelpers, expect, test } from './fixtures';
+import {
+  ask,
+  backendCalls,
+  type ExtensionHelpers,
+  expect,
+  explained,
+  patchStoredSettings,
+  test,
+} from './fixtures';
 
 const EMAIL = 'ada@example.com';
 
@@ -29,16 +37,6 @@ async function queueBatch(extension: ExtensionHelpers, prompts: string[]): Promi
   await expect(page.getByTestId('create-done')).toBeVisible();
   await showQueue(page);
   return page;
-}
-
-/** The concurrency setting, written where the Settings view writes it (the other settings kept). */
-async function setConcurrency(page: Page, concurrency: number) {
-  type Local = { get(k: string): Promise<Record<string, unknown>>; set(v: object): Promise<void> };
-  await page.evaluate(async (n) => {
-    const local = (globalThis as unknown as { chrome: { storage: { local: Local } } }).chrome.storage.local;
-    const stored = ((await local.get('settings')).settings as object | undefined) ?? {};
-    await local.set({ settings: { ...stored, concurrency: n } });
-  }, concurrency);
 }
 
 async function showQueue(page: Page) {
@@ -130,25 +128,24 @@ test.describe('queue', () => {
       }
       page = await extension.openSidePanel();
       await showQueue(page);
-      await expect
-        .poll(() => count(page, 'done'), { timeout: 150_000 })
-        .toBe(9)
-        .catch(async (e: unknown) => {
-          // What a red run needs to be understood from its log alone: each job's stored state, and Sora's side.
+      // On failure, each job's stored state and the engine's status.
+      await explained(
+        async () => {
+          await expect.poll(() => count(page, 'done'), { timeout: 150_000 }).toBe(9);
+        },
+        sim,
+        '/backend/*',
+        async () => {
           const { jobs, status } = await ask<{ jobs: Job[]; status: unknown }>(page, 'jobs.list', {});
-          const seen = jobs.map((j) => ({
+          const states = jobs.map((j) => ({
             state: j.state,
             error: j.lastError,
             sent: j.createSentAt,
             task: j.taskId,
           }));
-          const calls = sim.control
-            .log({ host: 'sora.chatgpt.com' })
-            .map((c) => `${c.method} ${c.path} ${c.status}`);
-          throw new Error(
-            `${e instanceof Error ? e.message : e}\n${JSON.stringify({ seen, status, calls }, null, 1)}`,
-          );
-        });
+          return { states, status };
+        },
+      );
       expect(await count(page, 'failed')).toBe(0);
 
       const creates = createCalls(sim);
@@ -163,7 +160,7 @@ test.describe('queue', () => {
     await extension.login(EMAIL);
     const page = await extension.openSidePanel();
     // One job at a time, so the order of the creates is the order of the queue.
-    await setConcurrency(page, 1);
+    await patchStoredSettings(page, { concurrency: 1 });
     await showQueue(page);
     await page.getByRole('button', { name: 'Pause queue' }).click();
     await expect(page.getByTestId('pause-banner')).toHaveAttribute('data-reason', 'user');
@@ -204,7 +201,7 @@ test.describe('queue', () => {
     sim.control.setConfig({ speed: 1, ceiling: 8 });
     await extension.login(EMAIL);
     const panel = await extension.openSidePanel();
-    await setConcurrency(panel, 8);
+    await patchStoredSettings(panel, { concurrency: 8 });
     await panel
       .getByLabel('Prompts, one per line')
       .fill(Array.from({ length: 7 }, (_, i) => `side by side ${i + 1}`).join('\n'));

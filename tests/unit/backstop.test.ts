@@ -22,16 +22,22 @@ describe('the wake-up alarm of a persisted worker', () => {
 
   it('follows the work as it is when the last check runs (the work ended: no alarm left)', async () => {
     let open = true;
-    // A check that read "open", slow to finish, and the end of the work announced meanwhile.
+    // The first check reads "open" and is held until the test lets it finish; the end of the work is
+    // announced (a second check) while it is held.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let reads = 0;
     const isOpen = async () => {
       const seen = open;
-      await new Promise((r) => setTimeout(r, 5));
+      if (++reads === 1) await held;
       return seen;
     };
     const slow = keepBackstop('w', isOpen);
-    await new Promise((r) => setTimeout(r, 1));
+    await vi.waitFor(() => expect(reads).toBe(1));
     open = false;
-    await Promise.all([slow, keepBackstop('w', isOpen)]);
+    const ended = keepBackstop('w', isOpen);
+    release();
+    await Promise.all([slow, ended]);
     expect(await fakeBrowser.alarms.get('w')).toBeUndefined();
     // Work again: the next check keeps an alarm.
     open = true;
