@@ -9,12 +9,16 @@
  *   (width × height), a storyboard with another number of shots, a storyboard where the job is not one;
  * - a field Sora did not send is unknown, never "different" (NOTES.md: `prompt`, `title`, `n_frames` are
  *   optional in pending items; drafts carry no remix target and no start image at all);
- * - a text match (equal after whitespace folding, or one containing the other, or most of the job's words)
- *   makes a candidate strong; a candidate without one still counts when it is the only one that fits.
+ * - a text match makes a candidate strong, in three tiers: equal after whitespace folding, one containing the
+ *   other (a rewrite that kept the prompt), most of the job's words; a candidate without one still counts when
+ *   it is the only one that fits.
  *
  * A candidate is claimed only when the answer is certain: the strong (else the only) candidates are no more
- * than the orphans asking for the same thing. More candidates than that (an outside task like ours) is
- * ambiguous: the user decides. Tasks another job or history already owns are never candidates.
+ * than the orphans asking for the same thing. A task whose text fits another orphan better is that orphan's,
+ * not a candidate of this one: a batch of near-identical prompts ("take 1", "take 2" share most words) is told
+ * apart by each task's closer echo. More candidates than that (an outside task like ours, even one whose text
+ * fits better than our rewritten one) is ambiguous: the user decides. Tasks another job or history already
+ * owns are never candidates.
  */
 
 import type { Job } from '../db/job-record';
@@ -35,9 +39,11 @@ export interface Candidate {
   height: number | null;
 }
 
-export type TextFit = 'exact' | 'related' | 'none' | 'unknown';
+/** How well the texts fit, strongest first: 'related' is most of the job's words, 'none' / 'unknown' are weak. */
+export type TextFit = 'exact' | 'contains' | 'related' | 'none' | 'unknown';
 
-const strong = (f: TextFit) => f === 'exact' || f === 'related';
+const RANK: Record<TextFit, number> = { exact: 3, contains: 2, related: 1, none: 0, unknown: 0 };
+const strong = (f: TextFit) => RANK[f] > 0;
 
 const SHOT_RE = /(^|\n)\s*Shot\s+\d+\s*:/gi;
 const shots = (prompt: string): number => prompt.match(SHOT_RE)?.length ?? 0;
@@ -48,6 +54,23 @@ const words = (s: string): string[] =>
     .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 0);
 
+const WORD_CHAR = /[\p{L}\p{N}]/u;
+
+/**
+ * `needle` inside `hay` as whole words: "take 1" is not inside "take 10", so a batch of numbered prompts
+ * is not confused by a rewrite that kept each prompt.
+ */
+function containsWhole(hay: string, needle: string): boolean {
+  if (needle.length === 0) return false;
+  const cut = (a: string | undefined, b: string | undefined) =>
+    a === undefined || b === undefined || !WORD_CHAR.test(a) || !WORD_CHAR.test(b);
+  for (let at = hay.indexOf(needle); at !== -1; at = hay.indexOf(needle, at + 1)) {
+    const end = at + needle.length;
+    if (cut(hay[at - 1], needle[0]) && cut(hay[end], needle[needle.length - 1])) return true;
+  }
+  return false;
+}
+
 /** How the candidate's prompt relates to the job's. */
 export function textFit(jobPrompt: string, candidate: string | null): TextFit {
   if (candidate === null) return 'unknown';
@@ -56,7 +79,7 @@ export function textFit(jobPrompt: string, candidate: string | null): TextFit {
   if (a === b) return 'exact';
   const la = a.toLowerCase();
   const lb = b.toLowerCase();
-  if (la.length > 0 && lb.length > 0 && (lb.includes(la) || la.includes(lb))) return 'related';
+  if (containsWhole(lb, la) || containsWhole(la, lb)) return 'contains';
   // A rewrite keeps most of what was asked for: most of the job's words reappear.
   const mine = new Set(words(a));
   if (mine.size < 3) return 'none';
@@ -143,15 +166,17 @@ export function matchOrphans(
 ): Map<string, MatchOutcome> {
   const out = new Map<string, MatchOutcome>();
   const byId = new Map(candidates.map((c) => [c.taskId, c]));
-  const fits = new Map<string, Map<string, TextFit>>();
+  /** Per orphan, the rank of each candidate nothing rules out. */
+  const ranks = new Map<string, Map<string, number>>();
   for (const job of orphans) {
-    const m = new Map<string, TextFit>();
+    const m = new Map<string, number>();
     for (const c of candidates) {
       const f = fitOf(job, c);
-      if (f !== null) m.set(c.taskId, f);
+      if (f !== null) m.set(c.taskId, RANK[f]);
     }
-    fits.set(job.id, m);
+    ranks.set(job.id, m);
   }
+  /** Orphans asking for the same thing, each group's jobs still without an outcome. */
   const groups = new Map<string, Job[]>();
   for (const job of orphans) {
     const key = signature(job);
@@ -159,54 +184,63 @@ export function matchOrphans(
     if (g) g.push(job);
     else groups.set(key, [job]);
   }
+  const open = [...groups.values()];
   const taken = new Set<string>();
-  for (const group of groups.values()) {
-    const others = orphans.filter((j) => !group.includes(j));
-    const pick = (want: (f: TextFit) => boolean): string[] => {
-      const ids = new Set<string>();
-      for (const job of group)
-        for (const [id, f] of fits.get(job.id) ?? []) if (want(f) && !taken.has(id)) ids.add(id);
-      return [...ids];
-    };
-    const strongIds = pick(strong);
-    let chosen: string[] = strongIds;
-    if (strongIds.length === 0) {
-      chosen = pick(() => true);
-      if (chosen.length > 0) {
-        // Without a text match a task is ours only when it is inside the time window (a draft: pending items
-        // carry no time) and no other orphan could own it as well.
-        const untimed = chosen.some((id) => byId.get(id)?.createdAt === null);
-        const shared = chosen.some((id) => others.some((o) => fits.get(o.id)?.has(id)));
-        if (!weakClaims || untimed) {
-          for (const job of group) out.set(job.id, { kind: 'possible' });
-          continue;
-        }
-        if (shared) {
-          for (const job of group) out.set(job.id, { kind: 'ambiguous' });
-          continue;
-        }
-      }
-    }
-    if (chosen.length === 0) {
-      for (const job of group) out.set(job.id, { kind: 'none' });
-      continue;
-    }
-    if (chosen.length > group.length) {
-      // Still running tasks may yet be told apart by their drafts (length, orientation, time).
-      const untimed = chosen.some((id) => byId.get(id)?.createdAt === null);
-      for (const job of group) out.set(job.id, { kind: untimed ? 'possible' : 'ambiguous' });
-      continue;
-    }
-    // As many fitting tasks as orphans asking for the same thing (or fewer): each takes one, oldest first.
-    const queue = [...chosen];
-    for (const job of group) {
-      const id = queue.shift();
-      if (id === undefined) {
-        out.set(job.id, { kind: 'none' });
-        continue;
-      }
+  const others = (group: readonly Job[]) => orphans.filter((j) => !group.includes(j));
+  /** The best rank any orphan outside the group gives the candidate (-1: none fits it). */
+  const bestElsewhere = (group: readonly Job[], id: string) =>
+    Math.max(-1, ...others(group).map((o) => ranks.get(o.id)?.get(id) ?? -1));
+  const fitting = (group: readonly Job[], want: (rank: number) => boolean): string[] => {
+    const ids = new Set<string>();
+    for (const job of group)
+      for (const [id, rank] of ranks.get(job.id) ?? []) if (want(rank) && !taken.has(id)) ids.add(id);
+    return [...ids];
+  };
+  const decide = (group: Job[], outcome: MatchOutcome) => {
+    for (const job of group.splice(0)) out.set(job.id, outcome);
+  };
+  /** Each job of the group takes one chosen task, oldest create first. */
+  const claim = (group: Job[], chosen: readonly string[]) => {
+    for (const id of chosen) {
+      const job = group.shift();
+      if (!job) return;
       taken.add(id);
       out.set(job.id, { kind: 'matched', taskId: id });
+    }
+  };
+  /** More fitting tasks than orphans: still running tasks may yet be told apart by their drafts. */
+  const undecidable = (chosen: readonly string[]): MatchOutcome => ({
+    kind: chosen.some((id) => byId.get(id)?.createdAt === null) ? 'possible' : 'ambiguous',
+  });
+
+  // Strong candidates first, for every group: a task whose text fits another orphan better is that one's.
+  for (const group of open) {
+    const mine = (id: string) => Math.max(...group.map((j) => ranks.get(j.id)?.get(id) ?? -1));
+    const chosen = fitting(group, (rank) => rank > 0).filter((id) => bestElsewhere(group, id) <= mine(id));
+    if (chosen.length === 0) continue;
+    if (chosen.length > group.length) decide(group, undecidable(chosen));
+    else {
+      claim(group, chosen);
+      decide(group, { kind: 'none' });
+    }
+  }
+  for (const group of open) {
+    if (group.length === 0) continue;
+    const chosen = fitting(group, () => true);
+    if (chosen.length === 0) {
+      decide(group, { kind: 'none' });
+      continue;
+    }
+    // Without a text match a task is ours only when it is inside the time window (a draft: pending items carry
+    // no time) and no other orphan could own it as well.
+    const untimed = chosen.some((id) => byId.get(id)?.createdAt === null);
+    const shared = chosen.some((id) => bestElsewhere(group, id) >= 0);
+    if (!weakClaims || untimed) decide(group, { kind: 'possible' });
+    else if (shared) decide(group, { kind: 'ambiguous' });
+    else if (chosen.length > group.length) decide(group, undecidable(chosen));
+    else {
+      claim(group, chosen);
+      decide(group, { kind: 'none' });
     }
   }
   return out;

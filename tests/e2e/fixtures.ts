@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, test as base, expect, type Page, type Worker } from '@playwright/test';
+import type { Job } from '../../lib/db/job-record';
 import type { Sim } from '../sim/app';
 import { createSim } from '../sim/app';
 import { startSimServer } from '../sim/server';
@@ -164,6 +165,18 @@ export async function explained(
     const message = e instanceof Error ? e.message : String(e);
     throw new Error(`${message}\n${JSON.stringify({ seen: await seen(), calls }, null, 1)}`);
   }
+}
+
+/** Each stored job's state and the engine's status, as the background reports them: what a red run prints. */
+export async function storedJobs(page: Page): Promise<unknown> {
+  const { jobs, status } = await ask<{ jobs: Job[]; status: unknown }>(page, 'jobs.list', {});
+  const states = jobs.map((j) => ({
+    state: j.state,
+    error: j.lastError,
+    sent: j.createSentAt,
+    task: j.taskId,
+  }));
+  return { states, status };
 }
 
 /** Requests the simulator saw for a backend path (e.g. '/backend/nf/check'). */

@@ -11,7 +11,7 @@
  */
 import type { Page } from '@playwright/test';
 import type { Sim } from '../sim/app';
-import { backendCalls, type ExtensionHelpers, expect, test } from './fixtures';
+import { backendCalls, type ExtensionHelpers, expect, explained, storedJobs, test } from './fixtures';
 
 const EMAIL = 'ada@example.com';
 
@@ -101,8 +101,14 @@ test.describe('storage', () => {
     // Space is freed: the notice goes, the same jobs carry on, every video ends in History exactly once.
     await diskFull(extension, false);
     await expect(notice).toBeHidden({ timeout: 30_000 });
-    // Generous on a loaded machine: the creates refused while full are sent now, each with a fresh token.
-    await expect.poll(() => count(page, 'done'), { timeout: 150_000 }).toBe(prompts.length);
+    // Generous on a loaded machine: the creates refused while full are sent now, each with a fresh token. On
+    // failure, each job's stored state and the engine's status.
+    await explained(
+      () => expect.poll(() => count(page, 'done'), { timeout: 150_000 }).toBe(prompts.length),
+      sim,
+      '/backend/*',
+      () => storedJobs(page),
+    );
     await expect(rows).toHaveCount(prompts.length);
     expect(createCalls(sim)).toHaveLength(prompts.length);
     await page.getByRole('tab', { name: 'History' }).click();

@@ -87,6 +87,28 @@ describe('an uncertain create when Sora rewrites prompts', () => {
     expect((await e2.list())[0]).toMatchObject({ state: 'done', taskId: s.sora.tasks[0]?.id });
     expect(s.sora.calls.create).toBe(1);
   });
+
+  // Numbered takes share most of their words, so each task fits every job of the batch by word overlap; each
+  // job must still get the task its own prompt started, with no question asked (CI saw 2 of 5 asked).
+  // As many as the ceiling lets out at once; "take 1" is inside "take 10" and "take 11" as plain text.
+  const takes = [1, 10, 11, 2, 12, 3].map((n) => video(`a lighthouse in fog, take ${n}`));
+  for (const [name, rewritePrompt] of [
+    ['stored as sent', undefined],
+    ['rewritten', rewrite],
+  ] as const) {
+    it(`a batch of numbered takes (${name}), worker stopped right after each create: each found, none asked`, async () => {
+      const s = await setup(rewritePrompt ? { rewritePrompt } : {});
+      const e2 = await stopRightAfterCreate(s, takes);
+      await e2.tick();
+      expect(await runUntil(e2, s.clock, allFinal(e2), 60 * 60_000)).toBe(true);
+      const jobs = await e2.list();
+      expect(jobs.every((j) => j.state === 'done')).toBe(true);
+      for (const j of jobs)
+        expect(s.sora.tasks.find((t) => t.id === j.taskId)?.request.prompt).toBe(j.request.prompt);
+      expect(s.sora.calls.create).toBe(takes.length);
+      expect((await e2.status()).askedUser).toBe(0);
+    });
+  }
 });
 
 describe('a same-prompt task made outside the extension', () => {
