@@ -10,7 +10,7 @@ import { getDb } from '../db/schema';
 import { emit, type PartialHandlers } from '../messaging/transport';
 import type { SoraHttp } from '../sora/http';
 import type { PatienceWaits } from '../util/patience';
-import { keepBackstop } from './backstop';
+import { persistedWorker } from './backstop';
 import { defineFeature } from './feature';
 import { flowWaits, followPatience } from './patience';
 
@@ -32,36 +32,31 @@ export function createCharactersBackground(
     port: createCharacterPort(http, (input, init) => fetch(input, init)),
   });
 
-  async function keepAlarm(): Promise<void> {
-    await keepBackstop(CHARACTERS_ALARM, () => flow.hasOpenWork());
-  }
+  const runner = persistedWorker(CHARACTERS_ALARM, {
+    label: 'characters',
+    tick: () => flow.tick(),
+    isOpen: () => flow.hasOpenWork(),
+  });
 
   flow.onChanged((change) => {
     void emit('characters.changed', change);
   });
 
-  const wake = (): void => {
-    void flow
-      .tick()
-      .then(keepAlarm)
-      .catch(() => {});
-  };
-
   const handlers = {
     'characters.list': async () => ({ characters: await flow.list() }),
     'characters.create': async (req) => {
       const character = await flow.create(req);
-      void keepAlarm().catch(() => {});
+      runner.changed();
       return { character };
     },
     'characters.finish': async ({ id, ...req }) => {
       const character = await flow.finish(id, req);
-      void keepAlarm().catch(() => {});
+      runner.changed();
       return { character };
     },
     'characters.retry': async ({ id }) => {
       const character = await flow.retry(id);
-      void keepAlarm().catch(() => {});
+      runner.changed();
       return { character };
     },
     'characters.remove': async ({ id }) => ({ character: await flow.remove(id) }),
@@ -74,7 +69,8 @@ export function createCharactersBackground(
     flow,
     handlers,
     /** Every wake-up: install, startup, any message, the alarm. Cheap when nothing is open. */
-    wake,
+    wake: runner.wake,
+    alarms: runner.alarms,
   };
 }
 
@@ -87,7 +83,7 @@ export const charactersFeature = defineFeature((ctx) => {
   return {
     handlers: characters.handlers,
     events: ['characters.changed'],
-    alarms: { [CHARACTERS_ALARM]: characters.wake },
+    alarms: characters.alarms,
     wake: characters.wake,
     on: {
       // Sora answers again: a flow waiting it out goes on now rather than at its next wake-up.

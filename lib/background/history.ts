@@ -25,7 +25,7 @@ import type { SoraHttp } from '../sora/http';
 import { normalizeHost } from '../sora/media-hosts';
 import type { PatienceWaits } from '../util/patience';
 import { defineFeature } from './feature';
-import { createMediaBackground, MEDIA_ALARM } from './media';
+import { createMediaBackground } from './media';
 
 export function createHistoryBackground(http: SoraHttp, waits: () => Promise<PatienceWaits>) {
   const sora = createHistorySoraPort(http);
@@ -144,7 +144,7 @@ export const historyFeature = defineFeature((ctx) => {
   return {
     handlers,
     events: ['history.changed', 'history.importProgress', 'media.changed', 'posts.changed'],
-    alarms: { [MEDIA_ALARM]: media.wake, [AUTO_EXPORT_ALARM]: autoExport.onAlarm },
+    alarms: { ...media.alarms, [AUTO_EXPORT_ALARM]: autoExport.onAlarm },
     start() {
       media.register();
       autoExport.start();

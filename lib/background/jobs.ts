@@ -15,7 +15,7 @@ import { emit, type PartialHandlers } from '../messaging/transport';
 import { loadSettings } from '../settings';
 import type { SoraHttp } from '../sora/http';
 import type { PatienceWaits } from '../util/patience';
-import { keepBackstop } from './backstop';
+import { persistedWorker } from './backstop';
 import { defineFeature } from './feature';
 import { engineWaits, followPatience } from './patience';
 
@@ -48,12 +48,29 @@ export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks 
     const active = status.counts.submitting + status.counts.running + status.counts.resolving;
     await browser.action.setBadgeText({ text: active > 0 ? String(active) : '' });
     await browser.action.setBadgeBackgroundColor({ color: status.pause ? '#a15c00' : '#3b5bdb' });
-    // The alarm keeps the queue alive across service-worker stops; no alarm when nothing is open.
-    await keepBackstop(ENGINE_ALARM, async () => {
+  }
+
+  // The alarm keeps the queue alive across service-worker stops; no alarm when nothing is open.
+  const runner = persistedWorker(ENGINE_ALARM, {
+    label: 'jobs',
+    tick: () => engine.tick(),
+    isOpen: async () => {
       const { counts } = await engine.status();
       return counts.submitting + counts.running + counts.resolving + counts.queued + counts.paused > 0;
-    });
-  }
+    },
+    // A newer version's database (read-only): the engine could record nothing, so it does not poll Sora. Any
+    // other failure to open is the tick's to meet (it re-arms itself).
+    canRun: () =>
+      getDb().then(
+        (db) => !isReadOnlyDb(db),
+        () => true,
+      ),
+    afterTick: refreshStatus,
+  });
+  const statusChanged = () => {
+    void refreshStatus().catch(() => {});
+    runner.changed();
+  };
 
   async function notify(id: string, title: string, message: string): Promise<void> {
     if (!(await loadSettings()).notifications) return;
@@ -74,10 +91,10 @@ export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks 
     badgeRefreshPending = true;
     setTimeout(() => {
       badgeRefreshPending = false;
-      void refreshStatus().catch(() => {});
+      statusChanged();
     }, 250);
   });
-  engine.onStatusChanged(() => void refreshStatus().catch(() => {}));
+  engine.onStatusChanged(statusChanged);
   engine.onJobFailed((job: Job) => {
     void notify(
       `job-failed-${job.id}`,
@@ -122,13 +139,8 @@ export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks 
     engine,
     handlers,
     /** Called on every wake-up: install, startup, any message, the alarm. Cheap when there is nothing to do. */
-    wake: () =>
-      void getDb()
-        .then(isReadOnlyDb, () => false)
-        // A newer version's database (read-only): the engine could record nothing, so it does not poll Sora.
-        // Any other failure to open is the tick's to meet (it re-arms itself).
-        .then((readOnly) => (readOnly ? undefined : engine.tick().then(refreshStatus)))
-        .catch(() => {}),
+    wake: runner.wake,
+    alarms: runner.alarms,
   };
 }
 
@@ -146,7 +158,7 @@ export const jobsFeature = defineFeature((ctx) => {
   return {
     handlers: jobs.handlers,
     events: ['jobs.changed', 'jobs.status'],
-    alarms: { [ENGINE_ALARM]: jobs.wake },
+    alarms: jobs.alarms,
     wake: jobs.wake,
     on: {
       // The allowance came back (seen in the popup or after the reset).

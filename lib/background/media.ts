@@ -16,7 +16,7 @@ import { emit } from '../messaging/transport';
 import { loadSettings } from '../settings';
 import { isSoraMediaUrl } from '../sora/media-hosts';
 import type { PatienceWaits } from '../util/patience';
-import { keepBackstop } from './backstop';
+import { persistedWorker } from './backstop';
 import { mediaWaits } from './patience';
 
 export const MEDIA_ALARM = 'media.downloads';
@@ -53,11 +53,6 @@ export function createMediaBackground(deps: {
   onItemsChanged(items: HistoryItem[]): void;
   waits: () => Promise<PatienceWaits>;
 }) {
-  async function syncAlarm(): Promise<void> {
-    // A download waiting for the user's decision (`unsure`) needs no wake-ups.
-    await keepBackstop(MEDIA_ALARM, async () => (await worker.openJobs()).some((j) => j.state !== 'unsure'));
-  }
-
   const worker = createMediaWorker({
     db: getDb,
     sora: deps.sora,
@@ -69,18 +64,24 @@ export function createMediaBackground(deps: {
     waits: mediaWaits(deps.waits),
     onJobsChanged: (jobs: DownloadJob[], removed: string[]) => {
       void emit('media.changed', { jobs, removed });
-      void syncAlarm().catch(() => {});
+      runner.changed();
     },
     onItemsChanged: deps.onItemsChanged,
     onPostsChanged: (posts) => void emit('posts.changed', { posts }),
   });
 
-  const wake = () =>
-    void worker.tick().catch((e: unknown) => console.warn('downloads', e instanceof Error ? e.message : e));
+  const runner = persistedWorker(MEDIA_ALARM, {
+    label: 'downloads',
+    tick: () => worker.tick(),
+    // A download waiting for the user's decision (`unsure`) needs no wake-ups.
+    isOpen: async () => (await worker.openJobs()).some((j) => j.state !== 'unsure'),
+  });
+  const { wake } = runner;
 
   return {
     worker,
     wake,
+    alarms: runner.alarms,
     /** Registers the listeners (its alarm, MEDIA_ALARM, is the feature's); call synchronously in main(). */
     register(): void {
       browser.downloads.onChanged.addListener(wake);

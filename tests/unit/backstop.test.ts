@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { keepBackstop } from '../../lib/background/backstop';
+import { keepBackstop, persistedWorker } from '../../lib/background/backstop';
 
 const yes = async () => true;
 
@@ -43,5 +43,31 @@ describe('the wake-up alarm of a persisted worker', () => {
     open = true;
     await keepBackstop('w', isOpen);
     expect(await fakeBrowser.alarms.get('w')).toBeDefined();
+  });
+
+  it('the runner: each wake-up runs a round, then the alarm follows the work', async () => {
+    let open = 2;
+    const rounds: string[] = [];
+    const runner = persistedWorker('w', {
+      label: 'w',
+      tick: async () => {
+        rounds.push('tick');
+        open--;
+      },
+      afterTick: async () => void rounds.push('after'),
+      isOpen: async () => open > 0,
+    });
+    const alarm = () => fakeBrowser.alarms.get('w');
+    runner.wake();
+    await vi.waitFor(async () => expect(await alarm()).toBeDefined());
+    // The alarm is the runner's own: firing it is another wake-up, which ends the work and clears it.
+    runner.alarms.w?.();
+    await vi.waitFor(async () => expect(await alarm()).toBeUndefined());
+    expect(rounds).toEqual(['tick', 'after', 'tick', 'after']);
+    // New work (a change) brings the alarm back without a round.
+    open = 1;
+    runner.changed();
+    await vi.waitFor(async () => expect(await alarm()).toBeDefined());
+    expect(rounds).toHaveLength(4);
   });
 });

@@ -80,7 +80,7 @@ describe('the feature list', () => {
       // backstop.ts is the helper itself: it creates whichever alarm its caller names.
       .filter(({ file }) => file !== 'backstop.ts')
       .flatMap(({ file, text }) =>
-        [...text.matchAll(/\b(?:keepBackstop|alarms\.create)\(\s*([A-Za-z_.]+)/g)].map(
+        [...text.matchAll(/\b(?:persistedWorker|keepBackstop|alarms\.create)\(\s*([A-Za-z_.]+)/g)].map(
           (m) => `${file}:${m[1]}`,
         ),
       );
