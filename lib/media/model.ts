@@ -1,6 +1,9 @@
 /**
  * Publish-and-download jobs: one persisted record per file the user asked for, so a stopped service worker
- * continues where it was. Plain data and pure functions; ./worker.ts performs the steps.
+ * continues where it was. Plain data and pure functions; the steps are performed elsewhere, each state's step
+ * deciding the event this machine applies: publishing ./publish.ts (with ./lookup.ts), resolving
+ * ./resolve.ts, downloading ./download.ts, unpublishing ./unpublish.ts, all run by ./steps.ts; `start` comes
+ * from ./worker.ts's free slots, `cancel` / `publishAgain` / a confirmed host's `wait` from ./commands.ts.
  *
  * ```
  *  mode 'clean' (videos):
