@@ -6,7 +6,7 @@
  */
 import type { FlowOptions } from '../characters/flow';
 import type { PatienceOptions } from '../jobs/context';
-import type { MediaWaits } from '../media/worker';
+import type { MediaWaits } from '../media/context';
 import { loadSettings, onSettingsChanged } from '../settings';
 import { DEFAULT_PATIENCE_WAITS, type PatienceWaits, patienceWaits } from '../util/patience';
 

@@ -22,7 +22,6 @@ import { applyEvent, listJobs, listPosts, openJobs, removeFinishedJobs } from '.
 import { runStep } from './steps';
 
 // The worker's deps name these types: lib/background builds them from the browser's APIs.
-export type { DownloadItemLike, DownloadsApi, MediaWaits, UrlCheck } from './context';
 
 export interface MediaDeps extends MediaPorts {
   /**

@@ -11,6 +11,7 @@ import { type CompanionDb, openCompanionDb } from '../../lib/db/schema';
 import { importFromSora } from '../../lib/history/import';
 import { createResolver } from '../../lib/history/resolve';
 import { createHistorySoraPort, type HistorySoraPort } from '../../lib/history/sora-port';
+import type { DownloadItemLike, DownloadsApi, UrlCheck } from '../../lib/media/context';
 import {
   ACTIVE_DOWNLOAD_STATES,
   type DownloadEvent,
@@ -23,15 +24,7 @@ import {
 } from '../../lib/media/model';
 import { askParseService, ParseServiceError, parseServiceEndpoint } from '../../lib/media/parse-service';
 import { sidecarText, textDataUrl } from '../../lib/media/sidecar';
-import {
-  createMediaWorker,
-  type DownloadItemLike,
-  type DownloadsApi,
-  type MediaDeps,
-  PUBLISH_SETTLE_MS,
-  type UrlCheck,
-  WAIT_MS,
-} from '../../lib/media/worker';
+import { createMediaWorker, type MediaDeps, PUBLISH_SETTLE_MS, WAIT_MS } from '../../lib/media/worker';
 import { DEFAULT_SETTINGS, type Settings } from '../../lib/settings';
 import { choosePostFile, fileIdentity, mediaFileIdentities } from '../../lib/sora/media';
 import { loadFixture, reachedBackend, type Sim } from '../sim/app';
