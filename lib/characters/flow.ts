@@ -34,13 +34,12 @@ import {
 import { type CreateCharacterRequest, createCharacter } from './create';
 import { type FinishRequest, finishCharacter } from './finish';
 import type { CharacterRecord, Visibility } from './model';
-import { bad } from './outcome';
 import type { CharacterPort } from './port';
 import { markForRemoval } from './remove';
 import { getCharacter, listCharacters, listOpenCharacters } from './repo';
 import { retryCharacter } from './retry';
 import { runPass } from './run';
-import { setCharacterVisibility } from './visibility';
+import { checkVisibility, setCharacterVisibility } from './visibility';
 
 export { type CharactersChanged, DEFAULT_FLOW_OPTIONS, type FlowOptions } from './context';
 export type { CreateCharacterRequest, CreateFromGenerationRequest, CreateFromUploadRequest } from './create';
@@ -150,7 +149,7 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
       return (await getCharacter(ctx.db, id)) ?? null;
     },
     async setVisibility(id, visibility) {
-      if (visibility !== 'public' && visibility !== 'private') bad('The visibility is not valid.');
+      checkVisibility(visibility);
       return setCharacterVisibility(await operation(), id, visibility);
     },
     async hasOpenWork() {

@@ -24,6 +24,11 @@ export async function publish(ctx: FlowContext, r: CharacterRecord) {
   return inStep(ctx, r, advanceTo(ctx, 'ready', { visibility: wanted }));
 }
 
+/** A page's message may carry anything: only the two visibilities go further. */
+export function checkVisibility(visibility: unknown): asserts visibility is Visibility {
+  if (visibility !== 'public' && visibility !== 'private') bad('The visibility is not valid.');
+}
+
 /** The list's switch: only a finished character, set on Sora first, then saved. */
 export async function setCharacterVisibility(
   ctx: FlowContext,
