@@ -113,7 +113,7 @@ export function createCharacterFlow(deps: CharacterFlowDeps): CharacterFlow {
     if (autoTick) void tick();
   };
 
-  /** What a step or an operation is given: the options of the current run. */
+  /** What a step or an operation is given, with the options last read (a run reads them at its start). */
   const contextOf = (db: CompanionDb): FlowContext => ({ db, port, now, random, options, emit });
   const operation = async (): Promise<OperationContext> => ({ ...contextOf(await getDb()), newId, kick });
 
