@@ -312,3 +312,128 @@ export function stepIndex(record: CharacterRecord): number {
 /** Newest first. */
 export const byNewest = (a: CharacterRecord, b: CharacterRecord): number =>
   b.createdAt - a.createdAt || b.id.localeCompare(a.id);
+
+// ------------------------------------------------------------------------------------------- transitions
+// Pure: each takes the record as stored and the time, and gives the next record (or a patch of it). The
+// flow applies them inside the one transaction that read the record (repo.updateCharacter), so a decision
+// is never made on a stale copy.
+
+/** Moves a record on to `state`, due at `at`, with a clean slate of attempts. */
+export const advanced = (
+  state: CharacterState,
+  at: number,
+  extra: Partial<CharacterRecord> = {},
+): Partial<CharacterRecord> => ({
+  state,
+  attempts: 0,
+  lastError: null,
+  nextAttemptAt: at,
+  ...extra,
+});
+
+/** A step ends in `failed`; retry goes back to `step`. */
+export const failedIn = (step: CharacterStep, error: CharacterError): Partial<CharacterRecord> => ({
+  state: 'failed',
+  failedStep: step,
+  lastError: error,
+  attempts: 0,
+});
+
+/**
+ * A step's result, kept only while the record is still in the state the step ran in (`stepState`). A removal
+ * requested meanwhile still gets the ids of what now exists on Sora, so the deletion removes it there too.
+ * Null: leave the record as it is.
+ */
+export function stepResult(
+  current: CharacterRecord,
+  stepState: CharacterState,
+  patch: (current: CharacterRecord) => Partial<CharacterRecord>,
+  ids?: Partial<Pick<CharacterRecord, 'cameoId' | 'characterId'>>,
+): CharacterRecord | null {
+  if (current.state === stepState) return { ...current, ...patch(current) };
+  if (current.state === 'deleting' && ids) {
+    const merged = { ...current };
+    if (ids.cameoId && current.cameoId === null) merged.cameoId = ids.cameoId;
+    if (ids.characterId && current.characterId === null) merged.characterId = ids.characterId;
+    return merged;
+  }
+  return null;
+}
+
+/** The finish form: waiting_for_user ──► finalizing with what the user chose. Null from any other state. */
+export function toFinalizing(
+  current: CharacterRecord,
+  finish: FinishInput,
+  at: number,
+): CharacterRecord | null {
+  if (current.state !== 'waiting_for_user') return null;
+  return {
+    ...current,
+    state: 'finalizing',
+    finish,
+    username: finish.username,
+    displayName: finish.displayName,
+    attempts: 0,
+    lastError: null,
+    nextAttemptAt: at,
+  };
+}
+
+/**
+ * "Try again": failed ──► the failed step, or a fresh upload for a cameo Sora gave up on. Null when
+ * `canRetry` says there is nothing to do.
+ */
+export function toRetry(current: CharacterRecord, at: number): CharacterRecord | null {
+  if (!canRetry(current)) return null;
+  const base = { ...current, attempts: 0, lastError: null, nextAttemptAt: at, failedStep: null };
+  if (needsNewUpload(current)) {
+    if (current.video.fileId === null && !generationOf(current)) {
+      // Only a stall can be retried without the video: give Sora another window.
+      return { ...base, state: 'processing', uploadedAt: at };
+    }
+    return {
+      ...base,
+      state: 'uploading',
+      abandonedCameoIds: current.cameoId
+        ? [...current.abandonedCameoIds, current.cameoId]
+        : current.abandonedCameoIds,
+      cameoId: null,
+      uploadedAt: null,
+      // The user chose to send it again: not a blind resend.
+      uploadSentAt: null,
+      soraStatus: null,
+      progress: null,
+      hints: null,
+      profileAssetUrl: null,
+      pictureFileId: null,
+      profileAssetPointer: null,
+    };
+  }
+  return { ...base, state: current.failedStep ?? 'uploading' };
+}
+
+/** remove: any state ──► deleting (remembering where it was). Null when it is already being removed. */
+export function toDeleting(current: CharacterRecord, at: number): CharacterRecord | null {
+  if (current.state === 'deleting') return null;
+  return {
+    ...current,
+    state: 'deleting',
+    stateBeforeDelete: current.state,
+    attempts: 0,
+    lastError: null,
+    nextAttemptAt: at,
+  };
+}
+
+/** The deletion on Sora failed for good: back to where the record was, with the error. */
+export const removalFailed = (
+  current: CharacterRecord,
+  error: CharacterError,
+  at: number,
+): Partial<CharacterRecord> => ({
+  state: current.stateBeforeDelete ?? 'failed',
+  stateBeforeDelete: null,
+  attempts: 0,
+  lastError: error,
+  nextAttemptAt: at,
+});

@@ -5,7 +5,8 @@
  * removal) are deleted in the same transaction.
  */
 import type { CompanionDb, StoredFile } from '../db/schema';
-import { byNewest, type CharacterRecord } from './model';
+import { SoraError } from '../sora/errors';
+import { byNewest, type CharacterRecord, generationOf, isAuto } from './model';
 
 const asRecord = (value: unknown): CharacterRecord | undefined => value as CharacterRecord | undefined;
 
@@ -20,6 +21,18 @@ export async function listCharacters(db: CompanionDb): Promise<CharacterRecord[]
 
 export async function getCharacter(db: CompanionDb, id: string): Promise<CharacterRecord | undefined> {
   return asRecord(await db.get('characters', id));
+}
+
+/** The record, or a `not_found` the page can show (the user acted on a character that is gone). */
+export async function requireCharacter(db: CompanionDb, id: string): Promise<CharacterRecord> {
+  const r = await getCharacter(db, id);
+  if (!r) throw new SoraError('not_found', 'This character is no longer stored.');
+  return r;
+}
+
+/** Records the flow works on by itself (model.isAuto), newest first. */
+export async function listOpenCharacters(db: CompanionDb): Promise<CharacterRecord[]> {
+  return (await listCharacters(db)).filter((r) => isAuto(r.state));
 }
 
 export async function addCharacter(db: CompanionDb, record: CharacterRecord): Promise<void> {
@@ -70,4 +83,19 @@ export async function deleteCharacterRecord(db: CompanionDb, id: string): Promis
 /** The record made from this picked video, if any (a repeated `create` message must not make two). */
 export async function findByVideoFile(db: CompanionDb, fileId: string): Promise<CharacterRecord | undefined> {
   return (await listCharacters(db)).find((r) => r.video.fileId === fileId);
+}
+
+/** The record made from this part of this video made on Sora, if any, unless it is being removed. */
+export async function findByGenerationRange(
+  db: CompanionDb,
+  generationId: string,
+  timestamps: readonly [number, number],
+): Promise<CharacterRecord | undefined> {
+  return (await listCharacters(db)).find(
+    (r) =>
+      r.state !== 'deleting' &&
+      generationOf(r)?.generationId === generationId &&
+      r.timestamps[0] === timestamps[0] &&
+      r.timestamps[1] === timestamps[1],
+  );
 }
