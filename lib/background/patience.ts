@@ -4,7 +4,7 @@
  * through storage changes, so a change applies to the next wait without a restart and no request waits on a
  * storage read. One follower serves them all: one read at start-up, one storage listener.
  */
-import type { FlowOptions } from '../characters/flow';
+import type { FlowOptions } from '../characters/context';
 import type { PatienceOptions } from '../jobs/context';
 import type { MediaWaits } from '../media/context';
 import { loadSettings, onSettingsChanged } from '../settings';

@@ -41,10 +41,6 @@ import { retryCharacter } from './retry';
 import { runPass } from './run';
 import { checkVisibility, setCharacterVisibility } from './visibility';
 
-export { type CharactersChanged, DEFAULT_FLOW_OPTIONS, type FlowOptions } from './context';
-export type { CreateCharacterRequest, CreateFromGenerationRequest, CreateFromUploadRequest } from './create';
-export type { FinishRequest } from './finish';
-
 export interface CharacterFlowDeps {
   db: CompanionDb | (() => Promise<CompanionDb>);
   port: CharacterPort;

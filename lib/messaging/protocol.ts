@@ -15,7 +15,9 @@ import type {
   UsernameCheckResult,
 } from '../account/sora2';
 // — characters —
-import type { CharactersChanged, CreateCharacterRequest, FinishRequest } from '../characters/flow';
+import type { CharactersChanged } from '../characters/context';
+import type { CreateCharacterRequest } from '../characters/create';
+import type { FinishRequest } from '../characters/finish';
 import type { CharacterRecord, Visibility } from '../characters/model';
 import type { DownloadJob, DownloadMode } from '../db/download-record';
 import type { HistoryItem } from '../db/history-record';

@@ -3,7 +3,9 @@
  * Records are kept by id and replaced only when newer, so a processing poll re-renders one card.
  */
 import { create } from 'zustand';
-import type { CharactersChanged, CreateCharacterRequest, FinishRequest } from '../characters/flow';
+import type { CharactersChanged } from '../characters/context';
+import type { CreateCharacterRequest } from '../characters/create';
+import type { FinishRequest } from '../characters/finish';
 import { byNewest, type CharacterRecord, isAuto, type Visibility } from '../characters/model';
 import { generationDurationSec, isCharacterSource } from '../characters/validate';
 import type { HistoryItem } from '../db/history-record';

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { CHARACTERS_ALARM, createCharactersBackground } from '../../lib/background/characters';
-import type { CharactersChanged } from '../../lib/characters/flow';
+import type { CharactersChanged } from '../../lib/characters/context';
 import { putFile } from '../../lib/db/files';
 import { getDb } from '../../lib/db/schema';
 import type { RequestName, RequestOf, ResponseOf } from '../../lib/messaging/protocol';

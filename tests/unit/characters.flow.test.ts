@@ -4,12 +4,9 @@
  * flow instance over the same fake-indexeddb database, as a stopped service worker would be.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type CharacterFlow,
-  createCharacterFlow,
-  type FinishRequest,
-  type FlowOptions,
-} from '../../lib/characters/flow';
+import type { FlowOptions } from '../../lib/characters/context';
+import type { FinishRequest } from '../../lib/characters/finish';
+import { type CharacterFlow, createCharacterFlow } from '../../lib/characters/flow';
 import { type CharacterRecord, canRetry } from '../../lib/characters/model';
 import { type CharacterPort, createCharacterPort } from '../../lib/characters/port';
 import { getCharacter } from '../../lib/characters/repo';

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { parsePatience } from '../../components/settings/validate';
 import { followPatience } from '../../lib/background/patience';
-import { DEFAULT_FLOW_OPTIONS } from '../../lib/characters/flow';
+import { DEFAULT_FLOW_OPTIONS } from '../../lib/characters/context';
 import { DEFAULT_ENGINE_OPTIONS } from '../../lib/jobs/context';
 import { PUBLISH_SETTLE_MS, WAIT_MS } from '../../lib/media/worker';
 import { DEFAULT_SETTINGS, loadSettings, normalizeSettings, saveSettings } from '../../lib/settings';
