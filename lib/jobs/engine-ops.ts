@@ -2,9 +2,8 @@
  * What callers ask of the job engine between ticks (`Engine.enqueue`, `cancel`, `pause`… in engine.ts):
  * each is one persisted queue operation, told to the listeners, then a tick (when `autoTick`) to act on it.
  */
-import { JOB_STATES, type Job, type JobState, type PauseReason } from '../db/job-record';
+import { type EnginePause, JOB_STATES, type Job, type JobState, type PauseReason } from '../db/job-record';
 import { getMeta, setMeta } from '../db/meta';
-import type { EngineStatus } from './engine';
 import { ceilingSetting, type EngineRuntime, emitChanges } from './engine-steps';
 import type { JobInput } from './input';
 import { initialPollState } from './model';
@@ -25,6 +24,16 @@ import {
   retryJobs,
 } from './queue';
 import { effectiveCeiling } from './scheduler';
+
+/** What `Engine.status()` answers (engine.ts re-exports it). */
+export interface EngineStatus {
+  pause: EnginePause | null;
+  ceiling: { setting: number; learned: number | null; effective: number };
+  counts: Record<JobState, number>;
+  nextWakeAt: number | null;
+  /** Jobs that had to ask the user "may already be on Sora" (never reset; the soak and bench report it). */
+  askedUser: number;
+}
 
 function afterOp(rt: EngineRuntime, cs: ChangeSet | null): void {
   emitChanges(rt, cs);

@@ -9,7 +9,6 @@ import { getMeta, setMeta } from '../db/meta';
 import type { CompanionDb } from '../db/schema';
 import { SoraError } from '../sora/errors';
 import type { EngineContext, EngineOptions, PatienceOptions } from './context';
-import type { JobsChanged } from './engine';
 import { initialPollState } from './model';
 import { runPolls } from './poller';
 import {
@@ -37,6 +36,14 @@ import {
   serviceRecheckDelay,
 } from './scheduler';
 import type { SoraPort } from './sora-port';
+
+/** What `Engine.onJobsChanged` listeners hear (engine.ts re-exports it). */
+export interface JobsChanged {
+  /** The new records of the jobs that changed. */
+  jobs: Job[];
+  /** Ids of jobs that were deleted. */
+  removed: string[];
+}
 
 /** What the engine tells its listeners (`Engine.onJobsChanged`…). */
 export interface EngineEvents {

@@ -11,15 +11,19 @@
  * in engine-ops.ts, both over one `EngineRuntime`.
  */
 
-import type { EnginePause, Job, JobState, PauseReason } from '../db/job-record';
+import type { Job, PauseReason } from '../db/job-record';
 import type { CompanionDb } from '../db/schema';
 import { createTicker, defaultSetTimer, type SetTimer } from '../util/ticker';
 import { DEFAULT_ENGINE_OPTIONS, type EngineOptions, type PatienceOptions } from './context';
+import type { EngineStatus } from './engine-ops';
 import * as ops from './engine-ops';
-import { type EngineRuntime, runTick } from './engine-steps';
+import { type EngineRuntime, type JobsChanged, runTick } from './engine-steps';
 import type { JobInput } from './input';
 import type { BatchCounts, ClearOptions, EnqueueOptions, ListFilter, MoveDirection } from './queue';
 import type { SoraPort } from './sora-port';
+
+export type { EngineStatus } from './engine-ops';
+export type { JobsChanged } from './engine-steps';
 
 export interface EngineDeps {
   /** The database, or a function that (re)opens it. */
@@ -45,22 +49,6 @@ export interface EngineDeps {
   onError?: (error: unknown) => void;
   /** A tick went through (the background lifts a "storage refused" state with it). */
   onTickOk?: () => void;
-}
-
-export interface JobsChanged {
-  /** The new records of the jobs that changed. */
-  jobs: Job[];
-  /** Ids of jobs that were deleted. */
-  removed: string[];
-}
-
-export interface EngineStatus {
-  pause: EnginePause | null;
-  ceiling: { setting: number; learned: number | null; effective: number };
-  counts: Record<JobState, number>;
-  nextWakeAt: number | null;
-  /** Jobs that had to ask the user "may already be on Sora" (never reset; the soak and bench report it). */
-  askedUser: number;
 }
 
 type Listener<A extends unknown[]> = (...args: A) => void;
