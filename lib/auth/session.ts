@@ -86,187 +86,204 @@ const OWN_WRITE_GRACE_MS = 5_000;
 
 const loggedOutError = () => new SoraError('logged_out', 'Not logged in to sora.chatgpt.com.');
 
-export function createAuth(deps: AuthDeps): Auth {
-  const now = deps.now ?? Date.now;
-  const skew = deps.refreshSkewMs ?? DEFAULT_REFRESH_SKEW_MS;
-  const listeners = new Set<(state: AuthState) => void>();
-  const deviceId = createDeviceIdSource(deps.cookies, deps.local);
-
-  let current: StoredSession | undefined;
+/** What lives as long as the auth object: the cached session, the reads in flight, the listeners. */
+interface AuthRuntime {
+  deps: AuthDeps;
+  now: () => number;
+  skew: number;
+  listeners: Set<(state: AuthState) => void>;
+  current: StoredSession | undefined;
   /** Whether storage.session has been consulted since the last time the cache was dropped. */
-  let loaded = false;
-  let loading: Promise<StoredSession | undefined> | undefined;
-  let inflight: Promise<StoredSession> | undefined;
-  let ownWriteUntil = 0;
+  loaded: boolean;
+  loading: Promise<StoredSession | undefined> | undefined;
+  inflight: Promise<StoredSession> | undefined;
+  ownWriteUntil: number;
   /** Bumped whenever the cache is dropped; a session read that straddles a bump must not repopulate it. */
-  let epoch = 0;
-  let authState: AuthState = { status: 'unknown' };
+  epoch: number;
+  authState: AuthState;
+}
 
-  function setState(next: AuthState): void {
-    if (next.status === authState.status && next.email === authState.email) return;
-    authState = next;
-    const snapshot = { ...next };
-    for (const listener of [...listeners]) {
-      try {
-        listener(snapshot);
-      } catch (e) {
-        console.error('auth state listener failed', e instanceof Error ? e.message : e);
-      }
-    }
-  }
-
-  function usable(s: StoredSession): boolean {
-    const t = now();
-    if (t >= s.expiresAt) return false;
-    if (t < s.expiresAt - skew) return true;
-    return t - s.fetchedAt < MIN_REREAD_INTERVAL_MS;
-  }
-
-  /** Forgets the AT at once (synchronously) and then clears storage.session. */
-  function dropCache(next: AuthState): Promise<void> {
-    epoch++;
-    current = undefined;
-    loaded = true;
-    setState(next);
-    return deps.store.remove().catch(() => {});
-  }
-
-  const markLoggedOut = () => dropCache({ status: 'logged_out' });
-
-  /** The cached session from memory, else from storage.session (once per worker life or cache drop). */
-  async function cached(): Promise<StoredSession | undefined> {
-    if (current !== undefined || loaded) return current;
-    loading ??= (async () => {
-      const startEpoch = epoch;
-      const stored = await deps.store.get().catch(() => undefined);
-      if (epoch === startEpoch) {
-        current = stored;
-        loaded = true;
-        if (stored !== undefined) setState({ status: 'logged_in', email: stored.email });
-      }
-      return current;
-    })().finally(() => {
-      loading = undefined;
-    });
-    return loading;
-  }
-
-  async function readSession(): Promise<StoredSession> {
-    const startEpoch = epoch;
-    let answer: SessionResponse;
-    try {
-      answer = await deps.fetchSession();
-    } catch (e) {
-      // A failed read says nothing about the login: keep the state and any cached AT for the next try.
-      if (e instanceof SoraError) throw e;
-      throw new SoraError('network', 'Could not read the Sora session.', { cause: e });
-    } finally {
-      ownWriteUntil = now() + OWN_WRITE_GRACE_MS;
-    }
-    if (epoch !== startEpoch) throw loggedOutError();
-
-    const token = answer.accessToken;
-    if (typeof token !== 'string' || token === '') {
-      await markLoggedOut();
-      throw loggedOutError();
-    }
-    const fetchedAt = now();
-    const session: StoredSession = {
-      accessToken: token,
-      expiresAt: expiryOf(token, answer.expires, fetchedAt),
-      fetchedAt,
-    };
-    const email = answer.user?.email || decodeJwtPayload(token)?.email;
-    if (email !== undefined) session.email = email;
-
-    current = session;
-    loaded = true;
-    setState({ status: 'logged_in', email: session.email });
-    // Losing storage.session only costs one more read after a worker restart; the AT is still usable.
-    await deps.store.set(session).catch(() => {});
-    if (epoch !== startEpoch) {
-      // Signed out while the write was pending: the write may have landed after the sign-out's removal.
-      await deps.store.remove().catch(() => {});
-      throw loggedOutError();
-    }
-    return session;
-  }
-
-  function refresh(): Promise<StoredSession> {
-    inflight ??= readSession().finally(() => {
-      inflight = undefined;
-    });
-    return inflight;
-  }
-
-  async function getAccessToken(opts: GetTokenOptions = {}): Promise<string> {
-    // Checked on every call: it costs no network, and a logout the worker slept through must win over a
-    // cached AT that Sora would still accept.
-    if (!(await hasSessionCookie(deps.cookies).catch(() => true))) {
-      if (current !== undefined || authState.status !== 'logged_out') await markLoggedOut();
-      throw loggedOutError();
-    }
-    const s = await cached();
-    // Everything from here to `refresh()` is synchronous, so concurrent callers all see one `inflight`.
-    if (inflight !== undefined) return (await inflight).accessToken;
-    if (s !== undefined && usable(s)) {
-      const stale = opts.staleToken;
-      if (stale !== undefined ? s.accessToken !== stale : opts.forceRefresh !== true) return s.accessToken;
-    }
-    return (await refresh()).accessToken;
-  }
-
-  function onCookieChange(change: CookieChangeLike): void {
-    const { cookie } = change;
-    if (!isSessionCookieName(cookie.name) || !cookieAppliesToSora(cookie)) return;
-    if (change.removed && change.cause === 'overwrite') return;
-    if (change.removed) {
-      // Dropping one chunk (the token shrank, or next-auth re-chunked) is not a logout: ask the jar.
-      void hasSessionCookie(deps.cookies)
-        .then((present) => (present ? undefined : markLoggedOut()))
-        .catch(() => {});
-      return;
-    }
-    if (authState.status === 'logged_out') {
-      // Logged out, a session cookie appears: a login, never the echo of our own read. It can land while
-      // a read with the ended session is still out (or just back), so read again after that one.
-      const pending = inflight ?? Promise.resolve();
-      void pending
-        .catch(() => {})
-        .then(() => (authState.status === 'logged_out' ? refresh() : undefined))
-        .catch(() => {});
-      return;
-    }
-    if (inflight !== undefined || now() < ownWriteUntil) return;
-    // Someone (maybe another user) logged in, or the Sora tab rolled the session. Forget the AT and read
-    // the session now, without passing through 'unknown': listeners then hear exactly the changes that
-    // matter (first login, another user), not every rolling renewal of the same session.
-    epoch++;
-    current = undefined;
-    loaded = true;
-    void deps.store
-      .remove()
-      .catch(() => {})
-      .then(() => refresh())
-      .catch(() => {});
-  }
+export function createAuth(deps: AuthDeps): Auth {
+  const rt: AuthRuntime = {
+    deps,
+    now: deps.now ?? Date.now,
+    skew: deps.refreshSkewMs ?? DEFAULT_REFRESH_SKEW_MS,
+    listeners: new Set(),
+    current: undefined,
+    loaded: false,
+    loading: undefined,
+    inflight: undefined,
+    ownWriteUntil: 0,
+    epoch: 0,
+    authState: { status: 'unknown' },
+  };
+  const onCookieChange = (change: CookieChangeLike) => cookieChanged(rt, change);
 
   return {
-    getAccessToken,
-    state: () => ({ ...authState }),
+    getAccessToken: (opts) => getAccessToken(rt, opts),
+    state: () => ({ ...rt.authState }),
     onChange(listener) {
-      listeners.add(listener);
+      rt.listeners.add(listener);
       return () => {
-        listeners.delete(listener);
+        rt.listeners.delete(listener);
       };
     },
-    signOut: markLoggedOut,
+    signOut: () => markLoggedOut(rt),
     watchCookies() {
       deps.cookies.onChanged.addListener(onCookieChange);
       return () => deps.cookies.onChanged.removeListener(onCookieChange);
     },
-    getDeviceId: deviceId,
+    getDeviceId: createDeviceIdSource(deps.cookies, deps.local),
   };
+}
+
+function setState(rt: AuthRuntime, next: AuthState): void {
+  if (next.status === rt.authState.status && next.email === rt.authState.email) return;
+  rt.authState = next;
+  const snapshot = { ...next };
+  for (const listener of [...rt.listeners]) {
+    try {
+      listener(snapshot);
+    } catch (e) {
+      console.error('auth state listener failed', e instanceof Error ? e.message : e);
+    }
+  }
+}
+
+function usable(rt: AuthRuntime, s: StoredSession): boolean {
+  const t = rt.now();
+  if (t >= s.expiresAt) return false;
+  if (t < s.expiresAt - rt.skew) return true;
+  return t - s.fetchedAt < MIN_REREAD_INTERVAL_MS;
+}
+
+/** Forgets the AT at once (synchronously) and then clears storage.session. */
+function dropCache(rt: AuthRuntime, next: AuthState): Promise<void> {
+  rt.epoch++;
+  rt.current = undefined;
+  rt.loaded = true;
+  setState(rt, next);
+  return rt.deps.store.remove().catch(() => {});
+}
+
+const markLoggedOut = (rt: AuthRuntime) => dropCache(rt, { status: 'logged_out' });
+
+/** The cached session from memory, else from storage.session (once per worker life or cache drop). */
+async function cached(rt: AuthRuntime): Promise<StoredSession | undefined> {
+  if (rt.current !== undefined || rt.loaded) return rt.current;
+  rt.loading ??= (async () => {
+    const startEpoch = rt.epoch;
+    const stored = await rt.deps.store.get().catch(() => undefined);
+    if (rt.epoch === startEpoch) {
+      rt.current = stored;
+      rt.loaded = true;
+      if (stored !== undefined) setState(rt, { status: 'logged_in', email: stored.email });
+    }
+    return rt.current;
+  })().finally(() => {
+    rt.loading = undefined;
+  });
+  return rt.loading;
+}
+
+async function readSession(rt: AuthRuntime): Promise<StoredSession> {
+  const startEpoch = rt.epoch;
+  let answer: SessionResponse;
+  try {
+    answer = await rt.deps.fetchSession();
+  } catch (e) {
+    // A failed read says nothing about the login: keep the state and any cached AT for the next try.
+    if (e instanceof SoraError) throw e;
+    throw new SoraError('network', 'Could not read the Sora session.', { cause: e });
+  } finally {
+    rt.ownWriteUntil = rt.now() + OWN_WRITE_GRACE_MS;
+  }
+  if (rt.epoch !== startEpoch) throw loggedOutError();
+
+  const token = answer.accessToken;
+  if (typeof token !== 'string' || token === '') {
+    await markLoggedOut(rt);
+    throw loggedOutError();
+  }
+  const fetchedAt = rt.now();
+  const session: StoredSession = {
+    accessToken: token,
+    expiresAt: expiryOf(token, answer.expires, fetchedAt),
+    fetchedAt,
+  };
+  const email = answer.user?.email || decodeJwtPayload(token)?.email;
+  if (email !== undefined) session.email = email;
+
+  rt.current = session;
+  rt.loaded = true;
+  setState(rt, { status: 'logged_in', email: session.email });
+  // Losing storage.session only costs one more read after a worker restart; the AT is still usable.
+  await rt.deps.store.set(session).catch(() => {});
+  if (rt.epoch !== startEpoch) {
+    // Signed out while the write was pending: the write may have landed after the sign-out's removal.
+    await rt.deps.store.remove().catch(() => {});
+    throw loggedOutError();
+  }
+  return session;
+}
+
+function refresh(rt: AuthRuntime): Promise<StoredSession> {
+  rt.inflight ??= readSession(rt).finally(() => {
+    rt.inflight = undefined;
+  });
+  return rt.inflight;
+}
+
+async function getAccessToken(rt: AuthRuntime, opts: GetTokenOptions = {}): Promise<string> {
+  // Checked on every call: it costs no network, and a logout the worker slept through must win over a
+  // cached AT that Sora would still accept.
+  if (!(await hasSessionCookie(rt.deps.cookies).catch(() => true))) {
+    if (rt.current !== undefined || rt.authState.status !== 'logged_out') await markLoggedOut(rt);
+    throw loggedOutError();
+  }
+  const s = await cached(rt);
+  // Everything from here to `refresh()` is synchronous, so concurrent callers all see one `inflight`.
+  if (rt.inflight !== undefined) return (await rt.inflight).accessToken;
+  if (s !== undefined && usable(rt, s)) {
+    const stale = opts.staleToken;
+    if (stale !== undefined ? s.accessToken !== stale : opts.forceRefresh !== true) return s.accessToken;
+  }
+  return (await refresh(rt)).accessToken;
+}
+
+function cookieChanged(rt: AuthRuntime, change: CookieChangeLike): void {
+  const { cookie } = change;
+  if (!isSessionCookieName(cookie.name) || !cookieAppliesToSora(cookie)) return;
+  if (change.removed && change.cause === 'overwrite') return;
+  if (change.removed) {
+    // Dropping one chunk (the token shrank, or next-auth re-chunked) is not a logout: ask the jar.
+    void hasSessionCookie(rt.deps.cookies)
+      .then((present) => (present ? undefined : markLoggedOut(rt)))
+      .catch(() => {});
+    return;
+  }
+  if (rt.authState.status === 'logged_out') {
+    // Logged out, a session cookie appears: a login, never the echo of our own read. It can land while
+    // a read with the ended session is still out (or just back), so read again after that one.
+    const pending = rt.inflight ?? Promise.resolve();
+    void pending
+      .catch(() => {})
+      .then(() => (rt.authState.status === 'logged_out' ? refresh(rt) : undefined))
+      .catch(() => {});
+    return;
+  }
+  if (rt.inflight !== undefined || rt.now() < rt.ownWriteUntil) return;
+  // Someone (maybe another user) logged in, or the Sora tab rolled the session. Forget the AT and read
+  // the session now, without passing through 'unknown': listeners then hear exactly the changes that
+  // matter (first login, another user), not every rolling renewal of the same session.
+  rt.epoch++;
+  rt.current = undefined;
+  rt.loaded = true;
+  void rt.deps.store
+    .remove()
+    .catch(() => {})
+    .then(() => refresh(rt))
+    .catch(() => {});
 }
 
 /** JWT `exp` when decodable, else the session's `expires`, whichever is sooner when both are known. */

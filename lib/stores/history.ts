@@ -6,7 +6,7 @@
  * writer, so every open page hears of it); the page writes only its own cache of the search index.
  */
 import { browser } from 'wxt/browser';
-import { create } from 'zustand';
+import { create, type StoreApi } from 'zustand';
 import { formatBytes } from '../create/messages';
 import type { DownloadJob, DownloadMode } from '../db/download-record';
 import { getExtensionsOf, getHistoryByTask, getHistoryItem } from '../db/history';
@@ -109,15 +109,59 @@ const resolveAsked = new Set<string>();
 /** Ids whose records are being read for rendering. */
 const loading = new Set<string>();
 
+type SetState = StoreApi<HistoryState>['setState'];
+type GetState = StoreApi<HistoryState>['getState'];
+
+/** What the slices share: the search over the index and the one way every change reaches the rows. */
+interface HistoryKit {
+  recompute: ReturnType<typeof createSearch>;
+  /** Adds or replaces items everywhere they are shown. */
+  upsert(items: readonly HistoryItem[], removed?: readonly string[]): void;
+  /** Reads the whole search index (events arriving meanwhile are applied once it is complete). */
+  loadWholeIndex(): Promise<void>;
+  /** Runs an action; its failure becomes the view's `error`. */
+  act<T>(run: () => Promise<T>): Promise<T | undefined>;
+}
+
 export const useHistory = create<HistoryState>((set, get) => {
+  const kit: HistoryKit = {
+    ...createIndexKeeper(set, get),
+    async act(run) {
+      try {
+        return await run();
+      } catch (e) {
+        set({ error: toSerializedError(e) });
+        return undefined;
+      }
+    },
+  };
+  return {
+    entries: [],
+    indexReady: false,
+    filter: DEFAULT_FILTER,
+    results: [],
+    items: {},
+    selection: new Set(),
+    anchor: null,
+    importing: null,
+    lastImport: null,
+    downloads: {},
+    notice: null,
+    error: null,
+    ...readSlice(set, get, kit),
+    ...selectionSlice(set, get),
+    ...downloadsSlice(set, get, kit),
+    ...itemSlice(set, get, kit),
+    ...exchangeSlice(set, get, kit),
+  };
+});
+
+/** The index the rows are drawn from, and the updates to it. */
+function createIndexKeeper(set: SetState, get: GetState): Omit<HistoryKit, 'act'> {
   /** Events that arrive while the index is still loading, applied once it is complete. */
   let pending: { upserts: IndexEntry[]; removed: string[] } | null = null;
-  let ensureQueue: string[] = [];
-  let ensureScheduled = false;
-
   const recompute = createSearch();
 
-  /** Adds or replaces items everywhere they are shown. */
   function upsert(items: readonly HistoryItem[], removed: readonly string[] = []): void {
     if (items.length === 0 && removed.length === 0) return;
     const s = get();
@@ -160,6 +204,24 @@ export const useHistory = create<HistoryState>((set, get) => {
     }
   }
 
+  return { recompute, upsert, loadWholeIndex };
+}
+
+type ReadActions =
+  | 'start'
+  | 'setFilter'
+  | 'resetFilter'
+  | 'ensureItems'
+  | 'requestResolve'
+  | 'loadItem'
+  | 'extensionsOf';
+
+/** Reading history: the first page, the whole index, the events, the filter, the records on screen. */
+function readSlice(set: SetState, get: GetState, kit: HistoryKit): Pick<HistoryState, ReadActions> {
+  const { recompute, upsert } = kit;
+  let ensureQueue: string[] = [];
+  let ensureScheduled = false;
+
   function flushEnsure(): void {
     ensureScheduled = false;
     const ids = ensureQueue.filter((id) => !(id in get().items) && !loading.has(id));
@@ -179,29 +241,7 @@ export const useHistory = create<HistoryState>((set, get) => {
     })();
   }
 
-  async function act<T>(run: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await run();
-    } catch (e) {
-      set({ error: toSerializedError(e) });
-      return undefined;
-    }
-  }
-
   return {
-    entries: [],
-    indexReady: false,
-    filter: DEFAULT_FILTER,
-    results: [],
-    items: {},
-    selection: new Set(),
-    anchor: null,
-    importing: null,
-    lastImport: null,
-    downloads: {},
-    notice: null,
-    error: null,
-
     start() {
       const stops = [
         listen('history.changed', ({ items, removed }) => upsert(items, removed)),
@@ -230,7 +270,7 @@ export const useHistory = create<HistoryState>((set, get) => {
           for (const item of first) items[item.id] = item;
           const entries = first.map(toEntry);
           set({ entries, items, results: recompute(entries, get().filter) });
-          await loadWholeIndex();
+          await kit.loadWholeIndex();
         } catch (e) {
           set({ error: toSerializedError(e), indexReady: true });
         }
@@ -262,6 +302,38 @@ export const useHistory = create<HistoryState>((set, get) => {
       queueMicrotask(flushEnsure);
     },
 
+    requestResolve(id) {
+      if (resolveAsked.has(id)) return;
+      resolveAsked.add(id);
+      void send('history.resolve', { id })
+        .then(({ item }) => {
+          if (item) upsert([item]);
+        })
+        .catch(() => {});
+    },
+
+    async loadItem(id) {
+      if (get().items[id]) return true;
+      const item = await getHistoryItem(await getDb(), id);
+      if (!item || item.status === 'deleted') return false;
+      upsert([item]);
+      return true;
+    },
+
+    async extensionsOf(id) {
+      try {
+        return (await getExtensionsOf(await getDb(), id)).map((i) => i.id);
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
+type SelectionActions = 'toggle' | 'selectRange' | 'selectAll' | 'clearSelection';
+
+function selectionSlice(set: SetState, get: GetState): Pick<HistoryState, SelectionActions> {
+  return {
     toggle(id) {
       const selection = new Set(get().selection);
       if (selection.has(id)) selection.delete(id);
@@ -283,16 +355,15 @@ export const useHistory = create<HistoryState>((set, get) => {
     clearSelection() {
       set({ selection: new Set(), anchor: null });
     },
+  };
+}
 
-    async importFromSora(full = false) {
-      set({ importing: { pages: 0, added: 0, updated: 0 }, error: null });
-      const summary = await act(() => send('history.importFromSora', { full }));
-      set({ importing: null, ...(summary ? { lastImport: summary } : {}) });
-      if (summary) {
-        set({ notice: { key: 'history.import.done', params: { added: summary.added }, tone: 'ok' } });
-      }
-    },
+type DownloadActions = 'download' | 'cancelDownloads' | 'confirmHost' | 'publishAgain' | 'clearDownloads';
 
+/** Downloads, asked of the media worker in the background. */
+function downloadsSlice(set: SetState, get: GetState, kit: HistoryKit): Pick<HistoryState, DownloadActions> {
+  const { act } = kit;
+  return {
     async download(ids, mode) {
       if (ids.length === 0) return;
       // The downloads panel names each file by its prompt.
@@ -323,23 +394,21 @@ export const useHistory = create<HistoryState>((set, get) => {
         set({ downloads });
       });
     },
+  };
+}
 
+type ItemActions = 'remove' | 'rerun' | 'extend' | 'remix' | 'share' | 'unpublish';
+
+/** What is done with items: delete, run again, extend, remix, share, unpublish. */
+function itemSlice(set: SetState, get: GetState, kit: HistoryKit): Pick<HistoryState, ItemActions> {
+  const { act, upsert } = kit;
+  return {
     async remove(ids) {
       await act(async () => {
         const { removed } = await send('history.delete', { ids: [...ids] });
         upsert([], removed);
         set({ notice: { key: 'history.deleted', params: { count: removed.length }, tone: 'ok' } });
       });
-    },
-
-    requestResolve(id) {
-      if (resolveAsked.has(id)) return;
-      resolveAsked.add(id);
-      void send('history.resolve', { id })
-        .then(({ item }) => {
-          if (item) upsert([item]);
-        })
-        .catch(() => {});
     },
 
     async rerun(id) {
@@ -369,22 +438,6 @@ export const useHistory = create<HistoryState>((set, get) => {
       return null;
     },
 
-    async loadItem(id) {
-      if (get().items[id]) return true;
-      const item = await getHistoryItem(await getDb(), id);
-      if (!item || item.status === 'deleted') return false;
-      upsert([item]);
-      return true;
-    },
-
-    async extensionsOf(id) {
-      try {
-        return (await getExtensionsOf(await getDb(), id)).map((i) => i.id);
-      } catch {
-        return [];
-      }
-    },
-
     async remix(id) {
       const item = get().items[id];
       if (!item) return false;
@@ -409,6 +462,23 @@ export const useHistory = create<HistoryState>((set, get) => {
     async unpublish(id) {
       const res = await act(() => send('media.unpublish', { id }));
       if (res?.item) upsert([res.item]);
+    },
+  };
+}
+
+type ExchangeActions = 'importFromSora' | 'exportFile' | 'importFile' | 'setNotice' | 'dismissError';
+
+/** Import from Sora, export and import files; the notices they leave. */
+function exchangeSlice(set: SetState, get: GetState, kit: HistoryKit): Pick<HistoryState, ExchangeActions> {
+  const { act, upsert } = kit;
+  return {
+    async importFromSora(full = false) {
+      set({ importing: { pages: 0, added: 0, updated: 0 }, error: null });
+      const summary = await act(() => send('history.importFromSora', { full }));
+      set({ importing: null, ...(summary ? { lastImport: summary } : {}) });
+      if (summary) {
+        set({ notice: { key: 'history.import.done', params: { added: summary.added }, tone: 'ok' } });
+      }
     },
 
     async exportFile(format, onlySelected) {
@@ -460,4 +530,4 @@ export const useHistory = create<HistoryState>((set, get) => {
       set({ error: null });
     },
   };
-});
+}

@@ -6,7 +6,7 @@
  * "New", "Paste storyboard", "Open in storyboard") first keeps a draft that has unsaved content as a saved
  * board of its own, and says so in `notice`.
  */
-import { create } from 'zustand';
+import { create, type StoreApi } from 'zustand';
 import { deleteFile, putFile } from '../db/files';
 import type { Job } from '../db/job-record';
 import { type CompanionDb, getDb } from '../db/schema';
@@ -166,6 +166,21 @@ function summary(s: SavedStoryboard): SavedSummary {
   };
 }
 
+type SetState = StoreApi<StoryboardState>['setState'];
+type GetState = StoreApi<StoryboardState>['getState'];
+
+/** What the slices of one store share: its dependencies and its autosave. */
+interface StoryboardKit {
+  openDb: () => Promise<CompanionDb>;
+  now: () => number;
+  enqueue: (inputs: JobInput[]) => Promise<Job[]>;
+  /** Puts a change of the draft in the state and (re)starts the autosave's debounce. */
+  changed(patch: Partial<StoryboardState>): void;
+  /** Writes a pending autosave now (the `flush` action). */
+  flush(): Promise<void>;
+  fail(e: unknown): void;
+}
+
 export function createStoryboardStore(deps: StoryboardStoreDeps = {}) {
   const openDb = deps.db ?? getDb;
   const delay = deps.debounceMs ?? AUTOSAVE_DELAY_MS;
@@ -173,65 +188,13 @@ export function createStoryboardStore(deps: StoryboardStoreDeps = {}) {
   const enqueue = deps.enqueue ?? ((inputs: JobInput[]) => useJobs.getState().enqueue(inputs));
 
   return create<StoryboardState>((set, get) => {
-    let loading: Promise<void> | null = null;
-    let timer: ReturnType<typeof setTimeout> | null = null;
-    // Every change bumps `revision`; a write records the revision it wrote, so a slow write that finishes
-    // after a newer edit does not claim the newer edit is saved.
-    let revision = 0;
-    let written = 0;
-    // Writes run one after another: an older draft can never land after a newer one.
-    let writes: Promise<void> = Promise.resolve();
-
-    const fail = (e: unknown) => set({ notice: { kind: 'error', error: toSerializedError(e) } });
-
-    function changed(patch: Partial<StoryboardState>) {
-      revision += 1;
-      set({ ...patch, autosave: 'pending' });
-      if (timer) clearTimeout(timer);
-      timer = setTimeout(() => {
-        timer = null;
-        void get().flush();
-      }, delay);
-    }
-
-    function setDraft(draft: StoryboardDraft) {
-      changed({ draft });
-    }
-
-    async function refreshList(db: CompanionDb) {
-      set({ saved: (await listStoryboards(db)).map(summary) });
-    }
-
-    /** Keeps a draft with unsaved content as a saved board; returns its name, or null if nothing was kept. */
-    async function keepCurrent(db: CompanionDb): Promise<string | null> {
-      const state = get();
-      if (!isDirty(state)) return null;
-      const { draft } = state;
-      const when = `${formatDate(now())} ${formatTime(now())}`;
-      const name =
-        draft.savedId !== null
-          ? t('storyboard.keptChanges', { name: draft.name.trim() || t('storyboard.untitled') })
-          : draft.name.trim() || t('storyboard.keptUntitled', { time: when });
-      const record = await saveStoryboard(db, { ...draft, name }, { now: now() });
-      return record.name;
-    }
-
-    /** Puts `draft` in the editor (after keeping the old one) and writes it out at once. */
-    async function replaceDraft(
-      draft: StoryboardDraft,
-      baseline: string | null,
-      notice?: (kept: string | null) => StoryboardNotice | null,
-    ): Promise<void> {
-      await get().load();
-      const db = await openDb();
-      const kept = await keepCurrent(db);
-      changed({ draft, baseline });
-      const next = notice ? notice(kept) : kept ? { kind: 'kept' as const, name: kept } : null;
-      set({ notice: next });
-      await get().flush();
-      if (kept) await refreshList(db);
-    }
-
+    const kit: StoryboardKit = {
+      openDb,
+      now,
+      enqueue,
+      ...createAutosave(set, get, openDb, now, delay),
+      fail: (e) => set({ notice: { kind: 'error', error: toSerializedError(e) } }),
+    };
     return {
       ready: false,
       draft: freshDraft(),
@@ -243,284 +206,408 @@ export function createStoryboardStore(deps: StoryboardStoreDeps = {}) {
       notice: null,
       submitting: false,
       showRequest: 0,
-
-      load() {
-        loading ??= (async () => {
-          try {
-            const db = await openDb();
-            const [draft, saved, mentions] = await Promise.all([
-              getDraft(db),
-              listStoryboards(db),
-              listMentionCandidates(db).catch(() => []),
-            ]);
-            let baseline: string | null = null;
-            if (draft?.savedId) {
-              const source = saved.find((s) => s.id === draft.savedId);
-              baseline = source ? fingerprint(source) : null;
-            }
-            set({
-              // The board the user was on; a saved board deleted meanwhile leaves its draft unsaved.
-              draft: draft ? { ...draft, savedId: baseline === null ? null : draft.savedId } : get().draft,
-              baseline,
-              saved: saved.map(summary),
-              mentions,
-            });
-          } catch (e) {
-            fail(e);
-          } finally {
-            set({ ready: true });
-          }
-        })();
-        return loading;
-      },
-
-      start() {
-        void get().load();
-        // A closing page may not finish a write, but one started while it is being hidden usually does,
-        // and the debounce is short enough that little is ever pending.
-        const write = () => {
-          if (get().autosave === 'pending') void get().flush();
-        };
-        const onVisibility = () => {
-          if (document.visibilityState === 'hidden') write();
-        };
-        globalThis.addEventListener?.('pagehide', write);
-        globalThis.document?.addEventListener('visibilitychange', onVisibility);
-        return () => {
-          globalThis.removeEventListener?.('pagehide', write);
-          globalThis.document?.removeEventListener('visibilitychange', onVisibility);
-        };
-      },
-
-      edit(update) {
-        const { draft } = get();
-        const storyboard = update(draft.storyboard);
-        if (storyboard !== draft.storyboard) setDraft({ ...draft, storyboard });
-      },
-
-      setOptions(patch) {
-        const { draft } = get();
-        setDraft({ ...draft, options: { ...draft.options, ...patch } });
-      },
-
-      setName(name) {
-        setDraft({ ...get().draft, name });
-      },
-
-      setStartImage(startImage) {
-        setDraft({ ...get().draft, startImage });
-      },
-
-      flush() {
-        if (timer) {
-          clearTimeout(timer);
-          timer = null;
-        }
-        if (written === revision) return writes;
-        const target = revision;
-        const draft = get().draft;
-        set({ autosave: 'saving' });
-        writes = writes.then(async () => {
-          try {
-            await putDraft(await openDb(), draft, now());
-            written = Math.max(written, target);
-            if (written === revision) set({ autosave: 'saved', autosaveError: null });
-          } catch (e) {
-            set({ autosave: 'error', autosaveError: toSerializedError(e) });
-          }
-        });
-        return writes;
-      },
-
-      async save() {
-        try {
-          const db = await openDb();
-          const { draft } = get();
-          const name = draft.name.trim() || t('storyboard.untitled');
-          const record = await saveStoryboard(db, { ...draft, name }, { id: draft.savedId, now: now() });
-          changed({
-            draft: { ...draft, name: record.name, savedId: record.id },
-            baseline: fingerprint(record),
-          });
-          await get().flush();
-          await refreshList(db);
-        } catch (e) {
-          fail(e);
-        }
-      },
-
-      async newStoryboard() {
-        try {
-          const { draft } = get();
-          await replaceDraft(freshDraft(draft.options, draft.storyboard.lengthS), null);
-        } catch (e) {
-          fail(e);
-        }
-      },
-
-      async open(id) {
-        try {
-          const state = get();
-          if (state.draft.savedId === id && !isDirty(state)) return;
-          const record = await getStoryboard(await openDb(), id);
-          if (!record) {
-            await refreshList(await openDb());
-            return;
-          }
-          await replaceDraft(
-            {
-              name: record.name,
-              storyboard: record.storyboard,
-              options: record.options,
-              startImage: record.startImage,
-              savedId: record.id,
-            },
-            fingerprint(record),
-          );
-        } catch (e) {
-          fail(e);
-        }
-      },
-
-      async rename(id, name) {
-        try {
-          const db = await openDb();
-          const record = await renameStoryboard(db, id, name.trim(), now());
-          const { draft } = get();
-          if (record && draft.savedId === id) {
-            changed({ draft: { ...draft, name: record.name }, baseline: fingerprint(record) });
-          }
-          await refreshList(db);
-        } catch (e) {
-          fail(e);
-        }
-      },
-
-      async duplicate(id) {
-        try {
-          const db = await openDb();
-          const source = await getStoryboard(db, id);
-          if (source) {
-            const name = t('storyboard.copyName', { name: source.name || t('storyboard.untitled') });
-            await duplicateStoryboard(db, id, name, now());
-          }
-          await refreshList(db);
-        } catch (e) {
-          fail(e);
-        }
-      },
-
-      async remove(id) {
-        try {
-          const db = await openDb();
-          await deleteStoryboard(db, id);
-          const { draft } = get();
-          // The editor keeps its content; it just no longer belongs to a saved board.
-          if (draft.savedId === id) changed({ draft: { ...draft, savedId: null }, baseline: null });
-          await refreshList(db);
-        } catch (e) {
-          fail(e);
-        }
-      },
-
-      async paste(text) {
-        const parsed = parseAny(text);
-        if (!parsed.ok) return parsed.error;
-        try {
-          const { draft } = get();
-          await replaceDraft(
-            {
-              name: '',
-              storyboard: parsed.storyboard,
-              options: draft.options,
-              startImage: null,
-              savedId: null,
-            },
-            null,
-          );
-        } catch (e) {
-          fail(e);
-        }
-        return null;
-      },
-
-      async openPrompt(prompt, nFrames, options) {
-        set({ showRequest: get().showRequest + 1 });
-        await get().load();
-        const parsed = parseAny(prompt, { lengthS: lengthForFrames(nFrames) });
-        if (!parsed.ok) {
-          set({ notice: { kind: 'openFailed', error: parsed.error } });
-          return false;
-        }
-        try {
-          const { draft } = get();
-          await replaceDraft(
-            {
-              name: '',
-              storyboard: parsed.storyboard,
-              options: { ...draft.options, ...options },
-              startImage: null,
-              savedId: null,
-            },
-            null,
-            (kept) => ({ kind: 'opened', format: parsed.format, kept }),
-          );
-          return true;
-        } catch (e) {
-          fail(e);
-          return false;
-        }
-      },
-
-      async submit(isPro) {
-        const { draft, submitting } = get();
-        if (submitting) return null;
-        const sb = draft.storyboard;
-        // The view disables the button on any issue; this guard keeps a stray call from sending one.
-        if (validateStoryboard(sb).length > 0 || planIssues(sb, draft.options, isPro).length > 0) return null;
-        set({ submitting: true, notice: null });
-        let fileId: string | null = null;
-        try {
-          const db = await openDb();
-          if (draft.startImage) {
-            fileId = await putFile(db, draft.startImage.blob, draft.startImage.name, now());
-          }
-          const input = toStoryboardInput(sb, draft.options, {
-            name: draft.name,
-            ...(fileId ? { startImage: { fileId } } : {}),
-          });
-          const jobs = await enqueue([input]);
-          fileId = null;
-          set({ notice: { kind: 'queued', count: jobs.length } });
-          return jobs;
-        } catch (e) {
-          fail(e);
-          return null;
-        } finally {
-          // Not queued: the stored picture would otherwise stay with no job to clear it.
-          if (fileId) {
-            const orphan = fileId;
-            void openDb()
-              .then((db) => deleteFile(db, orphan))
-              .catch(() => {});
-          }
-          set({ submitting: false });
-        }
-      },
-
-      async refreshMentions() {
-        try {
-          set({ mentions: await listMentionCandidates(await openDb()) });
-        } catch {
-          // Suggestions are a convenience: without them the user types the name.
-        }
-      },
-
-      dismissNotice() {
-        set({ notice: null });
-      },
+      ...draftSlice(set, get, kit),
+      ...savedBoardsSlice(set, get, kit),
+      ...replaceSlice(set, get, kit),
+      ...submitSlice(set, get, kit),
     };
   });
+}
+
+/** The autosave of the working draft: debounced after each change, written in order. */
+function createAutosave(
+  set: SetState,
+  get: GetState,
+  openDb: () => Promise<CompanionDb>,
+  now: () => number,
+  delay: number,
+): Pick<StoryboardKit, 'changed' | 'flush'> {
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  // Every change bumps `revision`; a write records the revision it wrote, so a slow write that finishes
+  // after a newer edit does not claim the newer edit is saved.
+  let revision = 0;
+  let written = 0;
+  // Writes run one after another: an older draft can never land after a newer one.
+  let writes: Promise<void> = Promise.resolve();
+
+  return {
+    changed(patch) {
+      revision += 1;
+      set({ ...patch, autosave: 'pending' });
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        timer = null;
+        void get().flush();
+      }, delay);
+    },
+
+    flush() {
+      if (timer) {
+        clearTimeout(timer);
+        timer = null;
+      }
+      if (written === revision) return writes;
+      const target = revision;
+      const draft = get().draft;
+      set({ autosave: 'saving' });
+      writes = writes.then(async () => {
+        try {
+          await putDraft(await openDb(), draft, now());
+          written = Math.max(written, target);
+          if (written === revision) set({ autosave: 'saved', autosaveError: null });
+        } catch (e) {
+          set({ autosave: 'error', autosaveError: toSerializedError(e) });
+        }
+      });
+      return writes;
+    },
+  };
+}
+
+type DraftActions = 'load' | 'start' | 'edit' | 'setOptions' | 'setName' | 'setStartImage' | 'flush';
+
+/** The working draft: reading it, editing it. */
+function draftSlice(set: SetState, get: GetState, kit: StoryboardKit): Pick<StoryboardState, DraftActions> {
+  const { openDb } = kit;
+  let loading: Promise<void> | null = null;
+  const setDraft = (draft: StoryboardDraft) => kit.changed({ draft });
+
+  return {
+    load() {
+      loading ??= (async () => {
+        try {
+          const db = await openDb();
+          const [draft, saved, mentions] = await Promise.all([
+            getDraft(db),
+            listStoryboards(db),
+            listMentionCandidates(db).catch(() => []),
+          ]);
+          let baseline: string | null = null;
+          if (draft?.savedId) {
+            const source = saved.find((s) => s.id === draft.savedId);
+            baseline = source ? fingerprint(source) : null;
+          }
+          set({
+            // The board the user was on; a saved board deleted meanwhile leaves its draft unsaved.
+            draft: draft ? { ...draft, savedId: baseline === null ? null : draft.savedId } : get().draft,
+            baseline,
+            saved: saved.map(summary),
+            mentions,
+          });
+        } catch (e) {
+          kit.fail(e);
+        } finally {
+          set({ ready: true });
+        }
+      })();
+      return loading;
+    },
+
+    start() {
+      void get().load();
+      // A closing page may not finish a write, but one started while it is being hidden usually does,
+      // and the debounce is short enough that little is ever pending.
+      const write = () => {
+        if (get().autosave === 'pending') void get().flush();
+      };
+      const onVisibility = () => {
+        if (document.visibilityState === 'hidden') write();
+      };
+      globalThis.addEventListener?.('pagehide', write);
+      globalThis.document?.addEventListener('visibilitychange', onVisibility);
+      return () => {
+        globalThis.removeEventListener?.('pagehide', write);
+        globalThis.document?.removeEventListener('visibilitychange', onVisibility);
+      };
+    },
+
+    edit(update) {
+      const { draft } = get();
+      const storyboard = update(draft.storyboard);
+      if (storyboard !== draft.storyboard) setDraft({ ...draft, storyboard });
+    },
+
+    setOptions(patch) {
+      const { draft } = get();
+      setDraft({ ...draft, options: { ...draft.options, ...patch } });
+    },
+
+    setName(name) {
+      setDraft({ ...get().draft, name });
+    },
+
+    setStartImage(startImage) {
+      setDraft({ ...get().draft, startImage });
+    },
+
+    flush: kit.flush,
+  };
+}
+
+async function refreshList(set: SetState, db: CompanionDb) {
+  set({ saved: (await listStoryboards(db)).map(summary) });
+}
+
+/** Keeps a draft with unsaved content as a saved board; returns its name, or null if nothing was kept. */
+async function keepCurrent(get: GetState, kit: StoryboardKit, db: CompanionDb): Promise<string | null> {
+  const { now } = kit;
+  const state = get();
+  if (!isDirty(state)) return null;
+  const { draft } = state;
+  const when = `${formatDate(now())} ${formatTime(now())}`;
+  const name =
+    draft.savedId !== null
+      ? t('storyboard.keptChanges', { name: draft.name.trim() || t('storyboard.untitled') })
+      : draft.name.trim() || t('storyboard.keptUntitled', { time: when });
+  const record = await saveStoryboard(db, { ...draft, name }, { now: now() });
+  return record.name;
+}
+
+/** Puts `draft` in the editor (after keeping the old one) and writes it out at once. */
+async function replaceDraft(
+  set: SetState,
+  get: GetState,
+  kit: StoryboardKit,
+  draft: StoryboardDraft,
+  baseline: string | null,
+  notice?: (kept: string | null) => StoryboardNotice | null,
+): Promise<void> {
+  await get().load();
+  const db = await kit.openDb();
+  const kept = await keepCurrent(get, kit, db);
+  kit.changed({ draft, baseline });
+  const next = notice ? notice(kept) : kept ? { kind: 'kept' as const, name: kept } : null;
+  set({ notice: next });
+  await get().flush();
+  if (kept) await refreshList(set, db);
+}
+
+type SavedBoardActions = 'save' | 'newStoryboard' | 'open' | 'rename' | 'duplicate' | 'remove';
+
+/** The saved boards. */
+function savedBoardsSlice(
+  set: SetState,
+  get: GetState,
+  kit: StoryboardKit,
+): Pick<StoryboardState, SavedBoardActions> {
+  const { openDb, now, changed, fail } = kit;
+  return {
+    async save() {
+      try {
+        const db = await openDb();
+        const { draft } = get();
+        const name = draft.name.trim() || t('storyboard.untitled');
+        const record = await saveStoryboard(db, { ...draft, name }, { id: draft.savedId, now: now() });
+        changed({
+          draft: { ...draft, name: record.name, savedId: record.id },
+          baseline: fingerprint(record),
+        });
+        await get().flush();
+        await refreshList(set, db);
+      } catch (e) {
+        fail(e);
+      }
+    },
+
+    async newStoryboard() {
+      try {
+        const { draft } = get();
+        await replaceDraft(set, get, kit, freshDraft(draft.options, draft.storyboard.lengthS), null);
+      } catch (e) {
+        fail(e);
+      }
+    },
+
+    async open(id) {
+      try {
+        const state = get();
+        if (state.draft.savedId === id && !isDirty(state)) return;
+        const record = await getStoryboard(await openDb(), id);
+        if (!record) {
+          await refreshList(set, await openDb());
+          return;
+        }
+        await replaceDraft(
+          set,
+          get,
+          kit,
+          {
+            name: record.name,
+            storyboard: record.storyboard,
+            options: record.options,
+            startImage: record.startImage,
+            savedId: record.id,
+          },
+          fingerprint(record),
+        );
+      } catch (e) {
+        fail(e);
+      }
+    },
+
+    async rename(id, name) {
+      try {
+        const db = await openDb();
+        const record = await renameStoryboard(db, id, name.trim(), now());
+        const { draft } = get();
+        if (record && draft.savedId === id) {
+          changed({ draft: { ...draft, name: record.name }, baseline: fingerprint(record) });
+        }
+        await refreshList(set, db);
+      } catch (e) {
+        fail(e);
+      }
+    },
+
+    async duplicate(id) {
+      try {
+        const db = await openDb();
+        const source = await getStoryboard(db, id);
+        if (source) {
+          const name = t('storyboard.copyName', { name: source.name || t('storyboard.untitled') });
+          await duplicateStoryboard(db, id, name, now());
+        }
+        await refreshList(set, db);
+      } catch (e) {
+        fail(e);
+      }
+    },
+
+    async remove(id) {
+      try {
+        const db = await openDb();
+        await deleteStoryboard(db, id);
+        const { draft } = get();
+        // The editor keeps its content; it just no longer belongs to a saved board.
+        if (draft.savedId === id) changed({ draft: { ...draft, savedId: null }, baseline: null });
+        await refreshList(set, db);
+      } catch (e) {
+        fail(e);
+      }
+    },
+  };
+}
+
+/** A board from text: "Paste storyboard", "Open in storyboard". */
+function replaceSlice(
+  set: SetState,
+  get: GetState,
+  kit: StoryboardKit,
+): Pick<StoryboardState, 'paste' | 'openPrompt'> {
+  return {
+    async paste(text) {
+      const parsed = parseAny(text);
+      if (!parsed.ok) return parsed.error;
+      try {
+        const { draft } = get();
+        await replaceDraft(
+          set,
+          get,
+          kit,
+          {
+            name: '',
+            storyboard: parsed.storyboard,
+            options: draft.options,
+            startImage: null,
+            savedId: null,
+          },
+          null,
+        );
+      } catch (e) {
+        kit.fail(e);
+      }
+      return null;
+    },
+
+    async openPrompt(prompt, nFrames, options) {
+      set({ showRequest: get().showRequest + 1 });
+      await get().load();
+      const parsed = parseAny(prompt, { lengthS: lengthForFrames(nFrames) });
+      if (!parsed.ok) {
+        set({ notice: { kind: 'openFailed', error: parsed.error } });
+        return false;
+      }
+      try {
+        const { draft } = get();
+        await replaceDraft(
+          set,
+          get,
+          kit,
+          {
+            name: '',
+            storyboard: parsed.storyboard,
+            options: { ...draft.options, ...options },
+            startImage: null,
+            savedId: null,
+          },
+          null,
+          (kept) => ({ kind: 'opened', format: parsed.format, kept }),
+        );
+        return true;
+      } catch (e) {
+        kit.fail(e);
+        return false;
+      }
+    },
+  };
+}
+
+/** Sending the board to the queue; character suggestions; the notice. */
+function submitSlice(
+  set: SetState,
+  get: GetState,
+  kit: StoryboardKit,
+): Pick<StoryboardState, 'submit' | 'refreshMentions' | 'dismissNotice'> {
+  const { openDb, now } = kit;
+  return {
+    async submit(isPro) {
+      const { draft, submitting } = get();
+      if (submitting) return null;
+      const sb = draft.storyboard;
+      // The view disables the button on any issue; this guard keeps a stray call from sending one.
+      if (validateStoryboard(sb).length > 0 || planIssues(sb, draft.options, isPro).length > 0) return null;
+      set({ submitting: true, notice: null });
+      let fileId: string | null = null;
+      try {
+        const db = await openDb();
+        if (draft.startImage) {
+          fileId = await putFile(db, draft.startImage.blob, draft.startImage.name, now());
+        }
+        const input = toStoryboardInput(sb, draft.options, {
+          name: draft.name,
+          ...(fileId ? { startImage: { fileId } } : {}),
+        });
+        const jobs = await kit.enqueue([input]);
+        fileId = null;
+        set({ notice: { kind: 'queued', count: jobs.length } });
+        return jobs;
+      } catch (e) {
+        kit.fail(e);
+        return null;
+      } finally {
+        // Not queued: the stored picture would otherwise stay with no job to clear it.
+        if (fileId) {
+          const orphan = fileId;
+          void openDb()
+            .then((db) => deleteFile(db, orphan))
+            .catch(() => {});
+        }
+        set({ submitting: false });
+      }
+    },
+
+    async refreshMentions() {
+      try {
+        set({ mentions: await listMentionCandidates(await openDb()) });
+      } catch {
+        // Suggestions are a convenience: without them the user types the name.
+      }
+    },
+
+    dismissNotice() {
+      set({ notice: null });
+    },
+  };
 }
 
 export const useStoryboard = createStoryboardStore();
