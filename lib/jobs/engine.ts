@@ -22,9 +22,6 @@ import type { JobInput } from './input';
 import type { BatchCounts, ClearOptions, EnqueueOptions, ListFilter, MoveDirection } from './queue';
 import type { SoraPort } from './sora-port';
 
-export type { EngineStatus } from './engine-ops';
-export type { JobsChanged } from './engine-steps';
-
 export interface EngineDeps {
   /** The database, or a function that (re)opens it. */
   db: CompanionDb | (() => Promise<CompanionDb>);

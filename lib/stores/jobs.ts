@@ -7,7 +7,8 @@
 import { create } from 'zustand';
 import type { Job } from '../db/job-record';
 import { JOB_STATES, type JobState } from '../db/job-record';
-import type { EngineStatus, JobsChanged } from '../jobs/engine';
+import type { EngineStatus } from '../jobs/engine-ops';
+import type { JobsChanged } from '../jobs/engine-steps';
 import type { JobInput } from '../jobs/input';
 import type { MoveDirection } from '../jobs/queue';
 import { isFinal } from '../jobs/states';

@@ -5,7 +5,7 @@
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Job } from '../../lib/db/job-record';
-import type { EngineStatus } from '../../lib/jobs/engine';
+import type { EngineStatus } from '../../lib/jobs/engine-ops';
 import { newJob } from '../../lib/jobs/model';
 
 const sent: { name: string; req: unknown }[] = [];
