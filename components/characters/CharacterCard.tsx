@@ -1,5 +1,12 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { type CharacterRecord, canRetry, isAuto, STEP_ORDER, stepIndex } from '../../lib/characters/model';
+import {
+  type CharacterRecord,
+  canRetry,
+  isAuto,
+  STEP_ORDER,
+  stepIndex,
+  WAIT_CODES,
+} from '../../lib/characters/model';
 import { formatDate, t } from '../../lib/i18n';
 import type { SerializedError } from '../../lib/sora/errors';
 import { useCharacters } from '../../lib/stores/characters';
@@ -34,15 +41,7 @@ function errorLine(r: CharacterRecord): string | null {
       : recordErrorText(e);
   }
   if (isAuto(r.state)) {
-    const waiting = [
-      'logged_out',
-      'auth_expired',
-      'cloudflare_challenge',
-      'daily_limit',
-      'too_many_concurrent',
-      'service_unavailable',
-    ];
-    return t(waiting.includes(e.code) ? 'characters.error.waiting' : 'characters.error.retrying', {
+    return t(WAIT_CODES.has(e.code) ? 'characters.error.waiting' : 'characters.error.retrying', {
       error: recordErrorText(e),
     });
   }

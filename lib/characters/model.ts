@@ -61,6 +61,16 @@ export const AUTO_STATES: readonly CharacterState[] = [
 ];
 export const isAuto = (state: CharacterState): boolean => AUTO_STATES.includes(state);
 
+/** Refusals that need the user or time, not a counted retry (the card says "waiting" for them). */
+export const WAIT_CODES: ReadonlySet<string> = new Set<string>([
+  'logged_out',
+  'auth_expired',
+  'cloudflare_challenge',
+  'daily_limit',
+  'too_many_concurrent',
+  'service_unavailable',
+]);
+
 /** The steps a failure can happen in, which retry goes back to. */
 export type CharacterStep = 'uploading' | 'processing' | 'preparing' | 'finalizing' | 'publishing';
 
@@ -222,6 +232,18 @@ export function newGenerationCharacterRecord(
 export const generationOf = (record: CharacterRecord): GenerationSource | null =>
   record.source?.kind === 'generation' ? record.source : null;
 
+/** What a record knows of its cameo on Sora: nothing yet (a new record, or a fresh upload after a retry). */
+const NO_CAMEO = {
+  cameoId: null,
+  uploadedAt: null,
+  soraStatus: null,
+  progress: null,
+  hints: null,
+  profileAssetUrl: null,
+  pictureFileId: null,
+  profileAssetPointer: null,
+} as const satisfies Partial<CharacterRecord>;
+
 export function newCharacterRecord(id: string, input: NewCharacterInput, now: number): CharacterRecord {
   return {
     id,
@@ -238,14 +260,7 @@ export function newCharacterRecord(id: string, input: NewCharacterInput, now: nu
       durationSec: input.durationSec,
     },
     timestamps: input.timestamps,
-    cameoId: null,
-    uploadedAt: null,
-    soraStatus: null,
-    progress: null,
-    hints: null,
-    profileAssetUrl: null,
-    pictureFileId: null,
-    profileAssetPointer: null,
+    ...NO_CAMEO,
     finish: null,
     characterId: null,
     username: null,
@@ -397,16 +412,9 @@ export function toRetry(current: CharacterRecord, at: number): CharacterRecord |
       abandonedCameoIds: current.cameoId
         ? [...current.abandonedCameoIds, current.cameoId]
         : current.abandonedCameoIds,
-      cameoId: null,
-      uploadedAt: null,
+      ...NO_CAMEO,
       // The user chose to send it again: not a blind resend.
       uploadSentAt: null,
-      soraStatus: null,
-      progress: null,
-      hints: null,
-      profileAssetUrl: null,
-      pictureFileId: null,
-      profileAssetPointer: null,
     };
   }
   return { ...base, state: current.failedStep ?? 'uploading' };

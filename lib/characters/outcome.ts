@@ -16,18 +16,9 @@ import {
   type CharacterStep,
   failedIn,
   stepResult,
+  WAIT_CODES,
 } from './model';
 import { updateCharacter } from './repo';
-
-/** Codes that need the user or time, not a counted retry. */
-export const WAIT_CODES = new Set<string>([
-  'logged_out',
-  'auth_expired',
-  'cloudflare_challenge',
-  'daily_limit',
-  'too_many_concurrent',
-  'service_unavailable',
-]);
 
 /** Refuses a request of a page with a sentence it can show. */
 export const bad = (message: string): never => {

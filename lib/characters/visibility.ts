@@ -4,8 +4,8 @@
  */
 import { isTransient, type SerializedError } from '../sora/errors';
 import type { FlowContext } from './context';
-import type { CharacterRecord, Visibility } from './model';
-import { advanceTo, bad, errorOf, inStep, save, stepFailed, WAIT_CODES } from './outcome';
+import { type CharacterRecord, type Visibility, WAIT_CODES } from './model';
+import { advanceTo, bad, errorOf, inStep, save, stepFailed } from './outcome';
 import { requireCharacter } from './repo';
 
 export async function publish(ctx: FlowContext, r: CharacterRecord) {

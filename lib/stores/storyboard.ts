@@ -391,10 +391,19 @@ function savedBoardsSlice(
   kit: StoryboardKit,
 ): Pick<StoryboardState, SavedBoardActions> {
   const { openDb, now, changed, fail } = kit;
+  /** A change to the saved boards, then the list read again; a failure becomes the store's error. */
+  const onSaved = async (change: (db: CompanionDb) => Promise<void>) => {
+    try {
+      const db = await openDb();
+      await change(db);
+      await refreshList(set, db);
+    } catch (e) {
+      fail(e);
+    }
+  };
   return {
-    async save() {
-      try {
-        const db = await openDb();
+    save: () =>
+      onSaved(async (db) => {
         const { draft } = get();
         const name = draft.name.trim() || t('storyboard.untitled');
         const record = await saveStoryboard(db, { ...draft, name }, { id: draft.savedId, now: now() });
@@ -403,11 +412,7 @@ function savedBoardsSlice(
           baseline: fingerprint(record),
         });
         await get().flush();
-        await refreshList(set, db);
-      } catch (e) {
-        fail(e);
-      }
-    },
+      }),
 
     async newStoryboard() {
       try {
@@ -445,46 +450,31 @@ function savedBoardsSlice(
       }
     },
 
-    async rename(id, name) {
-      try {
-        const db = await openDb();
+    rename: (id, name) =>
+      onSaved(async (db) => {
         const record = await renameStoryboard(db, id, name.trim(), now());
         const { draft } = get();
         if (record && draft.savedId === id) {
           changed({ draft: { ...draft, name: record.name }, baseline: fingerprint(record) });
         }
-        await refreshList(set, db);
-      } catch (e) {
-        fail(e);
-      }
-    },
+      }),
 
-    async duplicate(id) {
-      try {
-        const db = await openDb();
+    duplicate: (id) =>
+      onSaved(async (db) => {
         const source = await getStoryboard(db, id);
         if (source) {
           const name = t('storyboard.copyName', { name: source.name || t('storyboard.untitled') });
           await duplicateStoryboard(db, id, name, now());
         }
-        await refreshList(set, db);
-      } catch (e) {
-        fail(e);
-      }
-    },
+      }),
 
-    async remove(id) {
-      try {
-        const db = await openDb();
+    remove: (id) =>
+      onSaved(async (db) => {
         await deleteStoryboard(db, id);
         const { draft } = get();
         // The editor keeps its content; it just no longer belongs to a saved board.
         if (draft.savedId === id) changed({ draft: { ...draft, savedId: null }, baseline: null });
-        await refreshList(set, db);
-      } catch (e) {
-        fail(e);
-      }
-    },
+      }),
   };
 }
 

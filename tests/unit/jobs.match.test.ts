@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../lib/db/job-record';
+import { toRequest } from '../../lib/jobs/input';
 import { type Candidate, matchOrphans, textFit } from '../../lib/jobs/match';
 import { newJob } from '../../lib/jobs/model';
 
@@ -12,16 +13,7 @@ const T0 = Date.UTC(2026, 0, 1);
 function orphan(id: string, prompt: string): Job {
   const job = newJob({
     id,
-    request: {
-      kind: 'video',
-      prompt,
-      orientation: 'landscape',
-      nFrames: 300,
-      model: 'sy_8',
-      size: 'small',
-      styleId: null,
-      cameoIds: [],
-    },
+    request: toRequest({ kind: 'video', prompt }),
     batchId: 'b',
     order: 0,
     now: T0,
