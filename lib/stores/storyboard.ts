@@ -484,28 +484,28 @@ function replaceSlice(
   get: GetState,
   kit: StoryboardKit,
 ): Pick<StoryboardState, 'paste' | 'openPrompt'> {
+  /** An unsaved board made from text, keeping the draft's options (with `options` over them); false on failure. */
+  const fromText = async (
+    storyboard: Storyboard,
+    options: Partial<StoryboardOptions>,
+    notice?: Parameters<typeof replaceDraft>[5],
+  ): Promise<boolean> => {
+    try {
+      const { draft } = get();
+      const next = { ...draft.options, ...options };
+      const board = { name: '', storyboard, options: next, startImage: null, savedId: null };
+      await replaceDraft(set, get, kit, board, null, notice);
+      return true;
+    } catch (e) {
+      kit.fail(e);
+      return false;
+    }
+  };
   return {
     async paste(text) {
       const parsed = parseAny(text);
       if (!parsed.ok) return parsed.error;
-      try {
-        const { draft } = get();
-        await replaceDraft(
-          set,
-          get,
-          kit,
-          {
-            name: '',
-            storyboard: parsed.storyboard,
-            options: draft.options,
-            startImage: null,
-            savedId: null,
-          },
-          null,
-        );
-      } catch (e) {
-        kit.fail(e);
-      }
+      await fromText(parsed.storyboard, {});
       return null;
     },
 
@@ -517,27 +517,11 @@ function replaceSlice(
         set({ notice: { kind: 'openFailed', error: parsed.error } });
         return false;
       }
-      try {
-        const { draft } = get();
-        await replaceDraft(
-          set,
-          get,
-          kit,
-          {
-            name: '',
-            storyboard: parsed.storyboard,
-            options: { ...draft.options, ...options },
-            startImage: null,
-            savedId: null,
-          },
-          null,
-          (kept) => ({ kind: 'opened', format: parsed.format, kept }),
-        );
-        return true;
-      } catch (e) {
-        kit.fail(e);
-        return false;
-      }
+      return fromText(parsed.storyboard, options ?? {}, (kept) => ({
+        kind: 'opened',
+        format: parsed.format,
+        kept,
+      }));
     },
   };
 }
