@@ -4,9 +4,10 @@ import { t } from '../../lib/i18n';
 import { isFinal, isWaiting } from '../../lib/jobs/states';
 import { useJobs } from '../../lib/stores/jobs';
 import { openInStoryboard } from '../../lib/stores/storyboard';
+import { JobHead } from './JobHead';
 import { JobProgress } from './JobProgress';
 import { JobResult } from './JobResult';
-import { jobErrorText, jobStateText, kindText, shortPrompt } from './jobText';
+import { jobErrorText, jobStateText, shortPrompt } from './jobText';
 
 /**
  * One job. It selects its own record, so a progress event re-renders this row only; memo keeps the list's
@@ -30,14 +31,7 @@ export const JobRow = memo(function JobRow({ id }: { id: string }) {
       data-job-id={job.id}
       data-may-exist={mayExist ? 'true' : undefined}
     >
-      <div class="job-head">
-        <span class="job-kind" data-kind={job.kind}>
-          {kindText(job.kind)}
-        </span>
-        <span class="job-prompt" title={prompt}>
-          {prompt}
-        </span>
-      </div>
+      <JobHead job={job} />
       {job.request.kind === 'extend' && (
         <p class="job-note muted small" data-testid="job-extends">
           {t('job.extensionOf', {

@@ -1,8 +1,9 @@
 import { useShallow } from 'zustand/react/shallow';
 import { t } from '../../lib/i18n/popup';
 import { isActive, useJobs } from '../../lib/stores/jobs';
+import { JobHead } from './JobHead';
 import { JobProgress } from './JobProgress';
-import { jobStateText, kindText, shortPrompt } from './jobText';
+import { jobStateText, shortPrompt } from './jobText';
 import './queue.css';
 
 const SHOWN = 5;
@@ -13,14 +14,7 @@ function RunningJob({ id }: { id: string }) {
   const prompt = job.request.prompt;
   return (
     <li class="job job-mini" data-testid="running-job" data-state={job.state}>
-      <div class="job-head">
-        <span class="job-kind" data-kind={job.kind}>
-          {kindText(job.kind)}
-        </span>
-        <span class="job-prompt" title={prompt}>
-          {prompt}
-        </span>
-      </div>
+      <JobHead job={job} />
       <div class="job-status">
         <span class="job-state">{jobStateText(job)}</span>
         <JobProgress job={job} label={t('job.progressOf', { prompt: shortPrompt(prompt) })} />

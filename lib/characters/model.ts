@@ -304,15 +304,9 @@ export const isHalfCreated = (record: CharacterRecord): boolean =>
   record.state !== 'ready' && record.characterId === null;
 
 /** Where the record stands in the six steps (for the progress view), 0-based. */
-export const STEP_ORDER: readonly CharacterState[] = [
-  'uploading',
-  'processing',
-  'preparing',
-  'waiting_for_user',
-  'finalizing',
-  'publishing',
-  'ready',
-];
+export const STEP_ORDER: readonly CharacterState[] = CHARACTER_STATES.filter(
+  (s) => s !== 'failed' && s !== 'deleting',
+);
 
 export function stepIndex(record: CharacterRecord): number {
   const state =

@@ -5,18 +5,10 @@
 import { isBlankText } from '../jobs/input';
 import { parsePostId } from '../sora/ids';
 import { IMAGE_SIZES, isStyleId, ORIENTATIONS, VIDEO_MODELS, VIDEO_SIZES } from '../sora/quota';
-import type { BatchRow, ImageSizeId, Issue, IssueAt, RowKind } from './types';
+import type { BatchRow, Field, ImageSizeId, Issue, IssueAt, RowKind } from './types';
 
-export type Column =
-  | 'prompt'
-  | 'kind'
-  | 'orientation'
-  | 'seconds'
-  | 'model'
-  | 'size'
-  | 'style'
-  | 'remixTarget'
-  | 'imageSize';
+/** A form field a row can set, and the row's kind (the form's mode and remix field say it there). */
+export type Column = 'kind' | Exclude<Field, 'import' | 'startImage' | 'variants' | 'batch'>;
 
 /** Header spellings, compared lowercase without spaces, dashes or underscores. */
 const ALIASES: Record<string, Column> = {

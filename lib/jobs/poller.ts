@@ -274,27 +274,33 @@ export async function runPolls(ctx: EngineContext, input: PollInput, apply: Appl
   };
   if (!pauseBlocksNetwork(input.pause)) {
     const sent = orphans.filter((j) => j.createSentAt !== null);
-    await pollVideos(ctx, input, sent, apply, result, now);
-    if (!result.pause) await pollImages(ctx, input, sent, apply, result, now);
+    const round = { ctx, input, sentOrphans: sent, apply, result, now };
+    await pollVideos(round);
+    if (!result.pause) await pollImages(round);
   }
   await requeueUnsent();
   return result;
 }
 
-async function pollVideos(
-  ctx: EngineContext,
-  input: PollInput,
-  sentOrphans: readonly Job[],
-  apply: Apply,
-  result: PollResult,
-  now: number,
-): Promise<void> {
+/** What one round of reads works with (orphans: creates of an earlier life that went out). */
+interface ReadRound {
+  ctx: EngineContext;
+  input: PollInput;
+  sentOrphans: readonly Job[];
+  apply: Apply;
+  result: PollResult;
+  now: number;
+}
+
+/** The jobs of a kind whose task Sora is running or whose result is being read. */
+const followed = (jobs: readonly Job[], ofKind: (kind: Job['kind']) => boolean) =>
+  jobs.filter((j) => ofKind(j.kind) && (j.state === 'running' || j.state === 'resolving'));
+
+async function pollVideos({ ctx, input, sentOrphans, apply, result, now }: ReadRound): Promise<void> {
   const { options, port } = ctx;
   const poll = result.poll;
   const base = options.pollIntervalMs;
-  const watched = input.open.filter(
-    (j) => isVideoKind(j.kind) && (j.state === 'running' || j.state === 'resolving'),
-  );
+  const watched = followed(input.open, isVideoKind);
   const orphans = sentOrphans
     .filter((j) => isVideoKind(j.kind))
     .sort((a, b) => (a.createSentAt ?? 0) - (b.createSentAt ?? 0));
@@ -535,20 +541,11 @@ async function countAsked(ctx: EngineContext, cs: ChangeSet): Promise<void> {
 
 const SUCCEEDED = new Set(['succeeded', 'completed', 'complete']);
 
-async function pollImages(
-  ctx: EngineContext,
-  input: PollInput,
-  sentOrphans: readonly Job[],
-  apply: Apply,
-  result: PollResult,
-  now: number,
-): Promise<void> {
+async function pollImages({ ctx, input, sentOrphans, apply, result, now }: ReadRound): Promise<void> {
   const { options, port } = ctx;
   const poll = result.poll;
   const base = options.pollIntervalMs;
-  const watched = overlay(input.open, result.changes).filter(
-    (j) => j.kind === 'image' && (j.state === 'running' || j.state === 'resolving'),
-  );
+  const watched = followed(overlay(input.open, result.changes), (kind) => kind === 'image');
   const orphans = sentOrphans.filter((j) => j.kind === 'image');
   if ((watched.length === 0 && orphans.length === 0) || now < poll.nextRecentAt) return;
 
