@@ -3,9 +3,13 @@ import { t } from '../../lib/i18n';
 import { useHistory } from '../../lib/stores/history';
 import { useSettings } from '../../lib/stores/settings';
 import { useStorage } from '../../lib/stores/storage';
-import { KeepPublishedSetting, SidecarSetting, TextSetting, ToggleSetting } from '../settings/fields';
+import {
+  DownloadFolderSetting,
+  KeepPublishedSetting,
+  SidecarSetting,
+  ToggleSetting,
+} from '../settings/fields';
 import '../settings/forms.css';
-import { isValidDownloadFolder } from '../settings/validate';
 import { FilenameTemplateField } from './FilenameTemplateField';
 
 /** Saves text as a file through the page (exports are small text; no download permission involved). */
@@ -99,13 +103,9 @@ export function ToolsPanel() {
               checked={settings.autoExport}
               onSave={(autoExport) => void save({ autoExport })}
             />
-            <TextSetting
+            <DownloadFolderSetting
               id="history-folder"
-              label={t('settings.downloadFolder')}
-              help={t('settings.downloadFolderHelp')}
               value={settings.downloadFolder}
-              isValid={isValidDownloadFolder}
-              invalidText={t('settings.downloadFolderInvalid')}
               onSave={(downloadFolder) => void save({ downloadFolder })}
             />
             <FilenameTemplateField

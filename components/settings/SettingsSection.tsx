@@ -6,6 +6,7 @@ import { useSettings } from '../../lib/stores/settings';
 import { ErrorNotice } from '../ErrorNotice';
 import { templateProblemText } from '../history/FilenameTemplateField';
 import {
+  DownloadFolderSetting,
   KeepPublishedSetting,
   SelectSetting,
   SidecarSetting,
@@ -15,7 +16,7 @@ import {
 } from './fields';
 import './forms.css';
 import { PATIENCE_SEC } from '../../lib/util/patience';
-import { isValidDownloadFolder, isValidParseServiceUrl, parseConcurrency, parsePatience } from './validate';
+import { isValidParseServiceUrl, parseConcurrency, parsePatience } from './validate';
 
 /** Every setting, each saved as soon as it is committed; other open pages follow through storage. */
 export function SettingsSection() {
@@ -96,13 +97,9 @@ function SettingsFields({
         checked={settings.notifications}
         onSave={(notifications) => update({ notifications })}
       />
-      <TextSetting
+      <DownloadFolderSetting
         id="setting-download-folder"
-        label={t('settings.downloadFolder')}
-        help={t('settings.downloadFolderHelp')}
         value={settings.downloadFolder}
-        isValid={isValidDownloadFolder}
-        invalidText={t('settings.downloadFolderInvalid')}
         onSave={(downloadFolder) => update({ downloadFolder })}
       />
       <TextSetting

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { t } from '../../lib/i18n';
 import type { Settings } from '../../lib/settings';
+import { isValidDownloadFolder } from './validate';
 
 /** ids of the help and error texts, for aria-describedby (only those that are on screen). */
 function describedBy(id: string, help: boolean, error: boolean): string | undefined {
@@ -233,5 +234,28 @@ export function TrustedHostsSetting({
         </ul>
       )}
     </div>
+  );
+}
+
+/** The folder under Downloads (History's tools and the Settings view offer the same field). */
+export function DownloadFolderSetting({
+  id,
+  value,
+  onSave,
+}: {
+  id: string;
+  value: string;
+  onSave(value: string): void;
+}) {
+  return (
+    <TextSetting
+      id={id}
+      label={t('settings.downloadFolder')}
+      help={t('settings.downloadFolderHelp')}
+      value={value}
+      isValid={isValidDownloadFolder}
+      invalidText={t('settings.downloadFolderInvalid')}
+      onSave={onSave}
+    />
   );
 }
