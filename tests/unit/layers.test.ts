@@ -4,10 +4,10 @@
  * one, and no chain of imports may come back to where it started. docs/ARCHITECTURE.md draws the same table
  * between `<!-- layers -->` markers; the last test keeps the two equal.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, resolveLocal, specifiersOf } from './harness/imports';
+import { ROOT, resolveLocal, sourceFiles, specifiersOf } from './harness/imports';
 
 /** Lowest first. A path is a folder (every file under it) or a single file. */
 const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
@@ -42,14 +42,6 @@ const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
 function layerOf(file: string): number {
   const path = relative(ROOT, file);
   return LAYERS.findIndex((layer) => layer.paths.some((p) => path === p || path.startsWith(`${p}/`)));
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) return sourceFiles(path);
-    return /\.tsx?$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
-  });
 }
 
 const files = ['lib', 'components', 'entrypoints'].flatMap((dir) => sourceFiles(join(ROOT, dir)));

@@ -2,11 +2,20 @@
  * The project's own imports, read from source with the TypeScript parser (no build): what tests about
  * layers and about what a page loads look at.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import ts from 'typescript';
 
 export const ROOT = resolve(import.meta.dirname, '../../..');
+
+/** Every TypeScript source file below `dir` (declaration files left out). */
+export function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return /\.tsx?$/.test(name) && !name.endsWith('.d.ts') ? [path] : [];
+  });
+}
 
 /** The file a relative specifier names; null for a package. Throws when nothing matches. */
 export function resolveLocal(from: string, specifier: string): string | null {
