@@ -3,11 +3,8 @@
  * (lib/settings.ts): it is all the popup needs from the settings, and the schema's validation library
  * would be most of the popup's own code.
  */
-import { browser } from 'wxt/browser';
 import type { LocaleSetting } from './i18n/locale';
-
-/** The one storage.local key all settings live under. */
-export const SETTINGS_KEY = 'settings';
+import { settingsItem } from './util/storage-items';
 
 export const LANGUAGE_SETTINGS = ['auto', 'en', 'zh_CN'] as const satisfies readonly LocaleSetting[];
 export const DEFAULT_LANGUAGE: LocaleSetting = 'auto';
@@ -20,11 +17,7 @@ export function languageOf(storedSettings: unknown): LocaleSetting {
 
 /** Calls `fn` with the stored settings, unchecked, whenever they change (in this page or any other). */
 export function onStoredSettingsChanged(fn: (storedSettings: unknown) => void): () => void {
-  const listener = (changes: Record<string, { newValue?: unknown }>, area: string) => {
-    if (area === 'local' && SETTINGS_KEY in changes) fn(changes[SETTINGS_KEY]?.newValue);
-  };
-  browser.storage.onChanged.addListener(listener);
-  return () => browser.storage.onChanged.removeListener(listener);
+  return settingsItem.watch((stored) => fn(stored));
 }
 
 export function onLanguageChanged(fn: (language: LocaleSetting) => void): () => void {

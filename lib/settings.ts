@@ -1,18 +1,11 @@
 /**
- * The user's settings, in storage.local under one key. Pages read and write them directly (no round trip
+ * The user's settings, in storage.local under one key (lib/util/storage-items.ts `settingsItem`). Pages read and write them directly (no round trip
  * through the background); the background follows `storage.onChanged`. Nothing secret lives here.
  */
 import * as v from 'valibot';
-import { browser } from 'wxt/browser';
-import {
-  DEFAULT_LANGUAGE,
-  LANGUAGE_SETTINGS,
-  onStoredSettingsChanged,
-  SETTINGS_KEY,
-} from './language-setting';
+import { DEFAULT_LANGUAGE, LANGUAGE_SETTINGS, onStoredSettingsChanged } from './language-setting';
 import { PATIENCE_SEC } from './util/patience';
-
-export { SETTINGS_KEY };
+import { settingsItem } from './util/storage-items';
 
 const SettingsSchema = v.object({
   /** Most generations Sora may run at once for this account (NOTES.md: 3 is the usual ceiling). */
@@ -59,8 +52,7 @@ export function normalizeSettings(raw: unknown): Settings {
 }
 
 export async function loadSettings(): Promise<Settings> {
-  const stored = await browser.storage.local.get(SETTINGS_KEY);
-  return normalizeSettings(stored[SETTINGS_KEY]);
+  return normalizeSettings(await settingsItem.getValue());
 }
 
 // Saves are read-merge-write: two in flight at once would each write the other's field back to its old
@@ -70,7 +62,7 @@ let saving: Promise<unknown> = Promise.resolve();
 export function saveSettings(patch: Partial<Settings>): Promise<Settings> {
   const run = saving.then(async () => {
     const next = normalizeSettings({ ...(await loadSettings()), ...patch });
-    await browser.storage.local.set({ [SETTINGS_KEY]: next });
+    await settingsItem.setValue(next);
     return next;
   });
   saving = run.catch(() => {});

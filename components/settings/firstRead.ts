@@ -1,8 +1,8 @@
 import { browser } from 'wxt/browser';
-import { ACCOUNT_CACHE_KEY } from '../../lib/account/cache-key';
 import type { AccountSnapshot } from '../../lib/account/snapshot';
 import type { LocaleSetting } from '../../lib/i18n/locale';
-import { languageOf, SETTINGS_KEY } from '../../lib/language-setting';
+import { languageOf } from '../../lib/language-setting';
+import { accountSnapshotItem, settingsItem } from '../../lib/util/storage-items';
 
 /** What a page's first render needs from storage: the language setting and the cached account. */
 export interface FirstRead {
@@ -11,15 +11,17 @@ export interface FirstRead {
 }
 
 /**
- * Reads it, in one storage request. A page may start it before evaluating the rest of its code, so the
- * answer travels while that runs (the side panel does: entrypoints/sidepanel/main.tsx). A failed read is
- * the defaults: the browser's language, no cached figures.
+ * Reads it, in one storage request: both items are in storage.local, and two `getValue` calls would be two
+ * requests before the first paint (the keys still come from the items, lib/util/storage-items.ts). A page
+ * may start it before evaluating the rest of its code, so the answer travels while that runs (the side
+ * panel does: entrypoints/sidepanel/main.tsx). A failed read is the defaults: the browser's language, no
+ * cached figures.
  */
 export function readFirstPaint(): Promise<FirstRead> {
-  return browser.storage.local.get([SETTINGS_KEY, ACCOUNT_CACHE_KEY]).then(
+  return browser.storage.local.get([settingsItem.key, accountSnapshotItem.key]).then(
     (stored) => ({
-      language: languageOf(stored[SETTINGS_KEY]),
-      cached: stored[ACCOUNT_CACHE_KEY] as AccountSnapshot | undefined,
+      language: languageOf(stored[settingsItem.key]),
+      cached: stored[accountSnapshotItem.key] as AccountSnapshot | undefined,
     }),
     () => ({ language: 'auto' as const, cached: undefined }),
   );

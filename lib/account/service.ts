@@ -6,10 +6,8 @@
 import { isSoraError, isTransient, toSerializedError } from '../sora/errors';
 import type { MeResponse, RateLimitAndCreditBalance, SubscriptionsResponse } from '../sora/schemas';
 import { withRetry } from '../util/backoff';
-import { ACCOUNT_CACHE_KEY } from './cache-key';
+import type { ValueSlot } from '../util/storage-items';
 import { type AccountSnapshot, toSnapshot } from './snapshot';
-
-export { ACCOUNT_CACHE_KEY };
 
 export interface AccountReaders {
   readMe(): Promise<MeResponse>;
@@ -17,14 +15,10 @@ export interface AccountReaders {
   readQuota(): Promise<RateLimitAndCreditBalance | null | undefined>;
 }
 
-export interface KeyValueArea {
-  get(key: string): Promise<Record<string, unknown>>;
-  set(items: Record<string, unknown>): Promise<void>;
-}
-
 export interface AccountServiceDeps {
   readers: AccountReaders;
-  cache: KeyValueArea;
+  /** lib/util/storage-items.ts `accountSnapshotItem`. */
+  cache: ValueSlot;
   onChange?: (snapshot: AccountSnapshot) => void;
   now?: () => number;
   /** How long a snapshot counts as fresh for `get({refresh:false})`. */
@@ -44,12 +38,11 @@ export function createAccountService(deps: AccountServiceDeps) {
   let session = 0;
 
   async function cached(): Promise<AccountSnapshot | undefined> {
-    const stored = await deps.cache.get(ACCOUNT_CACHE_KEY);
-    return stored[ACCOUNT_CACHE_KEY] as AccountSnapshot | undefined;
+    return ((await deps.cache.getValue()) ?? undefined) as AccountSnapshot | undefined;
   }
 
   async function save(snapshot: AccountSnapshot): Promise<AccountSnapshot> {
-    await deps.cache.set({ [ACCOUNT_CACHE_KEY]: snapshot });
+    await deps.cache.setValue(snapshot);
     deps.onChange?.(snapshot);
     return snapshot;
   }

@@ -1,24 +1,22 @@
 /**
  * The device id sent as `oai-device-id`. The Sora web app's own `oai-did` cookie is preferred so requests look
- * like they come from the same browser; without it a random uuid is kept in storage.local (not a secret).
+ * like they come from the same browser; without it a random uuid is kept in storage.local (not a secret;
+ * lib/util/storage-items.ts `deviceIdItem`).
  */
-import { browser } from 'wxt/browser';
+import { deviceIdItem, type ValueSlot } from '../util/storage-items';
 import { type CookiesLike, readDeviceId } from './cookies';
-import type { StorageAreaLike } from './store';
-
-export const DEVICE_ID_KEY = 'device.id';
 
 export function createDeviceIdSource(
   cookies: Pick<CookiesLike, 'get'>,
-  local: StorageAreaLike = browser.storage.local,
+  local: ValueSlot<string | null> = deviceIdItem,
 ): () => Promise<string> {
   let fallback: Promise<string> | undefined;
 
   const loadFallback = async (): Promise<string> => {
-    const stored = (await local.get(DEVICE_ID_KEY))[DEVICE_ID_KEY];
+    const stored = await local.getValue();
     if (typeof stored === 'string' && stored !== '') return stored;
     const id = crypto.randomUUID();
-    await local.set({ [DEVICE_ID_KEY]: id });
+    await local.setValue(id);
     return id;
   };
 

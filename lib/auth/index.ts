@@ -8,7 +8,7 @@ export {
   isSessionCookieName,
   readDeviceId,
 } from './cookies';
-export { createDeviceIdSource, DEVICE_ID_KEY } from './device';
+export { createDeviceIdSource } from './device';
 export {
   type Auth,
   type AuthDeps,
@@ -21,8 +21,6 @@ export {
 } from './session';
 export {
   createSessionStore,
-  SESSION_STORE_KEY,
   type SessionStore,
-  type StorageAreaLike,
   type StoredSession,
 } from './store';

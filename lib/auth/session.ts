@@ -7,6 +7,7 @@
  */
 import { SoraError } from '../sora/errors';
 import { decodeJwtPayload, jwtExpiresAt } from '../sora/ids';
+import type { ValueSlot } from '../util/storage-items';
 import {
   type CookieChangeLike,
   type CookiesLike,
@@ -15,7 +16,7 @@ import {
   isSessionCookieName,
 } from './cookies';
 import { createDeviceIdSource } from './device';
-import type { SessionStore, StorageAreaLike, StoredSession } from './store';
+import type { SessionStore, StoredSession } from './store';
 
 export type AuthStatus = 'unknown' | 'logged_in' | 'logged_out';
 
@@ -49,8 +50,8 @@ export interface AuthDeps {
   fetchSession: () => Promise<SessionResponse>;
   cookies: CookiesLike;
   store: SessionStore;
-  /** For the `device.id` fallback; defaults to `browser.storage.local`. */
-  local?: StorageAreaLike;
+  /** For the `device.id` fallback; defaults to its storage.local item (lib/util/storage-items.ts). */
+  local?: ValueSlot<string | null>;
   now?: () => number;
   /** Refresh this long before the AT's `exp`. Default 5 minutes. */
   refreshSkewMs?: number;

@@ -3,7 +3,7 @@
  * so it survives a stopped worker but not a browser restart, and is never written to disk the way
  * `storage.local` is.
  */
-import { browser } from 'wxt/browser';
+import { authSessionItem, type StorageItem } from '../util/storage-items';
 
 export interface StoredSession {
   accessToken: string;
@@ -21,29 +21,20 @@ export interface SessionStore {
   remove(): Promise<void>;
 }
 
-/** The part of a `storage.StorageArea` the store uses. */
-export interface StorageAreaLike {
-  get(key: string): Promise<Record<string, unknown>>;
-  set(items: Record<string, unknown>): Promise<void>;
-  remove(key: string): Promise<void>;
-}
-
-export const SESSION_STORE_KEY = 'auth.session';
-
+/** Over lib/util/storage-items.ts `authSessionItem` (storage.session only). */
 export function createSessionStore(
-  area: StorageAreaLike = browser.storage.session,
-  key: string = SESSION_STORE_KEY,
+  item: Pick<StorageItem<unknown>, 'getValue' | 'setValue' | 'removeValue'> = authSessionItem,
 ): SessionStore {
   return {
     async get() {
-      const value = (await area.get(key))[key];
+      const value = await item.getValue();
       return isStoredSession(value) ? value : undefined;
     },
     async set(value) {
-      await area.set({ [key]: value });
+      await item.setValue(value);
     },
     async remove() {
-      await area.remove(key);
+      await item.removeValue();
     },
   };
 }

@@ -9,7 +9,6 @@ import { getDb } from '../db/schema';
 import {
   AUTO_EXPORT_ALARM,
   AUTO_EXPORT_CHECK_MINUTES,
-  AUTO_EXPORT_LAST_KEY,
   autoExportDue,
   runAutoExport,
 } from '../history/auto-export';
@@ -24,6 +23,7 @@ import { SoraError } from '../sora/errors';
 import type { SoraHttp } from '../sora/http';
 import { normalizeHost } from '../sora/media-hosts';
 import type { PatienceWaits } from '../util/patience';
+import { autoExportAtItem } from '../util/storage-items';
 import { defineFeature } from './feature';
 import { createMediaBackground } from './media';
 
@@ -102,8 +102,7 @@ function createAutoExport() {
   const exportIfDue = async () => {
     const settings = await loadSettings();
     if (!settings.autoExport) return;
-    const stored = await browser.storage.local.get(AUTO_EXPORT_LAST_KEY);
-    const last = stored[AUTO_EXPORT_LAST_KEY];
+    const last = await autoExportAtItem.getValue();
     if (!autoExportDue(typeof last === 'number' ? last : null, Date.now())) return;
     await runAutoExport(
       {
@@ -120,7 +119,7 @@ function createAutoExport() {
       },
       settings.downloadFolder,
     );
-    await browser.storage.local.set({ [AUTO_EXPORT_LAST_KEY]: Date.now() });
+    await autoExportAtItem.setValue(Date.now());
   };
   return {
     onAlarm: () =>

@@ -25,6 +25,7 @@ import type { RemixClickInfo } from '../remix/resolve';
 import { loadSettings, onSettingsChanged } from '../settings';
 import { getPost } from '../sora/endpoints';
 import type { SoraHttp } from '../sora/http';
+import { remixIntentItem } from '../util/storage-items';
 import { defineFeature } from './feature';
 
 /** How long the post's thumbnail and prompt may delay the intent. */
@@ -81,7 +82,7 @@ export function createRemixMenu(http: SoraHttp) {
         readPostIdAnswer(await browser.tabs.sendMessage(tabId, postIdUnderPointerRequest(), { frameId })),
       describePost: async (postId) =>
         describePost(await getPost(http, postId, { timeoutMs: DESCRIBE_TIMEOUT_MS })),
-      writeIntent: (items) => browser.storage.session.set(items),
+      writeIntent: (intent) => remixIntentItem.setValue(intent),
       describeTimeoutMs: DESCRIBE_TIMEOUT_MS,
     }).catch((e) => console.warn('remix intent not stored', e instanceof Error ? e.message : e));
   };

@@ -14,6 +14,7 @@ import { checkQuota, fetchSession, getMe, getSubscriptions } from '../sora/endpo
 import { SoraError } from '../sora/errors';
 import { createReachability, createSoraHttp } from '../sora/http';
 import type { SentinelSource } from '../sora/sentinel';
+import { accountSnapshotItem, serviceStatusItem } from '../util/storage-items';
 import { followPatience, requestTimeout } from './patience';
 
 export interface ServicesOptions {
@@ -28,7 +29,7 @@ export interface ServicesOptions {
 export function createServices(options: ServicesOptions) {
   const fetchFn: typeof fetch = (input, init) => fetch(input, init);
   const serviceStatus = createServiceStatusTracker({
-    area: browser.storage.local,
+    area: serviceStatusItem,
     onStateChange: (next) => options.onServiceStateChange?.(next),
   });
   const reachability = createReachability();
@@ -63,10 +64,7 @@ export function createServices(options: ServicesOptions) {
       readSubscriptions: () => getSubscriptions(http),
       readQuota: async () => (await checkQuota(http)).rate_limit_and_credit_balance,
     },
-    cache: {
-      get: (key) => browser.storage.local.get(key),
-      set: (items) => browser.storage.local.set(items),
-    },
+    cache: accountSnapshotItem,
     onChange: (snapshot) => {
       void emit('account.changed', snapshot);
       options.onAccountChange?.(snapshot);

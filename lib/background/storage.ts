@@ -7,15 +7,9 @@
  * (Chrome never evicts an extension holding it) and the side panel asks again when it opens; Firefox's
  * background page has the API and, with `unlimitedStorage`, is granted without a prompt.
  */
-import { browser } from 'wxt/browser';
 import { getDb } from '../db/schema';
-import {
-  isQuotaError,
-  removeOrphanFiles,
-  requestPersistence,
-  STORAGE_STATE_KEY,
-  type StorageState,
-} from '../db/storage';
+import { isQuotaError, removeOrphanFiles, requestPersistence, type StorageState } from '../db/storage';
+import { storageStateItem } from '../util/storage-items';
 import { defineFeature } from './feature';
 
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
@@ -27,7 +21,7 @@ export function createStorageBackground(now: () => number = Date.now) {
 
   async function write(state: StorageState): Promise<void> {
     refused = state.refusedAt !== null;
-    await browser.storage.session.set({ [STORAGE_STATE_KEY]: state });
+    await storageStateItem.setValue(state);
   }
 
   return {

@@ -98,9 +98,7 @@ export async function removeOrphanFiles(
   return removed;
 }
 
-/** Where the background tells pages that storage refuses writes (storage.session: it must work when IDB does not). */
-export const STORAGE_STATE_KEY = 'storage.state';
-
+/** What the background tells pages in lib/util/storage-items.ts `storageStateItem`. */
 export interface StorageState {
   /** When the browser last refused a write for quota; null once a write went through again. */
   refusedAt: number | null;

@@ -2,7 +2,8 @@
  * "Save a copy of History every week": the same JSON as the Export button (./exchange.ts), handed to the
  * download manager by the background. A daily alarm checks whether a week has passed since the last copy, so
  * a browser closed on the day catches up at its next start; the time of the last copy is kept in
- * storage.local (it must still be written when IndexedDB is out of space).
+ * storage.local (lib/util/storage-items.ts `autoExportAtItem`: it must still be written when IndexedDB is
+ * out of space).
  */
 import type { CompanionDb } from '../db/schema';
 import { exportJson } from './exchange';
@@ -10,7 +11,6 @@ import { queryHistory } from './repo';
 import { DEFAULT_FILTER } from './search';
 
 export const AUTO_EXPORT_ALARM = 'history.autoExport';
-export const AUTO_EXPORT_LAST_KEY = 'history.autoExportAt';
 export const AUTO_EXPORT_EVERY_MS = 7 * 24 * 60 * 60 * 1000;
 /** How often the alarm looks (a week between copies, checked daily). */
 export const AUTO_EXPORT_CHECK_MINUTES = 24 * 60;

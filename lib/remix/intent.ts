@@ -1,13 +1,11 @@
 /**
  * A remix intent: what the "Remix this" context-menu click hands to the side panel. The background writes
- * it to storage.session under {@link INTENT_KEY}; the panel reads it, applies it and clears it
- * (lib/stores/intent.ts). storage.session keeps it off disk and, at its default access level, out of reach
+ * it to storage.session (lib/util/storage-items.ts `remixIntentItem`); the panel reads it, applies it and
+ * clears it (lib/stores/intent.ts). storage.session keeps it off disk and, at its default access level, out of reach
  * of content scripts, so a web page cannot plant a remix target.
  */
 import { isPostId } from '../sora/ids';
 import type { PostGetResponse } from '../sora/schemas';
-
-export const INTENT_KEY = 'ui.intent';
 
 /** An intent older than this is a leftover (the panel never opened); it is dropped instead of applied. */
 export const INTENT_MAX_AGE_MS = 10 * 60_000;

@@ -11,7 +11,7 @@
  * the pointer.
  */
 import { MEDIA_ORIGIN, SORA_ORIGIN } from '../sora/config';
-import { INTENT_KEY, type RemixIntent } from './intent';
+import type { RemixIntent } from './intent';
 import { type RemixClickInfo, resolvePostId } from './resolve';
 
 export const REMIX_MENU_IDS = {
@@ -82,7 +82,8 @@ export interface RemixClickDeps {
   askContentScript(tabId: number, frameId: number): Promise<string | null>;
   /** Thumbnail and prompt of a post; may reject or be slow (the caller bounds it). */
   describePost(postId: string): Promise<Pick<RemixIntent, 'thumbnail' | 'prompt'>>;
-  writeIntent(items: Record<string, RemixIntent>): Promise<void>;
+  /** Stores it for the side panel (lib/util/storage-items.ts `remixIntentItem`). */
+  writeIntent(intent: RemixIntent): Promise<void>;
   /** How long to wait for `describePost` before storing the intent without it. Default 2500 ms. */
   describeTimeoutMs?: number;
   now?: () => number;
@@ -118,6 +119,6 @@ export async function handleRemixClick(
     ...described,
     createdAt: (deps.now ?? Date.now)(),
   };
-  await deps.writeIntent({ [INTENT_KEY]: intent });
+  await deps.writeIntent(intent);
   return intent;
 }

@@ -14,8 +14,7 @@
  *   Network down (offline), timeouts, Cloudflare and 5xx change nothing: they say nothing about the app.
  */
 import type { ServiceSeen, SoraError, SoraErrorCode } from '../sora/errors';
-
-export const SERVICE_STATUS_KEY = 'service.status';
+import type { ValueSlot } from '../util/storage-items';
 
 export interface ServiceStatus {
   state: 'answering' | 'not_answering';
@@ -83,13 +82,9 @@ function sameSeen(a: ServiceSeen | undefined, b: ServiceSeen): boolean {
   );
 }
 
-export interface StatusArea {
-  get(key: string): Promise<Record<string, unknown>>;
-  set(items: Record<string, unknown>): Promise<void>;
-}
-
 export interface ServiceStatusTrackerDeps {
-  area: StatusArea;
+  /** lib/util/storage-items.ts `serviceStatusItem`. */
+  area: ValueSlot;
   now?: () => number;
   /** After a write that changed `state` (e.g. resume the queue when Sora answers again). */
   onStateChange?: (next: ServiceStatus, prev: ServiceStatus | undefined) => void;
@@ -107,8 +102,7 @@ export function createServiceStatusTracker(deps: ServiceStatusTrackerDeps) {
 
   async function read(): Promise<ServiceStatus | undefined> {
     if (!loaded) {
-      const stored = await deps.area.get(SERVICE_STATUS_KEY).catch(() => ({}) as Record<string, unknown>);
-      last = stored[SERVICE_STATUS_KEY] as ServiceStatus | undefined;
+      last = ((await deps.area.getValue().catch(() => null)) ?? undefined) as ServiceStatus | undefined;
       loaded = true;
     }
     return last;
@@ -120,7 +114,7 @@ export function createServiceStatusTracker(deps: ServiceStatusTrackerDeps) {
         const prev = await read();
         const next = nextServiceStatus(prev, outcome, now());
         if (next === undefined) return;
-        await deps.area.set({ [SERVICE_STATUS_KEY]: next });
+        await deps.area.setValue(next);
         last = next;
         if (prev?.state !== next.state) deps.onStateChange?.(next, prev);
       })

@@ -3,13 +3,12 @@
  * the background, which may be asleep), then asks the background for fresh figures and follows its
  * `account.changed` events.
  */
-import { browser } from 'wxt/browser';
 import { create } from 'zustand';
-import { ACCOUNT_CACHE_KEY } from '../account/cache-key';
 import type { AccountSnapshot } from '../account/snapshot';
 import type { Sora2Status } from '../account/sora2';
 import { listen, send } from '../messaging/transport';
 import { type SerializedError, toSerializedError } from '../sora/errors';
+import { accountSnapshotItem } from '../util/storage-items';
 
 interface AccountState {
   snapshot: AccountSnapshot | null;
@@ -23,8 +22,8 @@ export const useAccount = create<AccountState>((set, get) => ({
   snapshot: null,
   refreshing: false,
   start() {
-    void browser.storage.local.get(ACCOUNT_CACHE_KEY).then((stored) => {
-      const cached = stored[ACCOUNT_CACHE_KEY] as AccountSnapshot | undefined;
+    void accountSnapshotItem.getValue().then((stored) => {
+      const cached = stored as AccountSnapshot | null;
       if (cached && !get().snapshot) set({ snapshot: cached });
     });
     const stop = listen('account.changed', (snapshot) => set({ snapshot }));

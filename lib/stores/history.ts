@@ -5,7 +5,6 @@
  * `media.changed` (download jobs). Every change to history goes through `send` (the background is its one
  * writer, so every open page hears of it); the page writes only its own cache of the search index.
  */
-import { browser } from 'wxt/browser';
 import { create, type StoreApi } from 'zustand';
 import { formatBytes } from '../create/messages';
 import type { DownloadJob, DownloadMode } from '../db/download-record';
@@ -33,8 +32,9 @@ import {
 import { loadIndex, writeSnapshot } from '../history/snapshot';
 import { type MessageKey, t } from '../i18n';
 import { listen, send } from '../messaging/transport';
-import { INTENT_KEY, type RemixIntent } from '../remix/intent';
+import type { RemixIntent } from '../remix/intent';
 import { type SerializedError, toSerializedError } from '../sora/errors';
+import { remixIntentItem } from '../util/storage-items';
 
 /** Rows painted from the first read, before the whole index is loaded. */
 export const FIRST_PAGE = 40;
@@ -451,7 +451,7 @@ function itemSlice(set: SetState, get: GetState, kit: HistoryKit): Pick<HistoryS
         ...(item.prompt ? { prompt: item.prompt.slice(0, 10_000) } : {}),
       };
       // The same hand-over the "Remix this" menu uses: the Create view picks it up and comes forward.
-      await browser.storage.session.set({ [INTENT_KEY]: intent });
+      await remixIntentItem.setValue(intent);
       return true;
     },
 

@@ -5,19 +5,16 @@
  * applied once; the view that applies it calls `consume()`.
  */
 import { useEffect } from 'preact/hooks';
-import { browser } from 'wxt/browser';
 import { create } from 'zustand';
-import { INTENT_KEY, parseIntent, type RemixIntent } from '../remix/intent';
+import { parseIntent, type RemixIntent } from '../remix/intent';
+import { remixIntentItem } from '../util/storage-items';
 
 export type { RemixIntent };
 
-type Changes = Record<string, { newValue?: unknown }>;
-
 /** Removes the stored intent only if it is still the one picked up (a newer click must not be lost). */
 async function removeIfSame(intent: RemixIntent): Promise<void> {
-  const stored = await browser.storage.session.get(INTENT_KEY);
-  const current = stored[INTENT_KEY] as { createdAt?: unknown } | undefined;
-  if (current?.createdAt === intent.createdAt) await browser.storage.session.remove(INTENT_KEY);
+  const current = (await remixIntentItem.getValue()) as { createdAt?: unknown } | null;
+  if (current?.createdAt === intent.createdAt) await remixIntentItem.removeValue();
 }
 
 interface IntentState {
@@ -42,15 +39,11 @@ export const useIntent = create<IntentState>((set, get) => {
     intent: null,
     applied: null,
     start() {
-      void browser.storage.session
-        .get(INTENT_KEY)
-        .then((stored) => pickUp(stored[INTENT_KEY]))
+      void remixIntentItem
+        .getValue()
+        .then(pickUp)
         .catch(() => {});
-      const listener = (changes: Changes, area: string) => {
-        if (area === 'session' && INTENT_KEY in changes) pickUp(changes[INTENT_KEY]?.newValue);
-      };
-      browser.storage.onChanged.addListener(listener);
-      return () => browser.storage.onChanged.removeListener(listener);
+      return remixIntentItem.watch(pickUp);
     },
     consume() {
       const intent = get().intent;

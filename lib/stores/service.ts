@@ -2,9 +2,9 @@
  * The pages' copy of the service-status record (lib/service-status): read straight from storage.local,
  * like the account snapshot, and followed through storage change events. The background writes it.
  */
-import { browser } from 'wxt/browser';
 import { create } from 'zustand';
-import { SERVICE_STATUS_KEY, type ServiceStatus } from '../service-status/status';
+import type { ServiceStatus } from '../service-status/status';
+import { serviceStatusItem } from '../util/storage-items';
 
 interface ServiceState {
   status: ServiceStatus | null;
@@ -15,15 +15,9 @@ interface ServiceState {
 export const useServiceStatus = create<ServiceState>((set) => ({
   status: null,
   start() {
-    void browser.storage.local.get(SERVICE_STATUS_KEY).then((stored) => {
-      const value = stored[SERVICE_STATUS_KEY] as ServiceStatus | undefined;
-      if (value) set({ status: value });
+    void serviceStatusItem.getValue().then((value) => {
+      if (value) set({ status: value as ServiceStatus });
     });
-    const onChanged = (changes: Record<string, { newValue?: unknown }>, area: string) => {
-      if (area !== 'local' || !(SERVICE_STATUS_KEY in changes)) return;
-      set({ status: (changes[SERVICE_STATUS_KEY]?.newValue as ServiceStatus | undefined) ?? null });
-    };
-    browser.storage.onChanged.addListener(onChanged);
-    return () => browser.storage.onChanged.removeListener(onChanged);
+    return serviceStatusItem.watch((value) => set({ status: value as ServiceStatus | null }));
   },
 }));

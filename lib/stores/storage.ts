@@ -4,18 +4,10 @@
  * how much is stored. `start()` also asks for persistent storage: `navigator.storage.persist()` exists in
  * extension pages (not in Chrome's service worker).
  */
-import { browser } from 'wxt/browser';
 import { create } from 'zustand';
 import { getDb, isReadOnlyDb } from '../db/schema';
-import {
-  parseStorageState,
-  requestPersistence,
-  STORAGE_STATE_KEY,
-  type StorageUse,
-  storageUse,
-} from '../db/storage';
-
-type Changes = Record<string, { newValue?: unknown }>;
+import { parseStorageState, requestPersistence, type StorageUse, storageUse } from '../db/storage';
+import { storageStateItem } from '../util/storage-items';
 
 interface StorageStoreState {
   /** When the browser last refused a write for quota; null when writes are accepted. */
@@ -33,21 +25,19 @@ export const useStorage = create<StorageStoreState>((set, get) => ({
   readOnly: false,
   use: null,
   start() {
-    void browser.storage.session
-      .get(STORAGE_STATE_KEY)
-      .then((stored) => set({ refusedAt: parseStorageState(stored[STORAGE_STATE_KEY]).refusedAt }))
+    void storageStateItem
+      .getValue()
+      .then((stored) => set({ refusedAt: parseStorageState(stored).refusedAt }))
       .catch(() => {});
-    const listener = (changes: Changes, area: string) => {
-      if (area !== 'session' || !(STORAGE_STATE_KEY in changes)) return;
-      set({ refusedAt: parseStorageState(changes[STORAGE_STATE_KEY]?.newValue).refusedAt });
+    const unwatch = storageStateItem.watch((stored) => {
+      set({ refusedAt: parseStorageState(stored).refusedAt });
       void get().refreshUse();
-    };
-    browser.storage.onChanged.addListener(listener);
+    });
     void getDb()
       .then((db) => set({ readOnly: isReadOnlyDb(db) }))
       .catch(() => {});
     void requestPersistence().then(() => get().refreshUse());
-    return () => browser.storage.onChanged.removeListener(listener);
+    return unwatch;
   },
   async refreshUse() {
     set({ use: await storageUse() });

@@ -7,8 +7,9 @@ import {
   parseConcurrency,
 } from '../../components/settings/validate';
 import { getLocale, loadLocale, setLocale } from '../../lib/i18n';
-import { DEFAULT_SETTINGS, loadSettings, SETTINGS_KEY, saveSettings } from '../../lib/settings';
+import { DEFAULT_SETTINGS, loadSettings, saveSettings } from '../../lib/settings';
 import { useSettings } from '../../lib/stores/settings';
+import { settingsItem } from '../../lib/util/storage-items';
 
 describe('settings checks', () => {
   it('takes a whole concurrency from 1 to 10 only', () => {
@@ -84,7 +85,7 @@ describe('settings store', () => {
 
   it('falls back to defaults for stored values that no longer validate', async () => {
     await fakeBrowser.storage.local.set({
-      [SETTINGS_KEY]: { concurrency: 99, language: 'fr', notifications: false },
+      [settingsItem.key]: { concurrency: 99, language: 'fr', notifications: false },
     });
     const stop = useSettings.getState().start();
     await expect

@@ -1,18 +1,19 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ACCOUNT_CACHE_KEY, type AccountReaders, createAccountService } from '../../lib/account/service';
+import { type AccountReaders, createAccountService } from '../../lib/account/service';
 import { toQuota } from '../../lib/account/snapshot';
 import { parseEndTs, summarizePlan as toPlan } from '../../lib/sora/endpoints/account';
 import { SoraError } from '../../lib/sora/errors';
 
+/** The account snapshot's storage item (lib/util/storage-items.ts), in memory. */
 function memoryArea() {
-  const data: Record<string, unknown> = {};
+  const slot: { value: unknown } = { value: null };
   return {
-    data,
-    async get(key: string) {
-      return key in data ? { [key]: data[key] } : {};
+    slot,
+    async getValue() {
+      return slot.value;
     },
-    async set(items: Record<string, unknown>) {
-      Object.assign(data, items);
+    async setValue(value: unknown) {
+      slot.value = value;
     },
   };
 }
@@ -77,7 +78,7 @@ describe('account service', () => {
       plan: { isPro: true },
       quota: { remaining: 27 },
     });
-    expect(cache.data[ACCOUNT_CACHE_KEY]).toEqual(snap);
+    expect(cache.slot.value).toEqual(snap);
     expect(onChange).toHaveBeenCalledWith(snap);
   });
 

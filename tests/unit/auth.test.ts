@@ -10,16 +10,18 @@ import {
   cookieAppliesToSora,
   createAuth,
   createSessionStore,
-  DEVICE_ID_KEY,
   hasSessionCookie,
   isSessionCookieName,
   readDeviceId,
-  SESSION_STORE_KEY,
   type SessionResponse,
 } from '../../lib/auth';
 import { fetchSession } from '../../lib/sora/endpoints/session';
 import { SoraError } from '../../lib/sora/errors';
 import type { FetchFn } from '../../lib/sora/http';
+import { authSessionItem, deviceIdItem } from '../../lib/util/storage-items';
+
+const SESSION_STORE_KEY = authSessionItem.key;
+const DEVICE_ID_KEY = deviceIdItem.key;
 
 const SESSION = '__Secure-next-auth.session-token';
 const T0 = Date.UTC(2026, 0, 10, 12, 0, 0);

@@ -2,13 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createRemixMenu } from '../../lib/background/remix';
 import { type ContentListenerDeps, createContentListener } from '../../lib/remix/content-listener';
-import {
-  describePost,
-  INTENT_KEY,
-  INTENT_MAX_AGE_MS,
-  parseIntent,
-  type RemixIntent,
-} from '../../lib/remix/intent';
+import { describePost, INTENT_MAX_AGE_MS, parseIntent, type RemixIntent } from '../../lib/remix/intent';
 import {
   handleRemixClick,
   type MenusLike,
@@ -28,6 +22,9 @@ import { resolvePostId } from '../../lib/remix/resolve';
 import { SENTINEL_TOKEN_REQUEST } from '../../lib/sentinel-page/messages';
 import type { SoraHttp } from '../../lib/sora/http';
 import { useIntent } from '../../lib/stores/intent';
+import { remixIntentItem } from '../../lib/util/storage-items';
+
+const INTENT_KEY = remixIntentItem.key;
 
 const A = `s_${'a'.repeat(32)}`;
 const B = `s_${'b'.repeat(32)}`;
@@ -315,7 +312,7 @@ describe('handleRemixClick', () => {
       createdAt: now(),
     };
     expect(intent).toEqual(expected);
-    expect(writeIntent).toHaveBeenCalledWith({ [INTENT_KEY]: expected });
+    expect(writeIntent).toHaveBeenCalledWith(expected);
   });
 
   it('does not wait long for the post: without an answer in time the intent has the target only', async () => {

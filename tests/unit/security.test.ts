@@ -14,7 +14,6 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import background from '../../entrypoints/background/index';
-import { SESSION_STORE_KEY } from '../../lib/auth';
 import { listHistory } from '../../lib/db/history';
 import type { HistoryItem } from '../../lib/db/history-record';
 import { getDb } from '../../lib/db/schema';
@@ -23,6 +22,7 @@ import { REFUSED } from '../../lib/messaging/transport';
 import { createContentListener } from '../../lib/remix/content-listener';
 import { createSentinelBridge } from '../../lib/sentinel-page/bridge';
 import { WINDOW_CHANNEL, type WindowLike } from '../../lib/sentinel-page/messages';
+import { authSessionItem } from '../../lib/util/storage-items';
 import {
   CONTENT_SCRIPT,
   EMAIL,
@@ -33,6 +33,8 @@ import {
   setUpWorld,
   tearDownWorld,
 } from './harness/background';
+
+const SESSION_STORE_KEY = authSessionItem.key;
 
 const ECHO_PROMPT = 'ECHO the bearer back';
 const WAIT = { timeout: 30_000, interval: 200 };

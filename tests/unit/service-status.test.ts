@@ -12,7 +12,6 @@ import { isFinal } from '../../lib/jobs/states';
 import {
   createServiceStatusTracker,
   nextServiceStatus,
-  SERVICE_STATUS_KEY,
   type ServiceStatus,
 } from '../../lib/service-status/status';
 import { fetchSession } from '../../lib/sora/endpoints/session';
@@ -275,12 +274,14 @@ describe('the service-status record', () => {
   });
 
   it('the tracker writes storage.local on changes only, and says when the state flips', async () => {
-    const store: Record<string, unknown> = {};
-    const set = vi.fn(async (items: Record<string, unknown>) => void Object.assign(store, items));
+    const store: { value: unknown } = { value: null };
+    const set = vi.fn(async (value: unknown) => {
+      store.value = value;
+    });
     let now = 1000;
     const flips: string[] = [];
     const tracker = createServiceStatusTracker({
-      area: { get: async (k) => (k in store ? { [k]: store[k] } : {}), set },
+      area: { getValue: async () => store.value, setValue: set },
       now: () => now,
       onStateChange: (next) => flips.push(next.state),
     });
@@ -290,7 +291,7 @@ describe('the service-status record', () => {
     expect(set).toHaveBeenCalledTimes(1);
     await tracker.observe(new SoraError('service_unavailable', 'x', { seen: seen404 }));
     await tracker.observe(new SoraError('service_unavailable', 'x', { seen: seen404 }));
-    expect(store[SERVICE_STATUS_KEY]).toMatchObject({
+    expect(store.value).toMatchObject({
       state: 'not_answering',
       since: 2000,
       lastAnsweredAt: 1000,

@@ -21,7 +21,6 @@ import {
   ORPHAN_GRACE_MS,
   parseStorageState,
   removeOrphanFiles,
-  STORAGE_STATE_KEY,
   storageUse,
 } from '../../lib/db/storage';
 import {
@@ -37,7 +36,10 @@ import type { JobInput } from '../../lib/jobs/input';
 import { enqueueJobs, listJobs } from '../../lib/jobs/queue';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../../lib/settings';
 import { toSerializedError } from '../../lib/sora/errors';
+import { storageStateItem } from '../../lib/util/storage-items';
 import { createFakeSora, createManualClock, runFor, runUntil } from './fakes/jobs';
+
+const STORAGE_STATE_KEY = storageStateItem.key;
 
 const T0 = Date.UTC(2026, 0, 1);
 let dbCount = 0;
