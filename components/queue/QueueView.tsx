@@ -6,22 +6,18 @@ import { ErrorNotice } from '../ErrorNotice';
 import { JobRow } from './JobRow';
 import { PauseBanner } from './PauseBanner';
 
+/** The counts the summary line shows, in its order. */
+const GROUPS = ['running', 'queued', 'done', 'failed'] as const;
+
 function QueueSummary() {
   const counts = useJobs(useShallow((s) => summarize(s.jobs)));
   return (
     <p class="queue-summary" aria-live="polite" data-testid="queue-summary">
-      <span data-testid="count-running" data-count={counts.running}>
-        {t('queue.summary.running', { count: counts.running })}
-      </span>
-      <span data-testid="count-queued" data-count={counts.queued}>
-        {t('queue.summary.queued', { count: counts.queued })}
-      </span>
-      <span data-testid="count-done" data-count={counts.done}>
-        {t('queue.summary.done', { count: counts.done })}
-      </span>
-      <span data-testid="count-failed" data-count={counts.failed}>
-        {t('queue.summary.failed', { count: counts.failed })}
-      </span>
+      {GROUPS.map((group) => (
+        <span key={group} data-testid={`count-${group}`} data-count={counts[group]}>
+          {t(`queue.summary.${group}`, { count: counts[group] })}
+        </span>
+      ))}
     </p>
   );
 }
