@@ -1,6 +1,7 @@
 /**
- * The user's settings, in storage.local under one key (lib/util/storage-items.ts `settingsItem`). Pages read and write them directly (no round trip
- * through the background); the background follows `storage.onChanged`. Nothing secret lives here.
+ * The user's settings, in storage.local under one key (`settingsItem`, lib/util/storage-items.ts). Pages read
+ * and write them directly (no round trip through the background); the background follows `storage.onChanged`.
+ * Nothing secret lives here.
  */
 import * as v from 'valibot';
 import { DEFAULT_LANGUAGE, LANGUAGE_SETTINGS, onStoredSettingsChanged } from './language-setting';
