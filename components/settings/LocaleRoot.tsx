@@ -10,7 +10,7 @@ import {
 } from '../../lib/i18n/popup';
 import { onLanguageChanged } from '../../lib/language-setting';
 import { useAccount } from '../../lib/stores/account';
-import { type FirstRead, readFirstPaint } from './firstRead';
+import type { FirstRead } from './firstRead';
 
 /**
  * Keeps the page in the language the settings ask for. `t()` reads a module-level locale, so switching it
@@ -35,13 +35,9 @@ export function LocaleRoot({ app: App, initial }: { app: ComponentType; initial:
 /**
  * Renders `App` once the language setting is applied, so a page never flashes in the other language. The
  * cached account snapshot comes in the same storage read, so the first paint already shows the figures.
- * `read` is that read when the page started it earlier (readFirstPaint).
+ * `read` is that read, started by the page before its other code (firstReadStarted.ts).
  */
-export function renderInLanguage(
-  App: ComponentType,
-  root: HTMLElement,
-  read: Promise<FirstRead> = readFirstPaint(),
-): void {
+export function renderInLanguage(App: ComponentType, root: HTMLElement, read: Promise<FirstRead>): void {
   preloadBrowserLocale();
   void read
     .then(({ language, cached }) => {

@@ -1,6 +1,8 @@
+// Imported first, so the storage read starts before the rest of the popup's code is evaluated.
+import { firstRead } from '../../components/settings/firstReadStarted';
 import '../../components/theme.css';
 import './popup.css';
 import { renderInLanguage } from '../../components/settings/LocaleRoot';
 import { App } from './App';
 
-renderInLanguage(App, document.getElementById('app') as HTMLElement);
+renderInLanguage(App, document.getElementById('app') as HTMLElement, firstRead);

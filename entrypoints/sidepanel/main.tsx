@@ -1,5 +1,5 @@
 // Imported first, so the storage read starts before the rest of the panel's code is evaluated.
-import { firstRead } from './firstRead';
+import { firstRead } from '../../components/settings/firstReadStarted';
 import '../../components/theme.css';
 import './sidepanel.css';
 import { renderInLanguage } from '../../components/settings/LocaleRoot';

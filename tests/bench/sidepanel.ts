@@ -1,6 +1,6 @@
 /**
  * Side panel by view, in Chromium on the real build, as ratios to the static floor page (tests/bench/floor.ts)
- * opened interleaved in the same browser:
+ * opened interleaved in the same browser (with the scripted floor, the figure written by one script file):
  * - **first view painted**: from the panel's navigation start to the frame showing the first text of the view
  *   it opens on (Element Timing, as the popup bench);
  * - **first switch to each other view**: from the click on its tab to the frame showing the view's first
@@ -21,7 +21,7 @@ import {
   newProfileDir,
 } from '../e2e/browser';
 import { startSimServer } from '../sim/server';
-import { FLOOR_FILE, installFloor, median, percentile } from './floor';
+import { FLOOR_FILE, installFloor, median, percentile, SCRIPTED_FLOOR_FILE } from './floor';
 import type { Bench, BenchReport } from './types';
 
 const RUNS = Number(process.env.BENCH_OPENS ?? 12);
@@ -143,8 +143,8 @@ export const sidepanelBench: Bench = {
         await page.goto(`${base}/${file}`, { waitUntil: 'commit' });
         return { page, paints };
       };
-      const floorOpen = async () => {
-        const { page, paints } = await open(FLOOR_FILE);
+      const floorOpen = async (file = FLOOR_FILE) => {
+        const { page, paints } = await open(file);
         const paint = await (paints.get('quota') as Promise<Paint>);
         await page.close();
         return paint.painted;
@@ -176,17 +176,20 @@ export const sidepanelBench: Bench = {
       };
       await panelOpen();
       await floorOpen();
+      await floorOpen(SCRIPTED_FLOOR_FILE);
 
       const floor: number[] = [];
+      const scripted: number[] = [];
       const panel: Array<{ first: number; switches: Record<string, number> }> = [];
+      const openers = [
+        async () => panel.push(await panelOpen()),
+        async () => floor.push(await floorOpen()),
+        async () => scripted.push(await floorOpen(SCRIPTED_FLOOR_FILE)),
+      ];
       for (let i = 0; i < RUNS; i++) {
-        if (i % 2 === 0) {
-          panel.push(await panelOpen());
-          floor.push(await floorOpen());
-        } else {
-          floor.push(await floorOpen());
-          panel.push(await panelOpen());
-        }
+        // Each page goes first, second and third equally often.
+        for (let k = 0; k < openers.length; k++)
+          await (openers[(i + k) % openers.length] as () => Promise<number>)();
       }
       const loadAfter = loadavg()[0] ?? Number.NaN;
 
@@ -203,6 +206,16 @@ export const sidepanelBench: Bench = {
       const rows: BenchReport['rows'] = [
         { metric: 'static floor painted', values: [Math.round(floor50), Math.round(floor95), 1, 1, ''] },
         {
+          metric: 'scripted floor painted (one script file)',
+          values: [
+            Math.round(median(scripted)),
+            Math.round(percentile(scripted, 95)),
+            median(scripted) / floor50,
+            percentile(scripted, 95) / floor95,
+            '',
+          ],
+        },
+        {
           metric: 'first view (Create) painted',
           values: [
             Math.round(first50),
@@ -213,6 +226,10 @@ export const sidepanelBench: Bench = {
           ],
         },
       ];
+      rows.push({
+        metric: 'first view painted ÷ scripted floor (p50, p95)',
+        values: ['', '', first50 / median(scripted), first95 / percentile(scripted, 95), ''],
+      });
       const json: Record<string, unknown> = {};
       for (const view of VIEWS) {
         const times = panel.map((p) => p.switches[view] ?? Number.NaN);
@@ -244,6 +261,8 @@ export const sidepanelBench: Bench = {
         json: {
           runs: RUNS,
           floor: { p50_ms: floor50, p95_ms: floor95, times: floor },
+          scripted_floor: { p50_ms: median(scripted), p95_ms: percentile(scripted, 95), times: scripted },
+          first_to_scripted_floor_p50: first50 / median(scripted),
           first: { p50_ms: first50, p95_ms: first95, times: first, scripts: entryScripts },
           views: json,
           load_average: [loadBefore, loadAfter],

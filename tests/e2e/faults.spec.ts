@@ -130,6 +130,33 @@ const hit = (ctx: Ctx, name: JourneyName) =>
   ctx.sim.control.log().some((e) => e.fault && e.fault.id === ctx.faultIds[name]);
 
 /** Sends a request of the extension's protocol from one of its pages, as its views do. */
+/** Settles within `ms`, or says it did not. */
+const within = <T>(ms: number, p: Promise<T>): Promise<T | 'no answer'> =>
+  Promise.race([p, new Promise<'no answer'>((r) => setTimeout(() => r('no answer'), ms))]);
+
+/** One open page as a failed cell prints it: visible, timers running, its request answered, its cards. */
+async function pageProbe(page: Page) {
+  const timers = await within(
+    5000,
+    page.evaluate(() => new Promise<string>((r) => setTimeout(() => r('run'), 10))),
+  ).catch((e: Error) => e.message);
+  const list = await within(
+    5000,
+    ask<{ characters: { state: string }[] }>(page, 'characters.list', {}).then((a) =>
+      a.characters.map((c) => c.state),
+    ),
+  ).catch((e: Error) => e.message);
+  const cards = await within(
+    5000,
+    page.getByTestId('character-card').evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))),
+  ).catch((e: Error) => e.message);
+  const visible = await within(
+    5000,
+    page.evaluate(() => document.visibilityState),
+  ).catch((e: Error) => e.message);
+  return { url: page.url(), visible, timers, list, cards };
+}
+
 async function openView(extension: ExtensionHelpers, tab: RegExp): Promise<Page> {
   const page = await extension.openSidePanel();
   await page.getByRole('tab', { name: tab }).click();
@@ -613,6 +640,11 @@ for (const fault of FAULTS) {
       }
     });
     if (failures.length > 0) {
+      // Which layer held a stale card (#15: a character card once stayed "uploading" for minutes while the
+      // stored record had moved on): the page's timers, its own request to the background, what it shows.
+      failures.push(
+        `pages: ${JSON.stringify(await Promise.all([queue, history, characters].map(pageProbe)))}`,
+      );
       // What the background and the simulator hold, next to Playwright's own output, to see why.
       const state = {
         jobs: await ask(queue, 'jobs.list', {}),
