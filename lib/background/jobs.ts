@@ -3,7 +3,6 @@
  * toolbar badge, notifications, and the wake-ups (a short timer inside the engine while something runs,
  * plus a 30-second alarm as the backstop for a stopped service worker).
  */
-
 import { browser } from 'wxt/browser';
 import { getFile } from '../db/files';
 import type { Job, PauseReason } from '../db/job-record';
@@ -54,10 +53,7 @@ export function createJobsBackground(http: SoraHttp, hooks: JobsBackgroundHooks 
   const runner = persistedWorker(ENGINE_ALARM, {
     label: 'jobs',
     tick: () => engine.tick(),
-    isOpen: async () => {
-      const { counts } = await engine.status();
-      return counts.submitting + counts.running + counts.resolving + counts.queued + counts.paused > 0;
-    },
+    isOpen: () => engine.hasOpenWork(),
     // A newer version's database (read-only): the engine could record nothing, so it does not poll Sora. Any
     // other failure to open is the tick's to meet (it re-arms itself).
     canRun: () =>

@@ -24,6 +24,7 @@ import {
   retryJobs,
 } from './queue';
 import { effectiveCeiling } from './scheduler';
+import { OPEN_STATES } from './states';
 
 /** What `Engine.status()` answers (engine.ts re-exports it). */
 export interface EngineStatus {
@@ -129,6 +130,13 @@ export async function status(rt: EngineRuntime): Promise<EngineStatus> {
     nextWakeAt: (await getMeta(db, 'engine.nextWakeAt')) ?? null,
     askedUser: (await getMeta(db, 'engine.askedUser')) ?? 0,
   };
+}
+
+/** Whether any job is still the engine's to move: the open states' index counts only, for the backstop's check. */
+export async function hasOpenWork(rt: EngineRuntime): Promise<boolean> {
+  const db = await rt.getDb();
+  for (const s of OPEN_STATES) if ((await db.countFromIndex('jobs', 'by-state', s)) > 0) return true;
+  return false;
 }
 
 export async function resetLearnedCeiling(rt: EngineRuntime): Promise<void> {

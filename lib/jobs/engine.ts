@@ -91,6 +91,8 @@ export interface Engine {
    */
   resume(reasons?: readonly PauseReason[]): Promise<void>;
   status(): Promise<EngineStatus>;
+  /** Whether a job is queued, paused or on its way (cheaper than `status()`: no settings, no counts of the rest). */
+  hasOpenWork(): Promise<boolean>;
   /** Forget a ceiling learned from Sora (e.g. after the user changed the setting). */
   resetLearnedCeiling(): Promise<void>;
   onJobsChanged(fn: (change: JobsChanged) => void): () => void;
@@ -154,6 +156,7 @@ export function createEngine(deps: EngineDeps): Engine {
     pause: () => ops.pause(rt),
     resume: (reasons) => ops.resume(rt, reasons),
     status: () => ops.status(rt),
+    hasOpenWork: () => ops.hasOpenWork(rt),
     resetLearnedCeiling: () => ops.resetLearnedCeiling(rt),
     onJobsChanged: jobsChanged.on,
     onStatusChanged: statusChanged.on,

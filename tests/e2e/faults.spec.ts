@@ -154,11 +154,20 @@ async function pageProbe(page: Page) {
     5000,
     page.evaluate(() => document.visibilityState),
   ).catch((e: Error) => e.message);
-  return { url: page.url(), visible, timers, list, cards };
+  return { url: page.url(), visible, timers, list, cards, errors: pageErrors.get(page) ?? [] };
 }
+
+/** Script errors and console errors of the pages a cell opened, printed when the cell fails. */
+const pageErrors = new WeakMap<Page, string[]>();
 
 async function openView(extension: ExtensionHelpers, tab: RegExp): Promise<Page> {
   const page = await extension.openSidePanel();
+  const errors: string[] = [];
+  pageErrors.set(page, errors);
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+  });
   await page.getByRole('tab', { name: tab }).click();
   return page;
 }

@@ -164,6 +164,26 @@ describe('slots', () => {
   });
 });
 
+describe('open work (what keeps the backstop alarm)', () => {
+  it('is open while a job is queued, paused or on its way, and closed once every job has ended', async () => {
+    const s = await setup();
+    expect(await s.engine.hasOpenWork()).toBe(false);
+    await s.engine.enqueue(videos(2));
+    expect(await s.engine.hasOpenWork()).toBe(true);
+    s.sora.loggedOut = true;
+    await s.engine.tick();
+    expect(byState(await s.jobs())).toEqual({ paused: 2 });
+    expect(await s.engine.hasOpenWork()).toBe(true);
+    s.sora.loggedOut = false;
+    await s.engine.resume(['logged_out']);
+    await s.engine.tick();
+    expect(byState(await s.jobs())).toEqual({ running: 2 });
+    expect(await s.engine.hasOpenWork()).toBe(true);
+    expect(await s.runToEnd()).toBe(true);
+    expect(await s.engine.hasOpenWork()).toBe(false);
+  });
+});
+
 describe('errors', () => {
   it('backs off transient refusals with jitter, then succeeds', async () => {
     const s = await setup({ random: () => 0 });
