@@ -11,8 +11,8 @@ export default defineConfig({
     // Vitest leaves a core for itself by default: on a 2-core machine that runs the suite one file at a time
     // (132 s on a quiet machine, 88 s with both cores; docs/PERFORMANCE.md, The test loop).
     maxWorkers: availableParallelism(),
-    // A guard against a hung test, not a speed check: `npm test` runs this suite at the lowest CPU priority beside
-    // the end-to-end suite (tests/run.ts), where a test that takes 1 s alone may wait several for a core.
+    // A guard against a hung test, not a speed check: on a shared, loaded machine a test that takes 1 s alone may
+    // wait several for a core.
     testTimeout: 30_000,
   },
 });

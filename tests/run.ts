@@ -1,16 +1,17 @@
 /**
- * `npm test`: every check, in two lanes once the extension is built, so the machine's cores are not left idle.
+ * `npm test`: every check. The unit tests first, on every core; then the build; then the end-to-end suite with the
+ * light checks beside it at the lowest CPU priority:
  *
- *            build ──┬── lane A: test:e2e (Chromium), normal priority, output live
- *                    └── lane B: lint → typecheck → test:unit → lint:firefox (lowest priority)
- *                                → test:firefox (normal priority), output printed when the lane ends
+ *   test:unit → build ──┬── lane A: test:e2e (Chromium), normal priority, output live
+ *                       └── lane B: lint → typecheck → lint:firefox (lowest priority) → test:firefox (normal),
+ *                                   output printed when the lane ends
  *
- * Why: the end-to-end suite keeps both cores ~80% busy (browser launches, pages, Playwright) and waits the rest
- * (the product's real-time waits); the other checks are CPU work that needs no browser. Run one after the other
- * they added ~2½ min to the loop; lane B at the lowest CPU priority fills the e2e suite's idle time instead and
- * yields whenever the e2e suite wants a core, so the timing-sensitive journeys keep their pace
- * (docs/PERFORMANCE.md, The test loop). The Firefox smoke drives a real browser with timeouts of its own, so it
- * runs at normal priority.
+ * Why: the end-to-end suite keeps both cores ~80–90% busy (browser launches, pages, Playwright) and waits the
+ * rest; lint, types and the Firefox build are short CPU work that needs no browser and fits in those waits
+ * (~40 s of it left the loop). The unit suite is not run beside it: its minute and a half on both cores slowed the
+ * end-to-end suite by as much as it saved, and twice in three runs a journey under that load showed a stale
+ * character card (docs/PERFORMANCE.md, The test loop). The Firefox smoke drives a real browser with timeouts of
+ * its own, so it runs at normal priority.
  *
  * Every step runs even when another fails (one red run shows every failure); the exit code is 1 if any failed.
  * The build must pass for the end-to-end suite to run: it tests the built extension.
@@ -78,8 +79,11 @@ async function notRun(script: string, laneName: string): Promise<boolean> {
   return false;
 }
 
-process.stdout.write('> build\n');
-const built = await run({ script: 'build' }, 'first', (chunk) => process.stdout.write(chunk));
+const live = (chunk: Buffer) => process.stdout.write(chunk);
+process.stdout.write('> test:unit\n');
+const unitOk = await run({ script: 'test:unit' }, 'first', live);
+process.stdout.write('\n> build\n');
+const built = await run({ script: 'build' }, 'first', live);
 const results = await Promise.all([
   built ? lane('A', [{ script: 'test:e2e' }], true) : notRun('test:e2e', 'A'),
   lane(
@@ -87,7 +91,6 @@ const results = await Promise.all([
     [
       { script: 'lint', low: true },
       { script: 'typecheck', low: true },
-      { script: 'test:unit', low: true },
       { script: 'lint:firefox', low: true },
       { script: 'test:firefox' },
     ],
@@ -103,4 +106,4 @@ const rows = outcomes
       `from ${o.startS.toFixed(0).padStart(4)} s  ${o.seconds.toFixed(0).padStart(4)} s`,
   );
 process.stdout.write(`\nnpm test: ${since(Date.now()).toFixed(0)} s\n${rows.join('\n')}\n`);
-process.exit(built && results.every(Boolean) ? 0 : 1);
+process.exit(unitOk && built && results.every(Boolean) ? 0 : 1);

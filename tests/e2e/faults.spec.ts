@@ -452,6 +452,9 @@ async function characterJourney(ctx: Ctx): Promise<string> {
   const card = page.getByTestId('character-card');
   const error = card.getByTestId('character-error');
   /** ready | failed | waiting (an automatic step showing "Waiting: …"), answering the finish form on the way. */
+  // What the page held while a card did not move (printed if it never does): #15's stale card.
+  const stuck: unknown[] = [];
+  let lastProbe = Date.now();
   const settle = async (acceptWaiting: boolean): Promise<string> => {
     for (;;) {
       let state = '';
@@ -459,6 +462,10 @@ async function characterJourney(ctx: Ctx): Promise<string> {
         .poll(
           async () => {
             state = (await card.getAttribute('data-state')) ?? '';
+            if (Date.now() - lastProbe > 30_000 && stuck.length < 3) {
+              lastProbe = Date.now();
+              stuck.push({ at: new Date().toISOString(), state, ...(await pageProbe(page)) });
+            }
             if (acceptWaiting && !['ready', 'failed', 'waiting_for_user'].includes(state)) {
               const text = (await error.isVisible()) ? await error.textContent() : '';
               if (text?.startsWith(WAITING)) state = 'waiting';
@@ -482,7 +489,9 @@ async function characterJourney(ctx: Ctx): Promise<string> {
         {},
       )
     ).characters;
-  let state = await settle(true);
+  let state = await settle(true).catch((e: Error) => {
+    throw new Error(`${e.message}\nwhile it did not move: ${JSON.stringify(stuck)}`);
+  });
   const code = (await list())[0]?.lastError?.code;
   let outcome = state === 'ready' ? (hit(ctx, 'character') ? 'ready after retry' : 'ready') : '';
   if (state !== 'ready') {
