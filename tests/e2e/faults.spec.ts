@@ -461,13 +461,18 @@ async function characterJourney(ctx: Ctx): Promise<string> {
       await expect
         .poll(
           async () => {
-            state = (await card.getAttribute('data-state')) ?? '';
+            // One read of the card: the error line may go between an `isVisible()` and a `textContent()`, and
+            // the second then waits for it to come back until the poll gives up (the "stale card" of #15).
+            const [seen, text] = await card.evaluate((el) => [
+              el.getAttribute('data-state') ?? '',
+              el.querySelector('[data-testid="character-error"]')?.textContent ?? '',
+            ]);
+            state = seen ?? '';
             if (Date.now() - lastProbe > 30_000 && stuck.length < 3) {
               lastProbe = Date.now();
               stuck.push({ at: new Date().toISOString(), state, ...(await pageProbe(page)) });
             }
             if (acceptWaiting && !['ready', 'failed', 'waiting_for_user'].includes(state)) {
-              const text = (await error.isVisible()) ? await error.textContent() : '';
               if (text?.startsWith(WAITING)) state = 'waiting';
             }
             return state;
