@@ -8,15 +8,14 @@
  *
  * Why: the end-to-end suite keeps both cores ~80–90% busy (browser launches, pages, Playwright) and waits the
  * rest; lint, types and the Firefox build are short CPU work that needs no browser and fits in those waits
- * (~40 s of it left the loop). The unit suite is not run beside it: its minute and a half on both cores slowed the
- * end-to-end suite by as much as it saved, and twice in three runs a journey under that load showed a stale
- * character card (docs/PERFORMANCE.md, The test loop). The Firefox smoke drives a real browser with timeouts of
- * its own, so it runs at normal priority.
+ * (~40 s of it left the loop). The unit suite runs before, on both cores: beside the end-to-end suite it slowed it
+ * by ~0.6 min of the ~1.3 it saved (docs/PERFORMANCE.md, The test loop). The Firefox smoke drives a real browser
+ * with timeouts of its own, so it runs at normal priority.
  *
  * Every step runs even when another fails (one red run shows every failure); the exit code is 1 if any failed.
  * The build must pass for the end-to-end suite to run: it tests the built extension.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { constants, setPriority } from 'node:os';
 
 interface Step {
@@ -40,10 +39,7 @@ const outcomes: Outcome[] = [];
 /** Runs `npm run <script>`; `out` receives its output (the terminal, or a buffer). */
 function run(step: Step, lane: string, out: (chunk: Buffer) => void): Promise<boolean> {
   const t0 = Date.now();
-  const child: ChildProcess = spawn('npm', ['run', '-s', step.script], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: process.env,
-  });
+  const child = spawn('npm', ['run', '-s', step.script], { stdio: ['ignore', 'pipe', 'pipe'] });
   // Set before npm has started anything: the step's own processes inherit the priority.
   if (step.low && child.pid) setPriority(child.pid, constants.priority.PRIORITY_LOW);
   child.stdout?.on('data', out);
@@ -57,19 +53,18 @@ function run(step: Step, lane: string, out: (chunk: Buffer) => void): Promise<bo
   });
 }
 
-async function lane(name: string, steps: Step[], live: boolean): Promise<boolean> {
+const live = (chunk: Buffer) => process.stdout.write(chunk);
+
+/** Runs `steps` one after the other; a lane that is not `shown` live prints its output as one block at its end. */
+async function lane(name: string, steps: Step[], shown: boolean): Promise<boolean> {
   const kept: Buffer[] = [];
-  const out = live ? (chunk: Buffer) => process.stdout.write(chunk) : (chunk: Buffer) => kept.push(chunk);
+  const out = shown ? live : (chunk: Buffer) => void kept.push(chunk);
   let allOk = true;
   for (const step of steps) {
-    if (!live) kept.push(Buffer.from(`\n> ${step.script}\n`));
-    else process.stdout.write(`\n> ${step.script}\n`);
+    out(Buffer.from(`\n> ${step.script}\n`));
     allOk = (await run(step, name, out)) && allOk;
   }
-  if (!live)
-    process.stdout.write(
-      `\n──── lane ${name} (${steps.map((s) => s.script).join(', ')}) ────\n${Buffer.concat(kept)}\n────\n`,
-    );
+  if (!shown) live(Buffer.from(`\n──── lane ${name} ────${Buffer.concat(kept)}\n────\n`));
   return allOk;
 }
 
@@ -79,11 +74,8 @@ async function notRun(script: string, laneName: string): Promise<boolean> {
   return false;
 }
 
-const live = (chunk: Buffer) => process.stdout.write(chunk);
-process.stdout.write('> test:unit\n');
-const unitOk = await run({ script: 'test:unit' }, 'first', live);
-process.stdout.write('\n> build\n');
-const built = await run({ script: 'build' }, 'first', live);
+const unitOk = await lane('first', [{ script: 'test:unit' }], true);
+const built = await lane('first', [{ script: 'build' }], true);
 const results = await Promise.all([
   built ? lane('A', [{ script: 'test:e2e' }], true) : notRun('test:e2e', 'A'),
   lane(

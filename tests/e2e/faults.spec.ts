@@ -129,37 +129,10 @@ interface Ctx {
 const hit = (ctx: Ctx, name: JourneyName) =>
   ctx.sim.control.log().some((e) => e.fault && e.fault.id === ctx.faultIds[name]);
 
-/** Sends a request of the extension's protocol from one of its pages, as its views do. */
-/** Settles within `ms`, or says it did not. */
-const within = <T>(ms: number, p: Promise<T>): Promise<T | 'no answer'> =>
-  Promise.race([p, new Promise<'no answer'>((r) => setTimeout(() => r('no answer'), ms))]);
-
-/** One open page as a failed cell prints it: visible, timers running, its request answered, its cards. */
-async function pageProbe(page: Page) {
-  const timers = await within(
-    5000,
-    page.evaluate(() => new Promise<string>((r) => setTimeout(() => r('run'), 10))),
-  ).catch((e: Error) => e.message);
-  const list = await within(
-    5000,
-    ask<{ characters: { state: string }[] }>(page, 'characters.list', {}).then((a) =>
-      a.characters.map((c) => c.state),
-    ),
-  ).catch((e: Error) => e.message);
-  const cards = await within(
-    5000,
-    page.getByTestId('character-card').evaluateAll((els) => els.map((e) => e.getAttribute('data-state'))),
-  ).catch((e: Error) => e.message);
-  const visible = await within(
-    5000,
-    page.evaluate(() => document.visibilityState),
-  ).catch((e: Error) => e.message);
-  return { url: page.url(), visible, timers, list, cards, errors: pageErrors.get(page) ?? [] };
-}
-
 /** Script errors and console errors of the pages a cell opened, printed when the cell fails. */
 const pageErrors = new WeakMap<Page, string[]>();
 
+/** A side panel page on one view, its script and console errors kept for a failure's report. */
 async function openView(extension: ExtensionHelpers, tab: RegExp): Promise<Page> {
   const page = await extension.openSidePanel();
   const errors: string[] = [];
@@ -208,13 +181,20 @@ function readRows(page: Page, ids: string[]): Promise<Row[]> {
   );
 }
 
+/**
+ * The banner in one read: it can go between an `isVisible()` and a `getAttribute()`, and the second would then wait
+ * for it to come back until the poll reading it gave up (what made the character card look stale, #15).
+ */
 async function pauseBanner(page: Page): Promise<{ reason: string; text: string } | null> {
-  const banner = page.getByTestId('pause-banner');
-  if (!(await banner.isVisible())) return null;
-  return {
-    reason: (await banner.getAttribute('data-reason')) ?? '',
-    text: (await banner.locator('p').first().textContent()) ?? '',
-  };
+  const [banner] = await page.getByTestId('pause-banner').evaluateAll((els) =>
+    els
+      .filter((el) => el.checkVisibility())
+      .map((el) => ({
+        reason: el.getAttribute('data-reason') ?? '',
+        text: el.querySelector('p')?.textContent ?? '',
+      })),
+  );
+  return banner ?? null;
 }
 
 /** Unique words of each job's prompt, to find its creates in the simulator's log. */
@@ -452,9 +432,6 @@ async function characterJourney(ctx: Ctx): Promise<string> {
   const card = page.getByTestId('character-card');
   const error = card.getByTestId('character-error');
   /** ready | failed | waiting (an automatic step showing "Waiting: …"), answering the finish form on the way. */
-  // What the page held while a card did not move (printed if it never does): #15's stale card.
-  const stuck: unknown[] = [];
-  let lastProbe = Date.now();
   const settle = async (acceptWaiting: boolean): Promise<string> => {
     for (;;) {
       let state = '';
@@ -468,10 +445,6 @@ async function characterJourney(ctx: Ctx): Promise<string> {
               el.querySelector('[data-testid="character-error"]')?.textContent ?? '',
             ]);
             state = seen ?? '';
-            if (Date.now() - lastProbe > 30_000 && stuck.length < 3) {
-              lastProbe = Date.now();
-              stuck.push({ at: new Date().toISOString(), state, ...(await pageProbe(page)) });
-            }
             if (acceptWaiting && !['ready', 'failed', 'waiting_for_user'].includes(state)) {
               if (text?.startsWith(WAITING)) state = 'waiting';
             }
@@ -494,9 +467,7 @@ async function characterJourney(ctx: Ctx): Promise<string> {
         {},
       )
     ).characters;
-  let state = await settle(true).catch((e: Error) => {
-    throw new Error(`${e.message}\nwhile it did not move: ${JSON.stringify(stuck)}`);
-  });
+  let state = await settle(true);
   const code = (await list())[0]?.lastError?.code;
   let outcome = state === 'ready' ? (hit(ctx, 'character') ? 'ready after retry' : 'ready') : '';
   if (state !== 'ready') {
@@ -663,11 +634,8 @@ for (const fault of FAULTS) {
       }
     });
     if (failures.length > 0) {
-      // Which layer held a stale card (#15: a character card once stayed "uploading" for minutes while the
-      // stored record had moved on): the page's timers, its own request to the background, what it shows.
-      failures.push(
-        `pages: ${JSON.stringify(await Promise.all([queue, history, characters].map(pageProbe)))}`,
-      );
+      const errors = [queue, history, characters].flatMap((p) => pageErrors.get(p) ?? []);
+      if (errors.length > 0) failures.push(`page errors: ${JSON.stringify(errors)}`);
       // What the background and the simulator hold, next to Playwright's own output, to see why.
       const state = {
         jobs: await ask(queue, 'jobs.list', {}),
