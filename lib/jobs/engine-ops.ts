@@ -122,7 +122,9 @@ export async function status(rt: EngineRuntime): Promise<EngineStatus> {
   const learned = (await getMeta(db, 'engine.ceiling')) ?? null;
   const effective = effectiveCeiling(setting, learned, t, rt.options.learnedCeilingTtlMs);
   const counts = Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
-  for (const s of JOB_STATES) counts[s] = await db.countFromIndex('jobs', 'by-state', s);
+  // One transaction: the counts add up to one moment of the queue.
+  const byState = db.transaction('jobs').store.index('by-state');
+  for (const s of JOB_STATES) counts[s] = await byState.count(s);
   return {
     pause: (await getMeta(db, 'engine.pause')) ?? null,
     ceiling: { setting, learned: learned && effective < setting ? learned.value : null, effective },
@@ -134,8 +136,8 @@ export async function status(rt: EngineRuntime): Promise<EngineStatus> {
 
 /** Whether any job is still the engine's to move: the open states' index counts only, for the backstop's check. */
 export async function hasOpenWork(rt: EngineRuntime): Promise<boolean> {
-  const db = await rt.getDb();
-  for (const s of OPEN_STATES) if ((await db.countFromIndex('jobs', 'by-state', s)) > 0) return true;
+  const byState = (await rt.getDb()).transaction('jobs').store.index('by-state');
+  for (const s of OPEN_STATES) if ((await byState.count(s)) > 0) return true;
   return false;
 }
 

@@ -322,14 +322,24 @@ async function quotaJourney(ctx: Ctx): Promise<string> {
     )
     .toBe(true);
   let outcome: string;
-  const alert = card.getByRole('alert');
-  if (await loggedOut.isVisible()) {
-    expectReadable(await loggedOut.textContent());
-    expectReadable(await card.locator('p').first().textContent());
+  // One read of the card, as the character journey's (a later refresh could change it between two reads).
+  const seen = await card.evaluate((el) => {
+    const visible = (e: Element | null | undefined) => (e?.checkVisibility() ? e : undefined);
+    const title = visible(el.querySelector('#logged-out-title'));
+    const alert = visible(el.querySelector('[role="alert"]'));
+    return {
+      loggedOut: title ? [title.textContent, el.querySelector('p')?.textContent ?? ''] : undefined,
+      alert: alert
+        ? { code: alert.getAttribute('data-error-code'), text: alert.querySelector('p')?.textContent ?? '' }
+        : undefined,
+    };
+  });
+  if (seen.loggedOut) {
+    for (const text of seen.loggedOut) expectReadable(text);
     outcome = 'logged out';
-  } else if (await alert.isVisible()) {
-    const code = await alert.getAttribute('data-error-code');
-    expectReadable(await alert.locator('p').textContent(), code);
+  } else if (seen.alert) {
+    const { code, text } = seen.alert;
+    expectReadable(text, code);
     // The last known figures stay next to the error.
     await expect(popup.getByTestId('videos-left')).toBeVisible();
     outcome = `error shown: ${code}`;
@@ -343,7 +353,7 @@ async function quotaJourney(ctx: Ctx): Promise<string> {
   // The user opens the popup again (or presses Refresh): figures, no error.
   await popup.reload();
   await expect(popup.getByTestId('videos-left')).toHaveText(/\d/, { timeout: 30_000 });
-  await expect(alert).toBeHidden({ timeout: 30_000 });
+  await expect(card.getByRole('alert')).toBeHidden({ timeout: 30_000 });
   return `${outcome}; quota shown once it clears`;
 }
 
