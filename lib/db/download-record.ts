@@ -81,6 +81,12 @@ export interface DownloadJob {
    * up): the user is told to check their Sora profile. Absent on records of older versions.
    */
   postMaybeLeft?: boolean;
+  /**
+   * Times the file's URL stopped working mid-download and was read again. Not reset by a new URL: a link that
+   * never works (a parse service's, or Sora's) ends the job instead of looping between resolving and
+   * downloading. Absent on records of older versions (= 0).
+   */
+  urlRenewals?: number;
   sourceUrl: string | null;
   source: FileSource | null;
   /** The relative path asked of the browser. */

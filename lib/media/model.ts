@@ -38,7 +38,8 @@
  *  mode 'original' (images, or the normal file the user accepted):
  *   queued ──► resolving (fresh URL: re-read from Sora when expired / 403 / 404) ──► downloading ──► done
  * ```
- * `downloading` with an expired-URL interruption goes back to `resolving` (once per attempt).
+ * `downloading` with an expired-URL interruption goes back to `resolving`, at most MAX_STEP_ATTEMPTS - 1 times a job
+ * (`urlRenewals`): a link that never works ends the job as failed instead of looping.
  */
 import type { DownloadError, DownloadJob, DownloadState, FinalDownloadState } from '../db/download-record';
 import type { FileSource } from '../db/history-record';
@@ -152,6 +153,27 @@ function end(
 }
 
 /**
+ * The browser found the file's URL dead: read a fresh one, unless this job's URLs died too often. Counted apart from
+ * `attempts`, which `resolved` resets: a URL that never works must not loop.
+ */
+function afterExpiredUrl(job: DownloadJob, lastError: DownloadError, now: number): DownloadJob {
+  const urlRenewals = (job.urlRenewals ?? 0) + 1;
+  if (urlRenewals >= MAX_STEP_ATTEMPTS) return end(job, 'failed', now, { urlRenewals, lastError });
+  return {
+    ...job,
+    state: 'resolving',
+    urlRenewals,
+    attempts: 0,
+    nextAttemptAt: 0,
+    downloadId: null,
+    downloadRequestedAt: null,
+    sourceUrl: null,
+    lastError,
+    updatedAt: now,
+  };
+}
+
+/**
  * The state machine. `null` when the event does not apply to the current state (a stale decision, e.g.
  * the user canceled while a step was running): nothing is written then.
  */
@@ -241,19 +263,7 @@ export function transitionDownload(job: DownloadJob, event: DownloadEvent, now: 
       return end(job, 'done', now, { savedAs: event.savedAs, lastError: null });
     case 'urlExpired':
       if (s !== 'downloading') return null;
-      if (job.attempts + 1 >= MAX_STEP_ATTEMPTS) {
-        return end(job, 'failed', now, {
-          lastError: err({ code: 'download_failed', message: event.message }),
-        });
-      }
-      return next({
-        state: 'resolving',
-        attempts: job.attempts + 1,
-        downloadId: null,
-        downloadRequestedAt: null,
-        sourceUrl: null,
-        lastError: err({ code: 'download_failed', message: event.message }),
-      });
+      return afterExpiredUrl(job, err({ code: 'download_failed', message: event.message }), now);
     case 'retry':
       if (isFinalDownload(s) || s === 'queued') return null;
       if (job.attempts + 1 >= MAX_STEP_ATTEMPTS) {

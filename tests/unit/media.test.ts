@@ -144,7 +144,28 @@ describe('download state machine', () => {
       { type: 'downloadStarted', downloadId: 3 },
       { type: 'urlExpired', message: 'SERVER_FORBIDDEN' },
     ]);
-    expect(j).toMatchObject({ state: 'resolving', downloadId: null, sourceUrl: null, attempts: 1 });
+    expect(j).toMatchObject({ state: 'resolving', downloadId: null, sourceUrl: null, urlRenewals: 1 });
+  });
+
+  it('a URL that stops working every time ends the job instead of looping: a new URL does not reset the count', () => {
+    const expiring: DownloadEvent[] = [
+      { type: 'resolved', url: 'u', source: 'parse_service' },
+      { type: 'downloadRequested', filename: 'a.mp4' },
+      { type: 'downloadStarted', downloadId: 3 },
+      { type: 'urlExpired', message: 'The file URL stopped working (SERVER_FORBIDDEN).' },
+    ];
+    let j = run(job(), [{ type: 'start' }, { type: 'published', postId: 's_1', kept: false }]);
+    for (let i = 1; i < MAX_STEP_ATTEMPTS; i++) {
+      j = run(j, expiring);
+      expect(j).toMatchObject({ state: 'resolving', urlRenewals: i });
+    }
+    j = run(j, expiring);
+    // Through unpublishing: the post made for it is deleted, then the job is failed with the reason.
+    expect(j).toMatchObject({ state: 'unpublishing', after: 'failed' });
+    expect(j.lastError).toMatchObject({
+      code: 'download_failed',
+      message: expect.stringContaining('FORBIDDEN'),
+    });
   });
 
   it('cancel: straight to canceled without a post, through unpublishing with one; stale events are ignored', () => {
@@ -802,6 +823,29 @@ describe('publish-and-download worker', () => {
     expect(done.state).toBe('done');
     expect(s.downloads.all.map((d) => d.state)).toEqual(['interrupted', 'complete']);
     expect(s.posts().filter((e) => e.method === 'GET').length).toBe(2);
+  });
+
+  it('a file URL that is forbidden every time: the job fails with the reason, the browser asked a bounded number of times, the post deleted', async () => {
+    const s = await setup();
+    const [id] = await s.seed(1);
+    const api = s.deps.downloads;
+    const worker = createMediaWorker({
+      ...s.deps,
+      downloads: {
+        ...api,
+        // Every URL handed to the browser has expired by the time it asks for the file.
+        download: (o) =>
+          api.download({ ...o, url: `${o.url.split('?')[0]}?se=2000-01-01T00%3A00%3A00Z&sig=x` }),
+      },
+    });
+    workers.push(worker);
+    const [queued] = await worker.enqueue([id as string], 'clean');
+    await worker.settle();
+    const failed = (await s.db.get('downloads', queued!.id))!;
+    expect(failed).toMatchObject({ state: 'failed', postLeftPublished: false });
+    expect(failed.lastError?.message).toMatch(/stopped working/);
+    expect(s.downloads.all.map((d) => d.state)).toEqual(Array(MAX_STEP_ATTEMPTS).fill('interrupted'));
+    expect(s.posts().filter((e) => e.method === 'DELETE')).toHaveLength(1);
   });
 
   it('bulk: five items, at most two at a time, numbered in order', async () => {
