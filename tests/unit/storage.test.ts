@@ -3,7 +3,8 @@
  * room; orphaned files are swept after their grace period; a database from a newer version opens read-only;
  * the weekly History copy and its setting.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { resolveObjectURL } from 'node:buffer';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { createStorageBackground } from '../../lib/background/storage';
 import { deleteFile, putFile } from '../../lib/db/files';
@@ -24,6 +25,7 @@ import {
   storageUse,
 } from '../../lib/db/storage';
 import {
+  AUTO_EXPORT_ALARM,
   AUTO_EXPORT_EVERY_MS,
   autoExportDue,
   autoExportFilename,
@@ -34,10 +36,12 @@ import { errorText } from '../../lib/i18n/popup';
 import { createEngine } from '../../lib/jobs/engine';
 import type { JobInput } from '../../lib/jobs/input';
 import { enqueueJobs, listJobs } from '../../lib/jobs/queue';
-import { DEFAULT_SETTINGS, normalizeSettings } from '../../lib/settings';
+import { DEFAULT_SETTINGS, normalizeSettings, saveSettings } from '../../lib/settings';
 import { toSerializedError } from '../../lib/sora/errors';
 import { storageStateItem } from '../../lib/util/storage-items';
 import { createFakeSora, createManualClock, runFor, runUntil } from './fakes/jobs';
+import { bootWorld, tearDownWorld } from './harness/background';
+import { installedWorker } from './harness/service-worker';
 
 const STORAGE_STATE_KEY = storageStateItem.key;
 
@@ -288,4 +292,73 @@ describe('the weekly History copy', () => {
     ).toEqual(['gen_a', 'gen_c']);
     expect(autoExportFilename('', T0)).toBe('companion-history-2026-01-01.json');
   });
+});
+
+describe('the weekly History copy, through the real background', () => {
+  afterEach(() => {
+    tearDownWorld();
+    vi.clearAllTimers();
+    vi.useRealTimers();
+  });
+
+  it('turned on in Settings: a copy at the first check, none again that week, the next a week later; turned off, no more checks', async () => {
+    vi.useFakeTimers({
+      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+      now: T0,
+    });
+    const saved: { filename: string; text: string }[] = [];
+    const w = await bootWorld({}, () => {
+      // The download manager: what the background hands it (a blob: URL, or data: where there is no blob URL).
+      (fakeBrowser as unknown as { downloads: { download: unknown } }).downloads.download = async (o: {
+        url: string;
+        filename: string;
+      }) => {
+        const text = o.url.startsWith('data:')
+          ? decodeURIComponent(o.url.slice(o.url.indexOf(',') + 1))
+          : await (resolveObjectURL(o.url) as Blob).text();
+        saved.push({ filename: o.filename, text });
+        return saved.length;
+      };
+    });
+    const worker = installedWorker();
+    const imported = await w.ask('history.importItems', {
+      items: [item('gen_a'), item('gen_b', { status: 'deleted' }), item('gen_c')],
+    });
+    expect(imported.ok).toBe(true);
+    const alarm = () => fakeBrowser.alarms.get(AUTO_EXPORT_ALARM);
+    const passes = async (ms: number) => {
+      await vi.advanceTimersByTimeAsync(ms);
+      await worker.fireDueAlarms();
+      await worker.settle();
+    };
+    await passes(2 * 60_000);
+    expect(await alarm()).toBeFalsy();
+    expect(saved).toEqual([]);
+
+    await saveSettings({ autoExport: true, downloadFolder: 'Sora' });
+    await worker.settle();
+    expect(await alarm()).toMatchObject({ periodInMinutes: 24 * 60 });
+    await passes(2 * 60_000);
+    expect(saved.map((f) => f.filename)).toEqual(['Sora/companion-history-2026-01-01.json']);
+    expect(
+      parseHistoryFile(saved[0]!.text, Date.now())
+        .map((i) => i.id)
+        .sort(),
+    ).toEqual(['gen_a', 'gen_c']);
+
+    // Checked every day; copied again only once a week has passed.
+    for (let day = 1; day < 7; day++) await passes(24 * 60 * 60_000);
+    expect(saved).toHaveLength(1);
+    await passes(24 * 60 * 60_000);
+    expect(saved.map((f) => f.filename)).toEqual([
+      'Sora/companion-history-2026-01-01.json',
+      'Sora/companion-history-2026-01-08.json',
+    ]);
+
+    await saveSettings({ autoExport: false });
+    await worker.settle();
+    expect(await alarm()).toBeFalsy();
+    await passes(8 * 24 * 60 * 60_000);
+    expect(saved).toHaveLength(2);
+  }, 30_000);
 });

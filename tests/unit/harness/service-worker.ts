@@ -439,6 +439,12 @@ export function installServiceWorker(
   return worker;
 }
 
+/** The worker `installServiceWorker` made last (the one `bootWorld` started). */
+export function installedWorker(): ServiceWorker {
+  if (!installed) throw new Error('no service worker is installed');
+  return installed;
+}
+
 /** Stops the running instance and undoes every patch (newest first). */
 export function uninstallServiceWorker(): void {
   installed?.stop();
