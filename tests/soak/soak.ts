@@ -21,7 +21,7 @@ import type { JobInput } from '../../lib/jobs/input';
 import { listJobs } from '../../lib/jobs/queue';
 import { Rng } from '../sim/ids';
 import type { RealFaultKind, Variants } from '../sim/types';
-import { EMAIL, serviceWorkerOf, setUpWorld, type World } from '../unit/harness/background';
+import { EMAIL, serviceWorkerOf, setUpWorld, useWorkerClock, type World } from '../unit/harness/background';
 import type { ServiceWorker } from '../unit/harness/service-worker';
 
 export interface SoakOptions {
@@ -173,7 +173,7 @@ async function freshDatabase(): Promise<string> {
 export async function runSoak(jobs: number, overrides: Partial<SoakOptions> = {}): Promise<SoakResult> {
   const options: SoakOptions = { ...SOAK_DEFAULTS, ...overrides, jobs };
   const wallStart = performance.now();
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  useWorkerClock();
   fakeBrowser.reset();
   await freshDatabase();
   const w = setUpWorld({

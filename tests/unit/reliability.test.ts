@@ -34,7 +34,14 @@ import {
 } from '../reliability/matrix';
 import { loadFixture, reachedBackend } from '../sim/app';
 import type { FaultSpec, LogEntry } from '../sim/types';
-import { bootWorld, EMAIL, type Mutable, tearDownWorld, type World } from './harness/background';
+import {
+  bootWorld,
+  EMAIL,
+  type Mutable,
+  tearDownWorldAndClock,
+  useWorkerClock,
+  type World,
+} from './harness/background';
 
 interface Journey {
   name: JourneyName;
@@ -393,7 +400,7 @@ JOURNEYS.push({
 const results: Record<string, Record<string, string>> = {};
 
 async function boot(): Promise<World> {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  useWorkerClock();
   const w = await bootWorld({ sim: { speed: 1, seed: 7 } }, () => {
     const b = fakeBrowser as unknown as Mutable;
     // Downloads the browser completes at once.
@@ -436,12 +443,7 @@ function inject(w: World, journey: Journey, fault: FaultKind): void {
 }
 
 describe('fault matrix (real background, simulator, fake time)', () => {
-  afterEach(() => {
-    // The worker instance goes first (its timers are fake ones), then fake time.
-    tearDownWorld();
-    vi.clearAllTimers();
-    vi.useRealTimers();
-  });
+  afterEach(tearDownWorldAndClock);
   afterAll(() => {
     // A filtered run (-t) updates its cells and keeps the others.
     saveMatrix(fileURLToPath(new URL('./.reliability.json', import.meta.url)), results);

@@ -8,7 +8,13 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import type { Job } from '../../lib/db/job-record';
 import { DB_NAME, getDb } from '../../lib/db/schema';
 import { listJobs } from '../../lib/jobs/queue';
-import { serviceWorkerOf, setUpWorld, tearDownWorld, type World } from './harness/background';
+import {
+  serviceWorkerOf,
+  setUpWorld,
+  tearDownWorldAndClock,
+  useWorkerClock,
+  type World,
+} from './harness/background';
 import type { ServiceWorker } from './harness/service-worker';
 
 async function flushReal(rounds = 4): Promise<void> {
@@ -26,7 +32,7 @@ async function until(cond: () => Promise<boolean>, worker?: ServiceWorker, maxMs
 }
 
 async function boot(): Promise<{ w: World; worker: ServiceWorker }> {
-  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'] });
+  useWorkerClock();
   fakeBrowser.reset();
   await new Promise<void>((resolve) => {
     const r = indexedDB.deleteDatabase(DB_NAME);
@@ -42,11 +48,7 @@ async function boot(): Promise<{ w: World; worker: ServiceWorker }> {
 const storedJobs = async (): Promise<Job[]> => listJobs(await getDb());
 
 describe('service worker stop (harness)', () => {
-  afterEach(() => {
-    tearDownWorld();
-    vi.clearAllTimers();
-    vi.useRealTimers();
-  });
+  afterEach(tearDownWorldAndClock);
 
   it('cuts the stopped instance off, keeps what the browser keeps, and the next alarm takes over', async () => {
     const { w, worker } = await boot();

@@ -4,10 +4,10 @@
  * table and writes SOAK_RESULTS (tests/bench/results/soak*.json).
  */
 import { writeFileSync } from 'node:fs';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { report, runSoak } from '../soak/soak';
-import { tearDownWorld } from './harness/background';
+import { tearDownWorldAndClock } from './harness/background';
 
 const JOBS = Number(process.env.SOAK_JOBS ?? 200);
 /** SOAK_STOPS=0: one worker life for the whole run (memory of a worker kept alive). */
@@ -28,11 +28,7 @@ const VARIANTS = Object.fromEntries(
 );
 
 describe('soak (real background, stopped worker, expiring tokens, random faults)', () => {
-  afterEach(() => {
-    tearDownWorld();
-    vi.clearAllTimers();
-    vi.useRealTimers();
-  });
+  afterEach(tearDownWorldAndClock);
 
   it(
     `${JOBS} jobs end done or failed with a reason, none twice, and the queue drains`,

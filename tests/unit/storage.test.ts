@@ -40,7 +40,7 @@ import { DEFAULT_SETTINGS, normalizeSettings, saveSettings } from '../../lib/set
 import { toSerializedError } from '../../lib/sora/errors';
 import { storageStateItem } from '../../lib/util/storage-items';
 import { createFakeSora, createManualClock, runFor, runUntil } from './fakes/jobs';
-import { bootWorld, tearDownWorld } from './harness/background';
+import { bootWorld, tearDownWorldAndClock, useWorkerClock } from './harness/background';
 import { installedWorker } from './harness/service-worker';
 
 const STORAGE_STATE_KEY = storageStateItem.key;
@@ -295,17 +295,10 @@ describe('the weekly History copy', () => {
 });
 
 describe('the weekly History copy, through the real background', () => {
-  afterEach(() => {
-    tearDownWorld();
-    vi.clearAllTimers();
-    vi.useRealTimers();
-  });
+  afterEach(tearDownWorldAndClock);
 
   it('turned on in Settings: a copy at the first check, none again that week, the next a week later; turned off, no more checks', async () => {
-    vi.useFakeTimers({
-      toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
-      now: T0,
-    });
+    useWorkerClock(T0);
     const saved: { filename: string; text: string }[] = [];
     const w = await bootWorld({}, () => {
       // The download manager: what the background hands it (a blob: URL, or data: where there is no blob URL).

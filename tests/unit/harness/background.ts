@@ -270,6 +270,24 @@ export async function bootWorld(options: WorldOptions = {}, prepare?: (w: World)
   return w;
 }
 
+/**
+ * Fake time for a world's service worker: its timers and `Date` (`now` to start at a given moment). `setImmediate`
+ * stays real: the harness settles the worker with it. Undone by `tearDownWorldAndClock`.
+ */
+export function useWorkerClock(now?: number): void {
+  vi.useFakeTimers({
+    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
+    ...(now === undefined ? {} : { now }),
+  });
+}
+
+/** The worker instance goes first (its timers are fake ones), then fake time. */
+export function tearDownWorldAndClock(): void {
+  tearDownWorld();
+  vi.clearAllTimers();
+  vi.useRealTimers();
+}
+
 /** Undoes what `setUpWorld` added to the fake browser and the globals. */
 export function tearDownWorld(): void {
   uninstallServiceWorker();
